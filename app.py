@@ -1,0 +1,162 @@
+"""Application factory: configuration, extensions, blueprints, CLI and error pages. Nothing else."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core.access import on_denied
+from config import Config, instance_secret_key, normalise_database_url
+from extensions import babel, csrf, db, login_manager, migrate
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record):
+    """Make SQLite enforce foreign keys, as PostgreSQL always does."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def _select_locale() -> str:
+    """The chosen language: the session's choice, else the user's, else the browser's best match."""
+    languages = ("zh_CN", "en")
+    chosen = session.get("lang") or getattr(current_user, "locale", None)
+    if chosen in languages:
+        return chosen
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"]) if request else None
+    if best is None:
+        return "zh_CN"
+    return "en" if best.startswith("en") else "zh_CN"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask app; `config` (a mapping) overrides settings, as tests do."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        default = "sqlite:///" + os.path.join(app.instance_path, "liandong.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL", default)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or instance_secret_key(app.instance_path)
+
+    app.json.ensure_ascii = False
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    _init_login(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    """Flask-Login: load users by id and session token; send strangers to the login page."""
+    from flask_babel import lazy_gettext as _l
+
+    from auth.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    on_denied(_audit_denied)
+
+    @login_manager.user_loader
+    def load_user(identity: str):
+        user_id, _, token = identity.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+
+def _audit_denied(reason: str, endpoint: str, path: str) -> None:
+    """Keep a record of every refused request, in its own small transaction."""
+    from audit.services import record
+
+    db.session.rollback()
+    record("access.denied", user=current_user if current_user.is_authenticated else None,
+           object_type="route", object_id=path[:64], after={"endpoint": endpoint, "reason": reason},
+           outcome="denied", remote_addr=request.remote_addr)
+    db.session.commit()
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Mount each feature at its stable URL prefix."""
+    from audit.views import bp as audit_bp
+    from auth.admin_views import bp as admin_bp
+    from auth.views import bp as auth_bp
+    from funds.views import bp as funds_bp
+    from projects.views import bp as projects_bp
+    from reports.views import bp as reports_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(projects_bp, url_prefix="/projects")
+    app.register_blueprint(funds_bp, url_prefix="/funds")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
+
+
+def _register_cli(app: Flask) -> None:
+    """Command-line groups: users, seed-demo, audit."""
+    from audit.cli import audit_cli
+    from auth.cli import users_cli
+    from demo.cli import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(seed_demo_command)
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Plain error pages in the user's language, never a traceback."""
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code == 500:
+            db.session.rollback()
+        return render_template("errors/error.html", code=code), code
+
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, render_error)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    """Money formatting and label lookups for templates."""
+    from flask_babel import get_locale
+
+    from core.money import format_wan, format_yuan
+
+    app.jinja_env.filters["yuan"] = format_yuan
+    app.jinja_env.filters["wan"] = format_wan
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": str(get_locale())}
+
+    @app.after_request
+    def no_store_for_signed_in(response):
+        if current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,43 @@
+"""The audit trail at /audit/, for auditors and administrators: browse and filter."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import func, select
+
+from audit.models import AuditEvent
+from core.access import role_required
+from core.paging import Page
+from extensions import db
+
+bp = Blueprint("audit", __name__)
+
+
+def _parse_day(text: str | None):
+    try:
+        return datetime.strptime(text, "%Y-%m-%d") if text else None
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@role_required("auditor", "admin")
+def index():
+    """Newest events first, filtered by user, action, object type and date range."""
+    filters = {key: (request.args.get(key) or "").strip() for key in ("user", "action", "object", "from", "to")}
+    query = select(AuditEvent)
+    if filters["user"]:
+        query = query.where(AuditEvent.username == filters["user"])
+    if filters["action"]:
+        query = query.where(AuditEvent.action.startswith(filters["action"], autoescape=True))
+    if filters["object"]:
+        query = query.where(AuditEvent.object_type == filters["object"])
+    if start := _parse_day(filters["from"]):
+        query = query.where(AuditEvent.at >= start)
+    if end := _parse_day(filters["to"]):
+        query = query.where(AuditEvent.at < end + timedelta(days=1))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = Page.from_request(request.args, int(total or 0), current_app.config["PAGE_SIZE"])
+    events = db.session.scalars(query.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.size))
+    return render_template("audit/index.html", events=events.all(), page=page, filters=filters)

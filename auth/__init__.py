@@ -1,0 +1,1 @@
+"""Accounts, roles, signing in and out, and the administrator's account management."""

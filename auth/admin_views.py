@@ -1,0 +1,100 @@
+"""The administrator's account pages at /admin/: list, create, edit, disable and re-enable."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from auth.forms import ConfirmForm, UserCreateForm, UserEditForm
+from auth.models import User
+from auth.services import ROLE_LABELS, AccountError, create_user, set_active, update_user
+from core.access import role_required
+from extensions import db
+
+bp = Blueprint("admin", __name__)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/")
+@role_required("admin")
+def users():
+    """Every account with its role and state."""
+    rows = db.session.scalars(select(User).order_by(User.username)).all()
+    return render_template("admin/users.html", users=rows, roles=ROLE_LABELS, form=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def create():
+    """Create an account with a role and a first password."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(form.username.data, form.role.data, form.password.data,
+                               actor=current_user, display_name=form.display_name.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit(user_id: int):
+    """Change an account's role, name or password."""
+    user = _user_or_404(user_id)
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            update_user(user, role=form.role.data, display_name=form.display_name.data or "",
+                        actor=current_user, new_password=form.new_password.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            field = form.new_password if error.field == "password" else getattr(form, error.field)
+            field.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Account %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/disable", methods=["POST"])
+@role_required("admin")
+def disable(user_id: int):
+    """Disable an account: it can no longer sign in and its sessions end."""
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/enable", methods=["POST"])
+@role_required("admin")
+def enable(user_id: int):
+    """Re-enable a disabled account."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        set_active(user, active, actor=current_user)
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        message = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
+        flash(message % {"name": user.username}, "success")
+    return redirect(url_for("admin.users"))

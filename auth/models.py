@@ -1,0 +1,62 @@
+"""User accounts. Passwords are stored only as Werkzeug hashes."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timezone
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.access import ROLES
+from extensions import db
+
+
+def utcnow() -> datetime:
+    """Naive UTC now, the form every timestamp column stores."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in. `session_token` changes on logout and disable, killing old cookies."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[Optional[str]] = mapped_column(String(8))
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('" + "','".join(ROLES) + "')", name="role_known"),
+        CheckConstraint("length(username) > 0", name="username_present"),
+    )
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of `password` (Werkzeug's default method)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        """Invalidate every session cookie issued before now."""
+        self.session_token = secrets.token_hex(16)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        """Disabled accounts cannot sign in and lose their sessions."""
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        """Session identity: the id plus the current token, so a rotated token logs the cookie out."""
+        return f"{self.id}:{self.session_token}"

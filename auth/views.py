@@ -1,0 +1,90 @@
+"""Sign in, sign out, language choice and the landing page."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from audit.services import record
+from auth.forms import LoginForm
+from auth.models import User, utcnow
+from core.access import public, role_required, ANY_ROLE
+from extensions import db
+
+bp = Blueprint("auth", __name__)
+
+LANDING = {"admin": "admin.users", "planner": "projects.index", "finance": "funds.index",
+           "leader": "reports.index", "auditor": "audit.index"}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths are followed after sign-in or a language switch."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/")
+@public
+def home():
+    """Send signed-in users to their role's landing page, others to sign in."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(LANDING[current_user.role]))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Check the password; the message is the same for an unknown user and a wrong password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        name = form.username.data.strip()
+        user = db.session.scalar(select(User).where(func.lower(User.username) == name.lower()))
+        if user is None or not user.active or not user.check_password(form.password.data):
+            record("login.failed", object_type="user", object_id=getattr(user, "id", None),
+                   after={"username": name[:64]}, outcome="denied", remote_addr=request.remote_addr)
+            db.session.commit()
+            flash(_("Wrong username or password, or the account is disabled."), "error")
+            return render_template("auth/login.html", form=form), 401
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        user.last_login_at = utcnow()
+        login_user(user)
+        record("login", user=user, object_type="user", object_id=user.id, remote_addr=request.remote_addr)
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@role_required(*ANY_ROLE)
+def logout():
+    """End the session everywhere by rotating the user's session token."""
+    user = current_user._get_current_object()
+    user.rotate_session_token()
+    record("logout", user=user, object_type="user", object_id=user.id, remote_addr=request.remote_addr)
+    db.session.commit()
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>")
+@public
+def set_language(code: str):
+    """Switch the interface language for this session (and remember it for a signed-in user)."""
+    if code in ("zh_CN", "en"):
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))

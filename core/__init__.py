@@ -1,0 +1,1 @@
+"""Shared helpers that depend on nothing else of ours: money, time, access rules."""

@@ -1,0 +1,60 @@
+"""One access rule per route: `role_required(...)` for signed-in roles, `public` for open pages.
+
+Each decorator stamps the view with `access_rule`, so a test can walk `app.url_map` and fail the
+build when a route has none.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort, request
+from flask_login import current_user
+
+ROLES = ("admin", "planner", "finance", "leader", "auditor")
+ANY_ROLE = ROLES
+
+
+def _denied(reason: str):
+    """Record the refusal (when an audit hook is installed) and answer 403."""
+    hook = _DENIED_HOOKS[0] if _DENIED_HOOKS else None
+    if hook is not None:
+        hook(reason, request.endpoint or "", request.path)
+    abort(403)
+
+
+_DENIED_HOOKS: list[Callable[[str, str, str], None]] = []
+
+
+def on_denied(hook: Callable[[str, str, str], None]) -> None:
+    """Install the function called with (reason, endpoint, path) whenever access is refused."""
+    _DENIED_HOOKS[:] = [hook]
+
+
+def role_required(*roles: str):
+    """Allow the view only to signed-in, active users whose role is in `roles`."""
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            from extensions import login_manager
+
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                _denied(f"role {current_user.role} not in {','.join(roles)}")
+            return view(*args, **kwargs)
+
+        wrapper.access_rule = ("roles", tuple(roles))
+        return wrapper
+
+    return decorate
+
+
+def public(view):
+    """Mark a view as open to everyone, signed in or not (login page, public disclosure)."""
+    view.access_rule = ("public", ())
+    return view

@@ -1,0 +1,1 @@
+"""Finance: fund sources, appropriations, allocations, payments, statements, month close, fund rules."""

@@ -1,0 +1,291 @@
+"""The money model: sources receive appropriations, allocate to projects, pay against milestones.
+
+Balances (received, allocated, spent) are kept in step inside the same transaction as the entry
+that changes them, and CHECK constraints make the database itself refuse an overspent source or
+allocation, whatever path the write came by. Money rows are never deleted: a wrong entry is
+reversed by a linked entry of opposite sign.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime,
+                        ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from auth.models import utcnow
+from extensions import db
+from projects.models import CATEGORIES, Milestone, Project, _in
+
+CHANNELS = {
+    "fiscal": _l("Fiscal appropriation"),
+    "poverty_relief": _l("Poverty-relief & resettlement funds"),
+    "work_for_relief": _l("Work-for-relief"),
+    "agricultural_development": _l("Agricultural development funds"),
+    "land_consolidation": _l("Land consolidation funds"),
+    "special_transport": _l("Special transport funds"),
+    "loan": _l("Bank loan"),
+    "social_capital": _l("Social capital"),
+    "other": _l("Other"),
+}
+
+LEVELS = {"central": _l("Central"), "provincial": _l("Provincial"), "city": _l("City"),
+          "county": _l("County"), "other": _l("Other")}
+
+COST_CATEGORIES = {"wages": _l("Wages"), "materials": _l("Materials"),
+                   "equipment": _l("Equipment"), "management_fee": _l("Management fee"),
+                   "other": _l("Other")}
+
+RULE_KINDS = {
+    "eligible_categories": _l("Eligible project categories"),
+    "wage_share_floor": _l("Minimum wage share"),
+    "management_fee_cap": _l("Management fee cap"),
+    "negative_list": _l("Negative list"),
+    "spending_after_completion": _l("No spending after completion"),
+    "idle_allocation": _l("Idle allocation thresholds"),
+}
+
+_SIGNED_ENTRY = ("(reversal_of_id IS NULL AND amount_fen > 0 AND reversal_reason IS NULL) OR "
+                 "(reversal_of_id IS NOT NULL AND amount_fen < 0 AND reversal_reason IS NOT NULL)")
+
+
+class FundSource(db.Model):
+    """A funding channel's money for one fiscal year, with balances kept in step with its entries."""
+
+    __tablename__ = "fund_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(32), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    managing_department: Mapped[str] = mapped_column(String(200), default="")
+    document_ref: Mapped[str] = mapped_column(String(200), default="")
+    received_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    allocated_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(_in("level", LEVELS), name="level_known"),
+        CheckConstraint("fiscal_year BETWEEN 2000 AND 2100", name="fiscal_year_plausible"),
+        CheckConstraint("received_fen >= 0", name="received_not_negative"),
+        CheckConstraint("allocated_fen >= 0 AND allocated_fen <= received_fen",
+                        name="allocated_within_received"),
+        CheckConstraint("spent_fen >= 0 AND spent_fen <= allocated_fen", name="spent_within_allocated"),
+    )
+
+
+class Appropriation(db.Model):
+    """Money received by a source under a document; a wrong one is reversed, not deleted."""
+
+    __tablename__ = "appropriation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"), index=True)
+    document_no: Mapped[str] = mapped_column(String(64))
+    received_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+    reversal_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("appropriation.id"), unique=True)
+    reversal_reason: Mapped[Optional[str]] = mapped_column(Text)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    source: Mapped[FundSource] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "document_no"),
+        CheckConstraint(_SIGNED_ENTRY, name="signed_entry"),
+    )
+
+
+class Allocation(db.Model):
+    """What a source has committed to a project, and how much of it has been spent."""
+
+    __tablename__ = "allocation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_payment_on: Mapped[Optional[date]] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    source: Mapped[FundSource] = relationship()
+    project: Mapped[Project] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "project_id"),
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("spent_fen >= 0 AND spent_fen <= amount_fen", name="spent_within_amount"),
+    )
+
+
+class AllocationEntry(db.Model):
+    """One increase or decrease of an allocation, with its document, reason, who and when."""
+
+    __tablename__ = "allocation_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocation.id"), index=True)
+    delta_fen: Mapped[int] = mapped_column(BigInteger)
+    entry_date: Mapped[date] = mapped_column(Date)
+    document_no: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("delta_fen <> 0", name="delta_not_zero"),)
+
+
+class Payment(db.Model):
+    """Actual spending from a source on a project, against one of that project's milestones.
+
+    Composite foreign keys make the database refuse a milestone of another project and a payment
+    from a source that has no allocation to the project. A reversal is a payment of negative
+    amount linking the original (at most once) with a reason.
+    """
+
+    __tablename__ = "payment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    milestone_id: Mapped[int] = mapped_column(Integer)
+    voucher_no: Mapped[str] = mapped_column(String(64))
+    payee: Mapped[str] = mapped_column(String(200))
+    paid_on: Mapped[date] = mapped_column(Date)
+    period: Mapped[int] = mapped_column(Integer)  # yyyymm of paid_on, stored so months group by index
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    cost_category: Mapped[str] = mapped_column(String(16))
+    reversal_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("payment.id"), unique=True)
+    reversal_reason: Mapped[Optional[str]] = mapped_column(Text)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    source: Mapped[FundSource] = relationship()
+    project: Mapped[Project] = relationship()
+    milestone: Mapped[Milestone] = relationship(
+        primaryjoin="foreign(Payment.milestone_id) == Milestone.id", viewonly=True)
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "voucher_no"),
+        ForeignKeyConstraint(["milestone_id", "project_id"], ["milestone.id", "milestone.project_id"],
+                             name="fk_payment_milestone_of_project"),
+        ForeignKeyConstraint(["source_id", "project_id"], ["allocation.source_id", "allocation.project_id"],
+                             name="fk_payment_allocation"),
+        CheckConstraint(_SIGNED_ENTRY, name="signed_entry"),
+        CheckConstraint(_in("cost_category", COST_CATEGORIES), name="cost_category_known"),
+        CheckConstraint("period BETWEEN 190001 AND 299912", name="period_plausible"),
+        CheckConstraint("length(voucher_no) > 0 AND length(payee) > 0", name="voucher_and_payee_present"),
+        Index("ix_payment_source_project", "source_id", "project_id"),
+        Index("ix_payment_source_period", "source_id", "period"),
+        Index("ix_payment_project_milestone", "project_id", "milestone_id"),
+    )
+
+
+class StatementImport(db.Model):
+    """One bank or treasury statement file imported for a source."""
+
+    __tablename__ = "statement_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    line_count: Mapped[int] = mapped_column(Integer, default=0)
+    new_line_count: Mapped[int] = mapped_column(Integer, default=0)
+    imported_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StatementLine(db.Model):
+    """A line of a statement; `fingerprint` makes re-importing the same line a no-op."""
+
+    __tablename__ = "statement_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("statement_import.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"))
+    row_number: Mapped[int] = mapped_column(Integer)
+    txn_date: Mapped[date] = mapped_column(Date)
+    period: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(8))  # 'debit' = money out, 'credit' = money in
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    payee: Mapped[str] = mapped_column(String(200), default="")
+    account: Mapped[str] = mapped_column(String(64), default="")
+    summary: Mapped[str] = mapped_column(String(255), default="")
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    payment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("payment.id"), unique=True)
+    match_method: Mapped[Optional[str]] = mapped_column(String(16))
+    matched_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    matched_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "fingerprint"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("direction IN ('debit','credit')", name="direction_known"),
+        CheckConstraint("(payment_id IS NULL) = (match_method IS NULL)", name="match_has_method"),
+        Index("ix_statement_line_source_period", "source_id", "period"),
+    )
+
+
+class MonthClose(db.Model):
+    """A closed month of a source; reopening keeps the row and records who, when and why."""
+
+    __tablename__ = "month_close"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"))
+    period: Mapped[int] = mapped_column(Integer)
+    closed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    closed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reopened_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    reopened_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    reopen_reason: Mapped[Optional[str]] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("uq_month_close_open_period", "source_id", "period", unique=True,
+              sqlite_where=text("reopened_at IS NULL"), postgresql_where=text("reopened_at IS NULL")),
+        CheckConstraint("(reopened_at IS NULL) = (reopen_reason IS NULL)", name="reopen_has_reason"),
+        CheckConstraint("period BETWEEN 190001 AND 299912", name="period_plausible"),
+    )
+
+
+class FundRule(db.Model):
+    """A fund rule as data: its kind, which channel or source it binds, and its parameters."""
+
+    __tablename__ = "fund_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[Optional[str]] = mapped_column(String(32))
+    source_id: Mapped[Optional[int]] = mapped_column(ForeignKey("fund_source.id"))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", RULE_KINDS), name="kind_known"),
+        CheckConstraint("channel IS NULL OR " + _in("channel", CHANNELS), name="channel_known"),
+    )
+
+
+def month_of(day: date) -> int:
+    """The yyyymm period a date falls in."""
+    return day.year * 100 + day.month
+
+
+__all__ = ["CATEGORIES", "CHANNELS", "LEVELS", "COST_CATEGORIES", "RULE_KINDS", "FundSource",
+           "Appropriation", "Allocation", "AllocationEntry", "Payment", "StatementImport",
+           "StatementLine", "MonthClose", "FundRule", "month_of"]

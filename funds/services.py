@@ -1,0 +1,235 @@
+"""Ledger operations: receive, allocate, pay, reverse. Each re-checks every rule the forms check.
+
+Balances move by guarded UPDATEs (`... SET allocated = allocated + d WHERE allocated + d <=
+received`): the database row lock makes two simultaneous requests queue, and the losing one
+finds the guard false and is refused, so a source can never be overspent. The CHECK constraints
+on the balance columns are the last line behind the guards. Callers commit or roll back.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select, update
+
+from audit.services import record
+from core.money import format_yuan
+from extensions import db
+from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationEntry,
+                          Appropriation, FundRule, FundSource, MonthClose, Payment, month_of)
+from projects.models import Milestone, Project
+
+
+class FundsError(ValueError):
+    """A refused money operation; `field` names the form field, `message` says why (translatable)."""
+
+    def __init__(self, field: str, message):
+        super().__init__(str(message))
+        self.field = field
+        self.message = message
+
+
+def create_source(*, code: str, name: str, channel: str, level: str, fiscal_year: int,
+                  managing_department: str = "", document_ref: str = "", actor=None) -> FundSource:
+    """Register a fund source; its code must be new."""
+    code = code.strip()
+    if not code:
+        raise FundsError("code", _l("Enter a code."))
+    if channel not in CHANNELS:
+        raise FundsError("channel", _l("Unknown channel."))
+    if level not in LEVELS:
+        raise FundsError("level", _l("Unknown level."))
+    if db.session.scalar(select(FundSource.id).where(FundSource.code == code)):
+        raise FundsError("code", _l("A fund source with this code already exists."))
+    source = FundSource(code=code, name=name.strip(), channel=channel, level=level,
+                        fiscal_year=fiscal_year, managing_department=managing_department,
+                        document_ref=document_ref)
+    db.session.add(source)
+    db.session.flush()
+    record("fund_source.create", user=actor, object_type="fund_source", object_id=source.id,
+           after={"code": code, "name": source.name, "channel": channel, "level": level,
+                  "fiscal_year": fiscal_year})
+    return source
+
+
+def receive_appropriation(source: FundSource, *, document_no: str, received_on: date,
+                          amount_fen: int, note: str = "", actor=None) -> Appropriation:
+    """Record money received by `source` under a document number that is new for that source."""
+    document_no = document_no.strip()
+    if not document_no:
+        raise FundsError("document_no", _l("Enter the document number."))
+    if amount_fen <= 0:
+        raise FundsError("amount", _l("The amount must be greater than zero."))
+    if db.session.scalar(select(Appropriation.id).where(
+            Appropriation.source_id == source.id, Appropriation.document_no == document_no)):
+        raise FundsError("document_no", _l("This document number is already recorded for this source."))
+    entry = Appropriation(source_id=source.id, document_no=document_no, received_on=received_on,
+                          amount_fen=amount_fen, note=note, created_by_id=getattr(actor, "id", None))
+    db.session.add(entry)
+    db.session.execute(update(FundSource).where(FundSource.id == source.id)
+                       .values(received_fen=FundSource.received_fen + amount_fen))
+    db.session.flush()
+    record("appropriation.create", user=actor, object_type="appropriation", object_id=entry.id,
+           after={"source": source.code, "document_no": document_no, "amount_fen": amount_fen,
+                  "received_on": received_on})
+    return entry
+
+
+def _category_allowed(source: FundSource, project: Project) -> bool:
+    """False when an active eligible-categories rule for the source or its channel excludes the project."""
+    rules = db.session.scalars(select(FundRule).where(
+        FundRule.kind == "eligible_categories", FundRule.active.is_(True),
+        (FundRule.source_id == source.id) | (FundRule.channel == source.channel)))
+    return all(project.category in rule.params.get("categories", []) for rule in rules)
+
+
+def allocate(source: FundSource, project: Project, *, delta_fen: int, entry_date: date,
+             document_no: str = "", reason: str = "", actor=None) -> Allocation:
+    """Commit (delta > 0) or withdraw (delta < 0) a source's money for a project."""
+    if delta_fen == 0:
+        raise FundsError("amount", _l("The amount must not be zero."))
+    if project.status == "cancelled":
+        raise FundsError("project", _l("The project is cancelled."))
+    if delta_fen > 0 and not _category_allowed(source, project):
+        raise FundsError("project", _l("This fund source's rules do not allow this kind of project."))
+    allocation = db.session.scalar(select(Allocation).where(
+        Allocation.source_id == source.id, Allocation.project_id == project.id))
+    if allocation is None:
+        if delta_fen < 0:
+            raise FundsError("amount", _l("Nothing is allocated to reduce."))
+        allocation = Allocation(source_id=source.id, project_id=project.id, amount_fen=0, spent_fen=0)
+        db.session.add(allocation)
+        db.session.flush()
+    moved = db.session.execute(
+        update(FundSource).where(FundSource.id == source.id,
+                                 FundSource.allocated_fen + delta_fen <= FundSource.received_fen)
+        .values(allocated_fen=FundSource.allocated_fen + delta_fen)).rowcount
+    if not moved:
+        raise FundsError("amount", _l("The source has only %(left)s yuan received and not yet allocated.",
+                                      left=format_yuan(source.received_fen - source.allocated_fen)))
+    moved = db.session.execute(
+        update(Allocation).where(Allocation.id == allocation.id,
+                                 Allocation.amount_fen + delta_fen >= Allocation.spent_fen)
+        .values(amount_fen=Allocation.amount_fen + delta_fen)).rowcount
+    if not moved:
+        raise FundsError("amount", _l("An allocation cannot be reduced below what has been spent (%(spent)s yuan).",
+                                      spent=format_yuan(allocation.spent_fen)))
+    db.session.execute(update(Project).where(Project.id == project.id)
+                       .values(allocated_fen=Project.allocated_fen + delta_fen))
+    db.session.add(AllocationEntry(allocation_id=allocation.id, delta_fen=delta_fen, entry_date=entry_date,
+                                   document_no=document_no, reason=reason,
+                                   created_by_id=getattr(actor, "id", None)))
+    db.session.flush()
+    record("allocation.change", user=actor, object_type="allocation", object_id=allocation.id,
+           after={"source": source.code, "project": project.code, "delta_fen": delta_fen,
+                  "document_no": document_no, "reason": reason})
+    return allocation
+
+
+def month_is_closed(source_id: int, day: date) -> bool:
+    """True when the source's month containing `day` is closed and not reopened."""
+    return bool(db.session.scalar(select(exists().where(
+        MonthClose.source_id == source_id, MonthClose.period == month_of(day),
+        MonthClose.reopened_at.is_(None)))))
+
+
+def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_on: date) -> None:
+    """Add `amount_fen` (negative for a reversal) to the allocation's and the source's spent balance."""
+    allocation_guard = Allocation.spent_fen + amount_fen <= Allocation.amount_fen
+    moved = db.session.execute(
+        update(Allocation).where(Allocation.source_id == source.id, Allocation.project_id == project.id,
+                                 allocation_guard)
+        .values(spent_fen=Allocation.spent_fen + amount_fen)).rowcount
+    if not moved:
+        allocation = db.session.scalar(select(Allocation).where(
+            Allocation.source_id == source.id, Allocation.project_id == project.id))
+        left = 0 if allocation is None else allocation.amount_fen - allocation.spent_fen
+        raise FundsError("amount", _l("This source has only %(left)s yuan allocated and unspent for this project.",
+                                      left=format_yuan(left)))
+    if amount_fen > 0:
+        db.session.execute(update(Allocation).where(
+            Allocation.source_id == source.id, Allocation.project_id == project.id,
+            (Allocation.last_payment_on.is_(None)) | (Allocation.last_payment_on < paid_on))
+            .values(last_payment_on=paid_on))
+    db.session.execute(update(FundSource).where(FundSource.id == source.id)
+                       .values(spent_fen=FundSource.spent_fen + amount_fen))
+    db.session.execute(update(Project).where(Project.id == project.id)
+                       .values(spent_fen=Project.spent_fen + amount_fen))
+
+
+def _check_voucher(source: FundSource, voucher_no: str) -> str:
+    voucher_no = voucher_no.strip()
+    if not voucher_no:
+        raise FundsError("voucher_no", _l("Enter the voucher number."))
+    if db.session.scalar(select(Payment.id).where(Payment.source_id == source.id,
+                                                  Payment.voucher_no == voucher_no)):
+        raise FundsError("voucher_no", _l("Voucher number %(no)s is already used for this source.", no=voucher_no))
+    return voucher_no
+
+
+def record_payment(source: FundSource, project: Project, milestone: Milestone, *, voucher_no: str,
+                   payee: str, paid_on: date, amount_fen: int, cost_category: str,
+                   actor=None) -> Payment:
+    """Record spending from `source` on `project` against one of its milestones."""
+    if amount_fen <= 0:
+        raise FundsError("amount", _l("The amount must be greater than zero."))
+    if milestone.project_id != project.id:
+        raise FundsError("milestone", _l("The milestone belongs to another project."))
+    if project.status == "cancelled":
+        raise FundsError("project", _l("The project is cancelled."))
+    if cost_category not in COST_CATEGORIES:
+        raise FundsError("cost_category", _l("Unknown cost category."))
+    if not payee.strip():
+        raise FundsError("payee", _l("Enter the payee."))
+    if month_is_closed(source.id, paid_on):
+        raise FundsError("paid_on", _l("The month of this date is closed for this source."))
+    voucher_no = _check_voucher(source, voucher_no)
+    _move_spending(source, project, amount_fen, paid_on)
+    payment = Payment(source_id=source.id, project_id=project.id, milestone_id=milestone.id,
+                      voucher_no=voucher_no, payee=payee.strip(), paid_on=paid_on, period=month_of(paid_on),
+                      amount_fen=amount_fen, cost_category=cost_category,
+                      created_by_id=getattr(actor, "id", None))
+    db.session.add(payment)
+    db.session.flush()
+    record("payment.create", user=actor, object_type="payment", object_id=payment.id,
+           after={"source": source.code, "project": project.code, "milestone": milestone.id,
+                  "voucher_no": voucher_no, "payee": payment.payee, "paid_on": paid_on,
+                  "amount_fen": amount_fen, "cost_category": cost_category})
+    return payment
+
+
+def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, reason: str,
+                    actor=None) -> Payment:
+    """Cancel `original` by a linked entry of opposite amount; a payment is reversed at most once."""
+    if original.reversal_of_id is not None:
+        raise FundsError("payment", _l("A reversal cannot itself be reversed."))
+    if db.session.scalar(select(Payment.id).where(Payment.reversal_of_id == original.id)):
+        raise FundsError("payment", _l("This payment has already been reversed."))
+    if not reason.strip():
+        raise FundsError("reason", _l("Give the reason for the reversal."))
+    if reversed_on < original.paid_on:
+        raise FundsError("reversed_on", _l("A reversal cannot be dated before the payment it reverses."))
+    source = original.source
+    if month_is_closed(source.id, reversed_on):
+        raise FundsError("reversed_on", _l("The month of this date is closed for this source."))
+    voucher_no = _check_voucher(source, voucher_no)
+    _move_spending(source, original.project, -original.amount_fen, reversed_on)
+    reversal = Payment(source_id=source.id, project_id=original.project_id, milestone_id=original.milestone_id,
+                       voucher_no=voucher_no, payee=original.payee, paid_on=reversed_on,
+                       period=month_of(reversed_on), amount_fen=-original.amount_fen,
+                       cost_category=original.cost_category, reversal_of_id=original.id,
+                       reversal_reason=reason.strip(), created_by_id=getattr(actor, "id", None))
+    db.session.add(reversal)
+    db.session.flush()
+    record("payment.reverse", user=actor, object_type="payment", object_id=original.id,
+           after={"reversal_id": reversal.id, "voucher_no": voucher_no, "reason": reversal.reversal_reason,
+                  "amount_fen": reversal.amount_fen})
+    return reversal
+
+
+def remaining_for(source_id: int, project_id: int) -> Optional[int]:
+    """Allocated-but-unspent fen of a source on a project, or None without an allocation."""
+    row = db.session.execute(select(Allocation.amount_fen, Allocation.spent_fen).where(
+        Allocation.source_id == source_id, Allocation.project_id == project_id)).first()
+    return None if row is None else row.amount_fen - row.spent_fen

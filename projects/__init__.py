@@ -1,0 +1,1 @@
+"""Planning office: administrative areas, projects, milestones and their progress."""

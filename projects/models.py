@@ -1,0 +1,176 @@
+"""Areas, projects, milestones, progress records and the change log of approved plans."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
+                        Numeric, String, Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from auth.models import utcnow
+from extensions import db
+
+AREA_KINDS = {"town": _l("town"), "township": _l("township"), "village": _l("village"),
+              "community": _l("community")}
+
+CATEGORIES = {
+    "road": _l("Road"),
+    "bridge": _l("Bridge"),
+    "telecom": _l("Broadband / telecom"),
+    "community_building": _l("Community service building"),
+    "village_platform": _l("Village service platform"),
+    "grid_management": _l("Grid management"),
+    "information_system": _l("Information system"),
+    "water": _l("Water"),
+    "other": _l("Other"),
+}
+
+STATUSES = {
+    "proposed": _l("Proposed"),
+    "approved": _l("Approved"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+    "accepted": _l("Accepted"),
+    "suspended": _l("Suspended"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+def _in(column: str, codes) -> str:
+    """SQL text of a CHECK that `column` holds one of `codes`."""
+    return f"{column} IN (" + ",".join(f"'{code}'" for code in codes) + ")"
+
+
+class Area(db.Model):
+    """A town or township, or a village or community inside one."""
+
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("area.id"))
+
+    parent: Mapped[Optional["Area"]] = relationship(remote_side=[id])
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", AREA_KINDS), name="kind_known"),
+        CheckConstraint("(kind IN ('town','township')) = (parent_id IS NULL)", name="hierarchy"),
+    )
+
+    def name(self, locale: str) -> str:
+        """The area's name in the interface language."""
+        return self.name_zh if locale.startswith("zh") else self.name_en
+
+
+class Project(db.Model):
+    """An infrastructure project with its scale, budget, dates and lifecycle status."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(32))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    scale_quantity: Mapped[Optional[Decimal]] = mapped_column(Numeric(14, 3))
+    scale_unit: Mapped[Optional[str]] = mapped_column(String(32))
+    budget_fen: Mapped[int] = mapped_column(BigInteger)
+    # Kept in step by the finance ledger in the same transaction as each allocation and payment.
+    allocated_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    planned_start: Mapped[Optional[date]] = mapped_column(Date)
+    planned_end: Mapped[Optional[date]] = mapped_column(Date)
+    actual_start: Mapped[Optional[date]] = mapped_column(Date)
+    actual_end: Mapped[Optional[date]] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="proposed", index=True)
+    responsible_unit: Mapped[str] = mapped_column(String(200), default="")
+    contractor: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    area: Mapped[Area] = relationship()
+    milestones: Mapped[list["Milestone"]] = relationship(
+        back_populates="project", order_by="Milestone.sequence")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint(_in("category", CATEGORIES), name="category_known"),
+        CheckConstraint(_in("status", STATUSES), name="status_known"),
+        CheckConstraint("budget_fen >= 0", name="budget_not_negative"),
+        CheckConstraint("allocated_fen >= 0 AND spent_fen >= 0 AND spent_fen <= allocated_fen",
+                        name="spent_within_allocated"),
+        CheckConstraint("scale_quantity IS NULL OR scale_quantity >= 0", name="scale_not_negative"),
+        CheckConstraint("planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
+                        name="planned_dates_ordered"),
+        CheckConstraint("actual_end IS NULL OR actual_start IS NULL OR actual_end >= actual_start",
+                        name="actual_dates_ordered"),
+        CheckConstraint("length(code) > 0 AND length(name) > 0", name="code_and_name_present"),
+        Index("ix_project_category_status", "category", "status"),
+    )
+
+
+class ProjectChange(db.Model):
+    """A change to an approved project's budget or dates: old value, new value, reason, who, when."""
+
+    __tablename__ = "project_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[Optional[str]] = mapped_column(String(200))
+    new_value: Mapped[Optional[str]] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_present"),)
+
+
+class Milestone(db.Model):
+    """A planned step of a project with its planned cost; payments are made against milestones."""
+
+    __tablename__ = "milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = mapped_column(String(200))
+    planned_date: Mapped[date] = mapped_column(Date)
+    planned_cost_fen: Mapped[int] = mapped_column(BigInteger)
+    progress_pct: Mapped[int] = mapped_column(Integer, default=0)
+    actual_date: Mapped[Optional[date]] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    project: Mapped[Project] = relationship(back_populates="milestones")
+
+    __table_args__ = (
+        CheckConstraint("planned_cost_fen >= 0", name="planned_cost_not_negative"),
+        CheckConstraint("progress_pct BETWEEN 0 AND 100", name="progress_in_range"),
+        CheckConstraint("actual_date IS NULL OR progress_pct = 100", name="done_when_dated"),
+        CheckConstraint("length(name) > 0", name="name_present"),
+        UniqueConstraint("id", "project_id", name="uq_milestone_id_project"),
+    )
+
+
+class ProgressUpdate(db.Model):
+    """One progress report on a milestone, kept so progress over time can be shown."""
+
+    __tablename__ = "progress_update"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id"), index=True)
+    reported_on: Mapped[date] = mapped_column(Date)
+    progress_pct: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("progress_pct BETWEEN 0 AND 100", name="progress_in_range"),)

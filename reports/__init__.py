@@ -1,0 +1,1 @@
+"""Leadership: the dashboard, charts, earned value and the printable report."""

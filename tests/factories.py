@@ -1,0 +1,71 @@
+"""Builders for test data, each with sensible defaults that a test overrides by keyword."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from auth.models import User
+from extensions import db
+from funds import services as ledger
+from funds.models import FundSource
+from projects.models import Area, Milestone, Project
+
+PASSWORD = "Correct-Horse-42"
+_counter = itertools.count(1)
+
+
+def make_user(role: str = "planner", username: str | None = None, password: str = PASSWORD,
+              active: bool = True) -> User:
+    """An account with a known password."""
+    user = User(username=username or f"{role}{next(_counter)}", role=role, active=active,
+                display_name=f"Test {role}")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_area(code: str | None = None, parent: Area | None = None) -> Area:
+    """A township, or a village when `parent` is given."""
+    number = next(_counter)
+    area = Area(code=code or f"A{number}", name_zh=f"测试乡{number}", name_en=f"Test area {number}",
+                kind="village" if parent else "township", parent_id=parent.id if parent else None)
+    db.session.add(area)
+    db.session.flush()
+    return area
+
+
+def make_project(area: Area | None = None, **fields) -> Project:
+    """A project in progress with a budget of 1,000,000 yuan unless told otherwise."""
+    number = next(_counter)
+    values = dict(code=f"P-{number:04d}", name=f"测试项目{number}", category="road", budget_fen=100_000_000,
+                  status="in_progress", planned_start=date(2026, 1, 1), planned_end=date(2026, 12, 31))
+    values.update(fields)
+    project = Project(area_id=(area or make_area()).id, **values)
+    db.session.add(project)
+    db.session.flush()
+    return project
+
+
+def make_milestone(project: Project, **fields) -> Milestone:
+    """A milestone of `project` planned at 100,000 yuan."""
+    values = dict(sequence=next(_counter), name="路基施工", planned_date=date(2026, 6, 30),
+                  planned_cost_fen=10_000_000, progress_pct=0)
+    values.update(fields)
+    milestone = Milestone(project_id=project.id, **values)
+    db.session.add(milestone)
+    db.session.flush()
+    return milestone
+
+
+def make_source(received_fen: int = 0, **fields) -> FundSource:
+    """A fund source, optionally having received `received_fen` through an appropriation."""
+    number = next(_counter)
+    values = dict(code=f"S{number}", name=f"测试资金{number}", channel="fiscal", level="county",
+                  fiscal_year=2026)
+    values.update(fields)
+    source = ledger.create_source(**values)
+    if received_fen:
+        ledger.receive_appropriation(source, document_no=f"DOC-{number}", received_on=date(2026, 1, 10),
+                                     amount_fen=received_fen)
+    return source
