@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -27,10 +27,12 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
 def _select_locale() -> str:
     """The chosen language: the session's choice, else the user's, else the browser's best match."""
     languages = ("zh_CN", "en")
+    if not has_request_context():
+        return "en"  # the CLI speaks English, like the rest of the shell
     chosen = session.get("lang") or getattr(current_user, "locale", None)
     if chosen in languages:
         return chosen
-    best = request.accept_languages.best_match(["zh-CN", "zh", "en"]) if request else None
+    best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
     if best is None:
         return "zh_CN"
     return "en" if best.startswith("en") else "zh_CN"

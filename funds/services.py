@@ -102,19 +102,19 @@ def allocate(source: FundSource, project: Project, *, delta_fen: int, entry_date
         db.session.add(allocation)
         db.session.flush()
     moved = db.session.execute(
-        update(FundSource).where(FundSource.id == source.id,
-                                 FundSource.allocated_fen + delta_fen <= FundSource.received_fen)
-        .values(allocated_fen=FundSource.allocated_fen + delta_fen)).rowcount
-    if not moved:
-        raise FundsError("amount", _l("The source has only %(left)s yuan received and not yet allocated.",
-                                      left=format_yuan(source.received_fen - source.allocated_fen)))
-    moved = db.session.execute(
         update(Allocation).where(Allocation.id == allocation.id,
                                  Allocation.amount_fen + delta_fen >= Allocation.spent_fen)
         .values(amount_fen=Allocation.amount_fen + delta_fen)).rowcount
     if not moved:
         raise FundsError("amount", _l("An allocation cannot be reduced below what has been spent (%(spent)s yuan).",
                                       spent=format_yuan(allocation.spent_fen)))
+    moved = db.session.execute(
+        update(FundSource).where(FundSource.id == source.id,
+                                 FundSource.allocated_fen + delta_fen <= FundSource.received_fen)
+        .values(allocated_fen=FundSource.allocated_fen + delta_fen)).rowcount
+    if not moved:
+        raise FundsError("amount", _l("The source has only %(left)s yuan received and not yet allocated.",
+                                      left=format_yuan(source.received_fen - source.allocated_fen)))
     db.session.execute(update(Project).where(Project.id == project.id)
                        .values(allocated_fen=Project.allocated_fen + delta_fen))
     db.session.add(AllocationEntry(allocation_id=allocation.id, delta_fen=delta_fen, entry_date=entry_date,

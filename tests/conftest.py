@@ -19,7 +19,9 @@ from extensions import db
 from tests import factories
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
-MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+ROOT = os.path.dirname(os.path.dirname(__file__))
+MIGRATIONS = os.path.join(ROOT, "migrations")
+TRANSLATIONS = os.path.join(ROOT, "translations")
 
 
 def _settings(url: str, instance: str) -> dict:
@@ -33,6 +35,14 @@ def _migrate(url: str, instance: str) -> None:
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """Compile the message catalogs, so the tests always see the current translations."""
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", TRANSLATIONS])
 
 
 @pytest.fixture(scope="session")
