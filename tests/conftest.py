@@ -6,10 +6,12 @@ from empty tables (TRUNCATE, which the audit trail's UPDATE/DELETE triggers do n
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -91,9 +93,23 @@ def app(database_url, tmp_path):
         db.engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in a fresh context, as in production.
+
+    Without this, requests would share the test's app context, and with it `g` (where Flask-Login
+    and Flask-Babel cache the user and the locale) and the database session.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test's own session sees what the request committed
+        return response
+
+
 @pytest.fixture
 def client(app):
     """A test client of the app."""
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 
