@@ -1,0 +1,56 @@
+"""`flask seed-demo`: load the demo county, commit, and print what was created and how to sign in."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from auth.models import User
+from auth.services import ROLE_LABELS, AccountError
+from demo import data
+from demo.seed import demo_password, seed_demo
+from extensions import db
+from funds.services import FundsError
+
+
+def _parse_day(_ctx, _param, value):
+    """The --today option as a date (YYYY-MM-DD), today when not given."""
+    if value is None:
+        return date.today()
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as error:
+        raise click.BadParameter("use YYYY-MM-DD") from error
+
+
+def _existing_usernames() -> set[str]:
+    """Demo usernames that already have an account (their passwords are not touched)."""
+    names = [username for username, _, _ in data.USERS]
+    return set(db.session.scalars(select(func.lower(User.username)).where(func.lower(User.username).in_(names))))
+
+
+@click.command("seed-demo")
+@click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD",
+              help="Date the demo is built around (default: today); 'late' and 'idle' are relative to it.")
+@with_appcontext
+def seed_demo_command(today: date):
+    """Load the illustrative demo county (idempotent) and print the demo accounts."""
+    existing = _existing_usernames()
+    try:
+        counts = seed_demo(today)
+    except (AccountError, FundsError) as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    db.session.commit()
+    click.echo(f"Demo county as of {today.isoformat()} (illustrative data). Created:")
+    for name, count in counts.items():
+        click.echo(f"  {name.replace('_', ' ')}: {count}")
+    click.echo("Demo accounts:")
+    with force_locale("en"):
+        for username, role, _ in data.USERS:
+            label = str(ROLE_LABELS[role]).lower()
+            secret = "(existing account, password unchanged)" if username in existing else demo_password()
+            click.echo(f"  {username} / {secret} ({label})")

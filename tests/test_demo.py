@@ -1,0 +1,121 @@
+"""`seed-demo` loads a true-to-life county once, with every case later screens must show."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from audit.services import verify_database
+from auth.models import User
+from demo.seed import seed_demo
+from extensions import db
+from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment
+from projects.models import Area, Milestone, Project
+
+TODAY = date(2026, 11, 27)
+TABLES = (User, Area, Project, Milestone, FundSource, Appropriation, Allocation, Payment)
+
+
+def _counts():
+    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model)) for model in TABLES}
+
+
+@pytest.fixture
+def seeded(app):
+    """The demo county as of TODAY."""
+    seed_demo(TODAY)
+    db.session.commit()
+    return app
+
+
+@pytest.mark.parametrize("again", ["2026-11-27", "2026-12-03", "2027-02-01"])
+def test_seed_is_idempotent(seeded, runner, again):
+    """Running seed-demo again (from the CLI, the same day, days or a year later) adds nothing."""
+    before = _counts()
+    result = runner.invoke(args=["seed-demo", "--today", again])
+    assert result.exit_code == 0, result.output
+    assert _counts() == before
+    assert "admin / (existing account, password unchanged)" in result.output
+
+
+def test_real_areas_and_facts(seeded):
+    """The county's six towns and five townships and the named buildings and platform are there."""
+    names = set(db.session.scalars(select(Area.name_zh).where(Area.parent_id.is_(None))))
+    assert names == {"泷泊镇", "江村镇", "五里牌镇", "茶林镇", "何家洞镇", "麻江镇",
+                     "塘底乡", "上梧江瑶族乡", "理家坪乡", "五星岭乡", "打鼓坪乡"}
+    projects = db.session.scalars(select(Project)).all()
+    assert len(projects) >= 30
+    assert {p.category for p in projects} >= {"road", "bridge", "telecom", "community_building", "village_platform",
+                                               "grid_management", "information_system", "water"}
+    by_name = {p.name: p for p in projects}
+    yangming = next(p for name, p in by_name.items() if "阳明社区" in name)
+    linfeng = next(p for name, p in by_name.items() if "林峰社区" in name)
+    assert (int(yangming.scale_quantity), int(linfeng.scale_quantity)) == (1200, 1100)
+    smart = next(p for name, p in by_name.items() if "智慧双牌" in name)
+    assert smart.budget_fen > 60_000_000 * 100
+    channels = set(db.session.scalars(select(FundSource.channel)))
+    assert channels >= {"fiscal", "poverty_relief", "work_for_relief", "agricultural_development", "land_consolidation"}
+
+
+def test_demo_accounts_sign_in(seeded, auth):
+    """One account per role signs in with the printed demo password."""
+    for role in ("admin", "planner", "finance", "leader", "auditor"):
+        assert auth.login(role, "Liandong-Demo-2026").status_code == 302, role
+        auth.logout()
+
+
+def test_late_milestone_exists(seeded):
+    """At least one unfinished milestone of a project in progress is past its planned date."""
+    late = db.session.scalar(select(func.count(Milestone.id)).join(Project).where(
+        Project.status == "in_progress", Milestone.planned_date < TODAY - timedelta(days=14),
+        Milestone.progress_pct < 100))
+    assert late >= 1
+
+
+def test_idle_allocation_exists(seeded):
+    """Some allocation over 500,000 yuan unspent, made over a year ago, has seen no payment for a year."""
+    year_ago = TODAY - timedelta(days=366)
+    last_entry = (select(AllocationEntry.allocation_id, func.max(AllocationEntry.entry_date).label("day"))
+                  .group_by(AllocationEntry.allocation_id).subquery())
+    idle = db.session.scalars(select(Allocation).join(last_entry, last_entry.c.allocation_id == Allocation.id).where(
+        Allocation.amount_fen - Allocation.spent_fen > 50_000_000, last_entry.c.day < year_ago,
+        (Allocation.last_payment_on.is_(None)) | (Allocation.last_payment_on < year_ago))).all()
+    assert idle, "no idle allocation in the demo"
+
+
+def test_work_for_relief_project_below_wage_floor(seeded):
+    """Some project's work-for-relief spending is less than 30% wages."""
+    rows = db.session.execute(select(
+        Payment.project_id,
+        func.sum(Payment.amount_fen),
+        func.sum(Payment.amount_fen).filter(Payment.cost_category == "wages"))
+        .join(FundSource, Payment.source_id == FundSource.id)
+        .where(FundSource.channel == "work_for_relief").group_by(Payment.project_id)).all()
+    shares = [int(wages or 0) * 100 / int(total) for _project, total, wages in rows if total]
+    assert any(share < 30 for share in shares) and any(share >= 30 for share in shares)
+
+
+def test_reversal_and_unfunded_project_exist(seeded):
+    """A reversed payment and a project without any allocation are part of the demo."""
+    assert db.session.scalar(select(func.count(Payment.id)).where(Payment.reversal_of_id.is_not(None))) >= 1
+    unfunded = select(Project.id).where(~Project.id.in_(select(Allocation.project_id)))
+    assert db.session.scalars(unfunded).first() is not None
+
+
+def test_balances_equal_the_ledger_sums(seeded):
+    """Every kept balance equals the sum of the entries behind it, computed independently."""
+    for source in db.session.scalars(select(FundSource)):
+        received = db.session.scalar(select(func.coalesce(func.sum(Appropriation.amount_fen), 0))
+                                     .where(Appropriation.source_id == source.id))
+        allocated = db.session.scalar(select(func.coalesce(func.sum(Allocation.amount_fen), 0))
+                                      .where(Allocation.source_id == source.id))
+        spent = db.session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0))
+                                  .where(Payment.source_id == source.id))
+        assert (source.received_fen, source.allocated_fen, source.spent_fen) == (received, allocated, spent)
+        assert source.spent_fen <= source.allocated_fen <= source.received_fen
+    for allocation in db.session.scalars(select(Allocation)):
+        spent = db.session.scalar(select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(
+            Payment.source_id == allocation.source_id, Payment.project_id == allocation.project_id))
+        assert allocation.spent_fen == spent <= allocation.amount_fen
+    assert verify_database().ok
