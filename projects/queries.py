@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from extensions import db
 from projects.models import Area, Milestone, Project
@@ -30,10 +31,12 @@ class ProjectFilter:
 
 
 def project_list_query(filters: ProjectFilter) -> Select:
-    """Rows of (Project, township Area or village's parent, progress_bp) matching `filters`."""
+    """Rows of (Project, its Area, that area's township or None, progress_bp) matching `filters`."""
     progress = progress_subquery()
-    query = (select(Project, Area, progress.c.progress_bp)
+    township = aliased(Area)
+    query = (select(Project, Area, township, progress.c.progress_bp)
              .join(Area, Project.area_id == Area.id)
+             .outerjoin(township, Area.parent_id == township.id)
              .outerjoin(progress, progress.c.project_id == Project.id))
     if filters.text:
         query = query.where(or_(Project.name.contains(filters.text, autoescape=True),

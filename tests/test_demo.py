@@ -52,8 +52,8 @@ def test_real_areas_and_facts(seeded):
     yangming = next(p for name, p in by_name.items() if "阳明社区" in name)
     linfeng = next(p for name, p in by_name.items() if "林峰社区" in name)
     assert (int(yangming.scale_quantity), int(linfeng.scale_quantity)) == (1200, 1100)
-    smart = next(p for name, p in by_name.items() if "智慧双牌" in name)
-    assert smart.budget_fen > 60_000_000 * 100
+    platform = max((p for name, p in by_name.items() if "智慧双牌" in name), key=lambda p: p.budget_fen)
+    assert platform.category == "information_system" and platform.budget_fen > 60_000_000 * 100
     channels = set(db.session.scalars(select(FundSource.channel)))
     assert channels >= {"fiscal", "poverty_relief", "work_for_relief", "agricultural_development", "land_consolidation"}
 
