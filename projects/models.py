@@ -84,6 +84,8 @@ class Project(db.Model):
     # Kept in step by the finance ledger in the same transaction as each allocation and payment.
     allocated_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Cost-weighted progress of the milestones in basis points, kept in step by the planning services.
+    progress_bp: Mapped[Optional[int]] = mapped_column(Integer)
     planned_start: Mapped[Optional[date]] = mapped_column(Date)
     planned_end: Mapped[Optional[date]] = mapped_column(Date)
     actual_start: Mapped[Optional[date]] = mapped_column(Date)
@@ -107,6 +109,7 @@ class Project(db.Model):
         CheckConstraint("budget_fen >= 0", name="budget_not_negative"),
         CheckConstraint("allocated_fen >= 0 AND spent_fen >= 0 AND spent_fen <= allocated_fen",
                         name="spent_within_allocated"),
+        CheckConstraint("progress_bp IS NULL OR progress_bp BETWEEN 0 AND 10000", name="progress_in_range"),
         CheckConstraint("scale_quantity IS NULL OR scale_quantity >= 0", name="scale_not_negative"),
         CheckConstraint("planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
                         name="planned_dates_ordered"),
@@ -128,7 +131,7 @@ class ProjectChange(db.Model):
     old_value: Mapped[Optional[str]] = mapped_column(String(200))
     new_value: Mapped[Optional[str]] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))  # None: a scheduled CLI job
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_present"),)
@@ -157,6 +160,8 @@ class Milestone(db.Model):
         CheckConstraint("actual_date IS NULL OR progress_pct = 100", name="done_when_dated"),
         CheckConstraint("length(name) > 0", name="name_present"),
         UniqueConstraint("id", "project_id", name="uq_milestone_id_project"),
+        UniqueConstraint("project_id", "sequence", name="uq_milestone_project_sequence"),
+        Index("ix_milestone_open_by_date", "planned_date", "progress_pct"),
     )
 
 

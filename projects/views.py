@@ -1,44 +1,90 @@
-"""Planning pages at /projects/: the project list and a project's page."""
+"""Planning pages at /projects/: the list (filter, sort, page, export) and a project's page.
+
+The editing routes live in projects/edit_views.py and the spreadsheet import in
+projects/import_views.py; both register on this blueprint.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-from flask_login import current_user
-from sqlalchemy import select
+from datetime import date
+from io import BytesIO
 
+from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask_babel import get_locale
+from flask_login import current_user
+
+from audit.services import record
 from core.access import role_required
 from core.paging import Page
 from extensions import db
-from projects.models import CATEGORIES, STATUSES, Area, Project
-from projects.queries import ProjectFilter, count_rows, project_list_query, weighted_progress
+from projects import lifecycle
+from projects.forms import MilestoneForm, ProgressForm, StatusForm
+from projects.models import CATEGORIES, STATUSES, Project
+from projects.money import project_money
+from projects.queries import (ATTENTION, ProjectFilter, area_choices, change_history, count_rows,
+                              progress_history, project_list_query)
 
 bp = Blueprint("projects", __name__)
 
 READERS = ("admin", "planner", "finance", "leader", "auditor")
+EDITORS = ("admin", "planner")
+
+
+def _filtered_query(filters: ProjectFilter):
+    money = project_money()
+    funded_by = money.projects_funded_by(filters.source_id) if filters.source_id else None
+    return project_list_query(filters, date.today(), funded_by)
 
 
 @bp.route("/")
 @role_required(*READERS)
 def index():
-    """Projects filtered by text, category, status and township, paged."""
-    args = request.args
-    township = args.get("township", type=int)
-    filters = ProjectFilter(text=(args.get("q") or "").strip()[:100], category=args.get("category", ""),
-                            status=args.get("status", ""), township_id=township)
-    query = project_list_query(filters)
-    page = Page.from_request(args, count_rows(query), current_app.config["PAGE_SIZE"])
-    rows = db.session.execute(query.order_by(Project.code).offset(page.offset).limit(page.size)).all()
-    townships = db.session.scalars(select(Area).where(Area.parent_id.is_(None)).order_by(Area.code)).all()
+    """Projects filtered, searched, sorted and paged, each with its money, progress and flags."""
+    filters = ProjectFilter.from_args(request.args)
+    query = _filtered_query(filters)
+    page = Page.from_request(request.args, count_rows(query), current_app.config["PAGE_SIZE"])
+    rows = db.session.execute(query.offset(page.offset).limit(page.size)).all()
     return render_template("projects/index.html", rows=rows, page=page, filters=filters,
-                           categories=CATEGORIES, statuses=STATUSES, townships=townships)
+                           categories=CATEGORIES, statuses=STATUSES, attention=ATTENTION,
+                           areas=area_choices(str(get_locale())), sources=project_money().source_choices(),
+                           can_edit=current_user.role in EDITORS)
+
+
+@bp.route("/export.<fmt>")
+@role_required(*READERS)
+def export(fmt: str):
+    """The filtered list as a spreadsheet (.xlsx or .csv), every project, not just one page."""
+    from projects.exporting import write_projects
+
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    filters = ProjectFilter.from_args(request.args)
+    projects = [row[0] for row in db.session.execute(_filtered_query(filters))]
+    stream = BytesIO()
+    write_projects(projects, stream, fmt)
+    record("project.export", user=current_user, object_type="project", after={"rows": len(projects),
+           "format": fmt, "filters": request.query_string.decode()[:200]})
+    db.session.commit()
+    stream.seek(0)
+    return send_file(stream, as_attachment=True, download_name=f"projects-{date.today():%Y%m%d}.{fmt}")
 
 
 @bp.route("/<int:project_id>")
 @role_required(*READERS)
 def detail(project_id: int):
-    """A project's overview and milestones."""
-    project = db.session.get(Project, project_id)
-    if project is None:
-        abort(404)
-    progress = weighted_progress([(m.planned_cost_fen, m.progress_pct) for m in project.milestones])
-    return render_template("projects/detail.html", project=project, progress=progress,
-                           categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in ("admin", "planner"))
+    """A project's overview, funding by source, milestones with their payments, progress, changes."""
+    project = db.session.get(Project, project_id) or abort(404)
+    money = project_money()
+    funding = money.funding_by_source(project.id)
+    planned_total = sum(m.planned_cost_fen for m in project.milestones)
+    status_form = StatusForm()
+    status_form.target.choices = [(code, STATUSES[code]) for code in STATUSES
+                                  if code in lifecycle.allowed_next(project.status)]
+    return render_template(
+        "projects/detail.html", project=project, funding=funding, payments=money.payments_by_milestone(project.id),
+        planned_total=planned_total, history=progress_history(project), changes=change_history(project.id),
+        breaches=money.breaches(project.id),
+        categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in EDITORS, today=date.today(),
+        status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None))
+
+
+from projects import edit_views  # noqa: E402,F401  (registers its routes on bp)

@@ -1,0 +1,104 @@
+"""`flask projects import FILE` and `flask projects export FILE`: the spreadsheet import and export
+for scheduled jobs. The import guesses the columns from the headers (as the web page does before
+anyone changes them) and is all-or-nothing: on any problem it prints every one and exits 1.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from audit.services import record
+from auth.models import User
+from core.spreadsheets import SpreadsheetError
+from extensions import db
+from projects.importing import (Problem, apply_import, file_sha256, guess_import_mapping, plan_import,
+                                read_import_file, spreadsheet_message)
+from projects.models import Area, Project
+from projects.services import PlanningError
+
+
+@click.group("projects")
+def projects_cli():
+    """Import and export the planning spreadsheet."""
+
+
+def _actor(username: Optional[str]) -> Optional[User]:
+    if not username:
+        return None
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        raise click.ClickException(f"no account named {username!r}")
+    return user
+
+
+def describe_problem(problem: Problem, with_sheet: bool = False) -> str:
+    """A problem as one line: "row 3, column 总投资（万元）: message" (the sheet first when asked)."""
+    place = f"row {problem.row}" if problem.row else "file"
+    if problem.column:
+        place += f", column {problem.column}"
+    if with_sheet and problem.sheet:
+        place = f"sheet {problem.sheet}, {place}"
+    return f"{place}: {problem.message}"
+
+
+def _counts_line(plan) -> str:
+    counts = plan.counts()
+    line = "projects: {new} new, {changed} changed, {unchanged} unchanged".format(**counts["projects"])
+    if plan.milestones:
+        line += "; milestones: {new} new, {changed} changed, {unchanged} unchanged".format(**counts["milestones"])
+    return line
+
+
+@projects_cli.command("import")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change; store nothing.")
+@click.option("--user", "username", default=None, help="Account the changes are recorded under.")
+@with_appcontext
+def import_command(path: Path, dry_run: bool, username: Optional[str]):
+    """Import projects and milestones from FILE (.xlsx or .csv, UTF-8 or GB18030)."""
+    data = path.read_bytes()
+    try:
+        sheets = read_import_file(data, path.name)
+    except SpreadsheetError as error:
+        raise click.ClickException(str(spreadsheet_message(error.code))) from error
+    plan = plan_import(sheets, guess_import_mapping(sheets), file_name=path.name, sha256=file_sha256(data))
+    if plan.problems:
+        for problem in plan.problems:
+            click.echo(describe_problem(problem, with_sheet=len(plan.sheets) > 1), err=True)
+        click.echo(f"{len(plan.problems)} problems; nothing was imported.", err=True)
+        raise SystemExit(1)
+    if dry_run:
+        click.echo(f"Dry run, nothing stored. Would import {_counts_line(plan)}.")
+        return
+    try:
+        apply_import(plan, _actor(username))
+    except PlanningError as error:
+        db.session.rollback()
+        raise click.ClickException(f"refused while importing, nothing stored: {error}") from error
+    db.session.commit()
+    click.echo(f"Imported {_counts_line(plan)}.")
+
+
+@projects_cli.command("export")
+@click.argument("path", metavar="FILE", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_command(path: Path):
+    """Write every project, ordered by code, to FILE (.xlsx with milestones, or .csv)."""
+    from projects.exporting import write_projects
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "csv"):
+        raise click.BadParameter("the file name must end in .xlsx or .csv", param_hint="FILE")
+    query = (select(Project).order_by(Project.code)
+             .options(selectinload(Project.area).selectinload(Area.parent)))
+    projects = db.session.scalars(query).all()
+    with path.open("wb") as stream:
+        write_projects(projects, stream, fmt)
+    record("project.export", object_type="project", after={"rows": len(projects), "format": fmt, "file": path.name})
+    db.session.commit()
+    click.echo(f"Exported {len(projects)} projects to {path}.")

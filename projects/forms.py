@@ -1,0 +1,72 @@
+"""Planning forms: a project, its status, a milestone, a progress report."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import ValidationError, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from core.forms import MoneyField
+from core.once import OnceForm
+from projects.models import CATEGORIES
+
+
+class ProjectForm(OnceForm):
+    """Every field of a project; `status` only when creating, `reason` only when editing."""
+
+    code = StringField(_l("Project code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Project name"), validators=[DataRequired(), Length(max=200)])
+    category = SelectField(_l("Category"), choices=lambda: list(CATEGORIES.items()), validators=[DataRequired()])
+    area_id = SelectField(_l("Area"), coerce=int, validators=[DataRequired()])
+    scale_quantity = DecimalField(_l("Scale"), places=None, validators=[Optional(), NumberRange(min=0)])
+    scale_unit = StringField(_l("Unit of scale"), validators=[Optional(), Length(max=32)],
+                             description=_l("e.g. km, households, m²"))
+    budget_fen = MoneyField(_l("Budget"), description=_l("In yuan; add 万 for 万元, e.g. 6080万"))
+    planned_start = DateField(_l("Planned start"), validators=[Optional()])
+    planned_end = DateField(_l("Planned end"), validators=[Optional()])
+    actual_start = DateField(_l("Actual start"), validators=[Optional()])
+    actual_end = DateField(_l("Actual end"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    responsible_unit = StringField(_l("Responsible unit"), validators=[Optional(), Length(max=200)])
+    contractor = StringField(_l("Contractor"), validators=[Optional(), Length(max=200)])
+    description = TextAreaField(_l("Works and description"), validators=[Optional(), Length(max=4000)])
+    reason = TextAreaField(_l("Reason for the change"), validators=[Optional(), Length(max=1000)],
+                           description=_l("Required when an approved project's budget or planned dates change."))
+    version = HiddenField()
+
+    def validate_planned_end(self, field):
+        """The plan cannot end before it starts (the service checks again)."""
+        _check_order(self.planned_start.data, field.data)
+
+    def validate_actual_end(self, field):
+        """Work cannot end before it started (the service checks again)."""
+        _check_order(self.actual_start.data, field.data)
+
+
+def _check_order(start, end) -> None:
+    if start and end and end < start:
+        raise ValidationError(_l("The end date is before the start date."))
+
+
+class StatusForm(FlaskForm):
+    """Move a project to another status, with a reason where one is needed."""
+
+    target = SelectField(_l("New status"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=1000)])
+
+
+class MilestoneForm(OnceForm):
+    """A milestone's plan."""
+
+    name = StringField(_l("Milestone"), validators=[DataRequired(), Length(max=200)])
+    planned_date = DateField(_l("Planned date"), validators=[DataRequired()])
+    planned_cost_fen = MoneyField(_l("Planned cost"), description=_l("In yuan; add 万 for 万元"))
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=1000)])
+
+
+class ProgressForm(FlaskForm):
+    """A progress report on a milestone."""
+
+    progress_pct = IntegerField(_l("Percent complete"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    reported_on = DateField(_l("Date"), validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])

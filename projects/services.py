@@ -1,0 +1,269 @@
+"""Planning services: create and change projects, plan milestones, record progress.
+
+Used by the web forms, the spreadsheet import and the CLI alike, so every business rule is checked
+here, whatever door the data came through. Callers commit or roll back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from audit.services import record
+from extensions import db
+from projects import lifecycle
+from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
+from projects.progress import weighted_progress_bp
+
+PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scale_unit", "budget_fen",
+                  "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit",
+                  "contractor", "description")
+
+
+class PlanningError(ValueError):
+    """Refused planning data: `errors` maps each field at fault to a translatable message."""
+
+    def __init__(self, errors: dict[str, Any]):
+        super().__init__("; ".join(f"{key}: {value}" for key, value in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class ProjectInput:
+    """A project's fields as parsed from a form, a spreadsheet row or the CLI (money in fen)."""
+
+    code: str
+    name: str
+    category: str
+    area_id: int
+    budget_fen: int
+    scale_quantity: Optional[Decimal] = None
+    scale_unit: str = ""
+    planned_start: Optional[date] = None
+    planned_end: Optional[date] = None
+    actual_start: Optional[date] = None
+    actual_end: Optional[date] = None
+    responsible_unit: str = ""
+    contractor: str = ""
+    description: str = ""
+    status: str = "proposed"
+    extra: dict = field(default_factory=dict)
+
+    def values(self) -> dict[str, Any]:
+        """The stored fields, trimmed."""
+        data = {key: getattr(self, key) for key in PROJECT_FIELDS}
+        for key in ("code", "name", "scale_unit", "responsible_unit", "contractor", "description"):
+            data[key] = (data[key] or "").strip()
+        data["scale_unit"] = data["scale_unit"] or None
+        return data
+
+
+def check_project_input(data: ProjectInput, existing: Optional[Project] = None) -> dict[str, Any]:
+    """Every problem with `data` as {field: message}; empty when it may be stored."""
+    errors: dict[str, Any] = {}
+    values = data.values()
+    if not values["code"]:
+        errors["code"] = _l("Enter a project code.")
+    elif len(values["code"]) > 32:
+        errors["code"] = _l("At most %(n)d characters.", n=32)
+    else:
+        clash = db.session.scalar(select(Project.id).where(Project.code == values["code"]))
+        if clash is not None and (existing is None or clash != existing.id):
+            errors["code"] = _l("Another project already has this code.")
+    if not values["name"]:
+        errors["name"] = _l("Enter the project name.")
+    if data.category not in CATEGORIES:
+        errors["category"] = _l("Unknown category.")
+    if existing is None and data.status not in STATUSES:
+        errors["status"] = _l("Unknown status.")
+    if data.area_id is None or db.session.get(Area, data.area_id) is None:
+        errors["area_id"] = _l("Unknown area.")
+    if data.budget_fen is None or data.budget_fen < 0:
+        errors["budget_fen"] = _l("The budget cannot be negative.")
+    if data.scale_quantity is not None and data.scale_quantity < 0:
+        errors["scale_quantity"] = _l("The scale cannot be negative.")
+    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+        if values[start] and values[end] and values[end] < values[start]:
+            errors[end] = _l("The end date is before the start date.")
+    return errors
+
+
+def _snapshot(project: Project) -> dict[str, Any]:
+    return {key: getattr(project, key) for key in PROJECT_FIELDS + ("status",)}
+
+
+def create_project(data: ProjectInput, actor=None) -> Project:
+    """Store a new project; raises PlanningError with every problem found."""
+    errors = check_project_input(data)
+    if errors:
+        raise PlanningError(errors)
+    project = Project(**data.values(), status=data.status, allocated_fen=0, spent_fen=0)
+    db.session.add(project)
+    db.session.flush()
+    record("project.create", user=actor, object_type="project", object_id=project.id, after=_snapshot(project))
+    return project
+
+
+def update_project(project: Project, data: ProjectInput, actor=None, reason: str = "",
+                   expected_version: Optional[int] = None) -> list[ProjectChange]:
+    """Change a project's fields. After approval a budget or planned-date change needs `reason`
+    and leaves a change record per field. `expected_version` refuses a save based on stale data."""
+    if expected_version is not None and expected_version != project.version:
+        raise PlanningError({"version": _l("This project was changed by someone else while you were editing. "
+                                           "Reload it and make your change again.")})
+    errors = check_project_input(data, existing=project)
+    values = data.values()
+    controlled = [key for key in lifecycle.CONTROLLED_FIELDS if values[key] != getattr(project, key)]
+    if controlled and lifecycle.plan_is_controlled(project.status) and not reason.strip():
+        errors["reason"] = _l("The project is approved: give a reason for changing its budget or planned dates.")
+    if errors:
+        raise PlanningError(errors)
+    before = _snapshot(project)
+    changes = []
+    if lifecycle.plan_is_controlled(project.status):
+        changes = [ProjectChange(project_id=project.id, field=key, old_value=_text(getattr(project, key)),
+                                 new_value=_text(values[key]), reason=reason.strip(),
+                                 user_id=getattr(actor, "id", None)) for key in controlled]
+        db.session.add_all(changes)
+    for key, value in values.items():
+        setattr(project, key, value)
+    db.session.flush()
+    after = _snapshot(project)
+    diff = {key for key in after if after[key] != before[key]}
+    if diff:
+        record("project.update", user=actor, object_type="project", object_id=project.id,
+               before={k: before[k] for k in diff}, after={**{k: after[k] for k in diff}, "reason": reason.strip()})
+    return changes
+
+
+def _text(value) -> Optional[str]:
+    return None if value is None else str(value)
+
+
+def change_status(project: Project, target: str, actor=None, reason: str = "",
+                  on_date: Optional[date] = None) -> None:
+    """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
+    current = project.status
+    if not lifecycle.can_move(current, target):
+        raise PlanningError({"status": _l("A project cannot go from %(current)s to %(target)s.",
+                                          current=STATUSES.get(current, current), target=STATUSES.get(target, target))})
+    if lifecycle.reason_required(current, target) and not reason.strip():
+        raise PlanningError({"reason": _l("Give a reason for this status change.")})
+    if target == "completed":
+        unfinished = db.session.scalar(select(func.count(Milestone.id)).where(
+            Milestone.project_id == project.id, Milestone.progress_pct < 100))
+        if unfinished:
+            raise PlanningError({"status": _l("%(n)d milestones are not finished yet.", n=unfinished)})
+    day = on_date or date.today()
+    if target == "in_progress" and project.actual_start is None:
+        project.actual_start = day
+    if target == "completed" and project.actual_end is None:
+        project.actual_end = max(day, project.actual_start or day)
+    project.status = target
+    db.session.add(ProjectChange(project_id=project.id, field="status", old_value=current, new_value=target,
+                                 reason=reason.strip() or "-", user_id=getattr(actor, "id", None)))
+    db.session.flush()
+    record("project.status", user=actor, object_type="project", object_id=project.id,
+           before={"status": current}, after={"status": target, "reason": reason.strip()})
+
+
+def refresh_progress(project_id: int) -> None:
+    """Recompute the project's stored cost-weighted progress from its milestones."""
+    pairs = db.session.execute(select(Milestone.planned_cost_fen, Milestone.progress_pct)
+                               .where(Milestone.project_id == project_id)).all()
+    db.session.execute(update(Project).where(Project.id == project_id)
+                       .values(progress_bp=weighted_progress_bp(pairs)).execution_options(synchronize_session="fetch"))
+
+
+def _check_milestone(project: Project, name: str, planned_date: Optional[date], planned_cost_fen: Optional[int]) -> None:
+    errors: dict[str, Any] = {}
+    if not (name or "").strip():
+        errors["name"] = _l("Enter the milestone name.")
+    if planned_date is None:
+        errors["planned_date"] = _l("Enter the planned date.")
+    if planned_cost_fen is None or planned_cost_fen < 0:
+        errors["planned_cost_fen"] = _l("The planned cost cannot be negative.")
+    if project.status in ("cancelled", "accepted"):
+        errors["project"] = _l("The plan of a cancelled or accepted project cannot change.")
+    if errors:
+        raise PlanningError(errors)
+
+
+def add_milestone(project: Project, *, name: str, planned_date: date, planned_cost_fen: int, actor=None,
+                  sequence: Optional[int] = None) -> Milestone:
+    """Plan a new milestone, numbered after the last one unless `sequence` is given."""
+    _check_milestone(project, name, planned_date, planned_cost_fen)
+    if sequence is None:
+        sequence = int(db.session.scalar(select(func.coalesce(func.max(Milestone.sequence), 0))
+                                         .where(Milestone.project_id == project.id))) + 1
+    milestone = Milestone(project_id=project.id, sequence=sequence, name=name.strip(), planned_date=planned_date,
+                          planned_cost_fen=planned_cost_fen, progress_pct=0)
+    db.session.add(milestone)
+    db.session.flush()
+    refresh_progress(project.id)
+    record("milestone.create", user=actor, object_type="milestone", object_id=milestone.id,
+           after={"project": project.code, "sequence": sequence, "name": milestone.name,
+                  "planned_date": planned_date, "planned_cost_fen": planned_cost_fen})
+    return milestone
+
+
+def update_milestone(milestone: Milestone, *, name: str, planned_date: date, planned_cost_fen: int,
+                     actor=None, reason: str = "") -> None:
+    """Re-plan a milestone; after approval a date or cost change needs a reason, like the project's."""
+    project = milestone.project
+    _check_milestone(project, name, planned_date, planned_cost_fen)
+    before = {"name": milestone.name, "planned_date": milestone.planned_date,
+              "planned_cost_fen": milestone.planned_cost_fen}
+    after = {"name": name.strip(), "planned_date": planned_date, "planned_cost_fen": planned_cost_fen}
+    moved = [key for key in ("planned_date", "planned_cost_fen") if before[key] != after[key]]
+    if moved and lifecycle.plan_is_controlled(project.status) and not reason.strip():
+        raise PlanningError({"reason": _l("The project is approved: give a reason for changing a milestone's date or cost.")})
+    for key in moved:
+        db.session.add(ProjectChange(project_id=project.id, field=f"milestone {milestone.sequence} {key}",
+                                     old_value=_text(before[key]), new_value=_text(after[key]),
+                                     reason=reason.strip(), user_id=getattr(actor, "id", None)))
+    milestone.name, milestone.planned_date, milestone.planned_cost_fen = after["name"], planned_date, planned_cost_fen
+    db.session.flush()
+    refresh_progress(project.id)
+    if before != after:
+        record("milestone.update", user=actor, object_type="milestone", object_id=milestone.id,
+               before=before, after={**after, "reason": reason.strip()})
+
+
+def record_progress(milestone: Milestone, *, progress_pct: int, reported_on: date, note: str = "",
+                    actor=None) -> ProgressUpdate:
+    """Report a milestone's % complete on a day; at 100% the day becomes its actual date."""
+    errors: dict[str, Any] = {}
+    if progress_pct is None or not 0 <= progress_pct <= 100:
+        errors["progress_pct"] = _l("Progress is a whole number from 0 to 100.")
+    if reported_on is None:
+        errors["reported_on"] = _l("Enter the date of the report.")
+    if milestone.project.status in ("proposed", "cancelled", "accepted"):
+        errors["progress_pct"] = _l("Progress can only be recorded on an approved project that is not closed.")
+    if errors:
+        raise PlanningError(errors)
+    before = {"progress_pct": milestone.progress_pct, "actual_date": milestone.actual_date}
+    milestone.progress_pct = progress_pct
+    milestone.actual_date = reported_on if progress_pct == 100 else None
+    update_row = ProgressUpdate(milestone_id=milestone.id, progress_pct=progress_pct, reported_on=reported_on,
+                                note=(note or "").strip(), user_id=getattr(actor, "id", None))
+    db.session.add(update_row)
+    db.session.flush()
+    refresh_progress(milestone.project_id)
+    record("milestone.progress", user=actor, object_type="milestone", object_id=milestone.id, before=before,
+           after={"progress_pct": progress_pct, "actual_date": milestone.actual_date, "note": update_row.note})
+    return update_row
+
+
+def input_from_project(project: Project) -> ProjectInput:
+    """A ProjectInput holding a stored project's current values (to edit a few of them)."""
+    return ProjectInput(**{key: getattr(project, key) for key in PROJECT_FIELDS}, status=project.status)
+
+
+__all__ = ["PlanningError", "ProjectInput", "check_project_input", "create_project", "update_project",
+           "change_status", "add_milestone", "update_milestone", "record_progress", "refresh_progress",
+           "input_from_project"]
