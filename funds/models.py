@@ -228,9 +228,14 @@ class StatementLine(db.Model):
     match_method: Mapped[Optional[str]] = mapped_column(String(16))
     matched_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     matched_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    # A line no payment will ever match (a bank fee, money received) is explained instead, with a reason.
+    explanation: Mapped[Optional[str]] = mapped_column(Text)
+    explained_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    explained_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
     __table_args__ = (
         UniqueConstraint("source_id", "fingerprint"),
+        CheckConstraint("payment_id IS NULL OR explanation IS NULL", name="matched_or_explained"),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         CheckConstraint("direction IN ('debit','credit')", name="direction_known"),
         CheckConstraint("(payment_id IS NULL) = (match_method IS NULL)", name="match_has_method"),

@@ -11,9 +11,10 @@ from datetime import date
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 
 from audit.services import record
+from auth.models import utcnow
 from core.money import format_yuan
 from extensions import db
 from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationEntry,
@@ -80,7 +81,8 @@ def _category_allowed(source: FundSource, project: Project) -> bool:
     """False when an active eligible-categories rule for the source or its channel excludes the project."""
     rules = db.session.scalars(select(FundRule).where(
         FundRule.kind == "eligible_categories", FundRule.active.is_(True),
-        (FundRule.source_id == source.id) | (FundRule.channel == source.channel)))
+        (FundRule.source_id == source.id) | (FundRule.channel == source.channel)
+        | (FundRule.source_id.is_(None) & FundRule.channel.is_(None))))
     return all(project.category in rule.params.get("categories", []) for rule in rules)
 
 
@@ -233,3 +235,73 @@ def remaining_for(source_id: int, project_id: int) -> Optional[int]:
     row = db.session.execute(select(Allocation.amount_fen, Allocation.spent_fen).where(
         Allocation.source_id == source_id, Allocation.project_id == project_id)).first()
     return None if row is None else row.amount_fen - row.spent_fen
+
+
+def update_source(source: FundSource, *, name: str, channel: str, level: str, fiscal_year: int,
+                  managing_department: str = "", document_ref: str = "", actor=None) -> None:
+    """Edit a source's description; its code and balances never change here."""
+    if channel not in CHANNELS:
+        raise FundsError("channel", _l("Unknown channel."))
+    if level not in LEVELS:
+        raise FundsError("level", _l("Unknown level."))
+    if not name.strip():
+        raise FundsError("name", _l("Enter a name."))
+    before = {"name": source.name, "channel": source.channel, "level": source.level,
+              "fiscal_year": source.fiscal_year, "managing_department": source.managing_department,
+              "document_ref": source.document_ref}
+    after = {"name": name.strip(), "channel": channel, "level": level, "fiscal_year": fiscal_year,
+             "managing_department": managing_department.strip(), "document_ref": document_ref.strip()}
+    for key, value in after.items():
+        setattr(source, key, value)
+    changed = {key for key in after if after[key] != before[key]}
+    if changed:
+        record("fund_source.update", user=actor, object_type="fund_source", object_id=source.id,
+               before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+
+
+def unreconciled_counts(source_id: int, period: int) -> tuple[int, int]:
+    """(payments with no statement line, statement lines neither matched nor explained) in a source's month."""
+    from funds.models import StatementLine
+
+    matched = select(StatementLine.payment_id).where(StatementLine.payment_id.is_not(None))
+    payments = db.session.scalar(select(func.count(Payment.id)).where(
+        Payment.source_id == source_id, Payment.period == period, Payment.id.not_in(matched)))
+    lines = db.session.scalar(select(func.count(StatementLine.id)).where(
+        StatementLine.source_id == source_id, StatementLine.period == period, StatementLine.payment_id.is_(None),
+        StatementLine.explanation.is_(None)))
+    return int(payments or 0), int(lines or 0)
+
+
+def close_month(source: FundSource, period: int, *, today: date, actor=None) -> MonthClose:
+    """Close a finished, fully reconciled month: afterwards nothing can be dated in it."""
+    if period >= month_of(today):
+        raise FundsError("period", _l("Only a month that has ended can be closed."))
+    if month_is_closed(source.id, date(period // 100, period % 100, 1)):
+        raise FundsError("period", _l("This month is already closed."))
+    payments, lines = unreconciled_counts(source.id, period)
+    if payments or lines:
+        raise FundsError("period", _l("The month is not reconciled: %(payments)d payments without a statement "
+                                      "line and %(lines)d statement lines without a payment.",
+                                      payments=payments, lines=lines))
+    closing = MonthClose(source_id=source.id, period=period, closed_by_id=getattr(actor, "id", None))
+    db.session.add(closing)
+    db.session.flush()
+    record("month.close", user=actor, object_type="fund_source", object_id=source.id, after={"period": period})
+    return closing
+
+
+def reopen_month(source: FundSource, period: int, *, reason: str, actor=None) -> MonthClose:
+    """Reopen a closed month (administrators), keeping the closing record and saying why."""
+    closing = db.session.scalar(select(MonthClose).where(
+        MonthClose.source_id == source.id, MonthClose.period == period, MonthClose.reopened_at.is_(None)))
+    if closing is None:
+        raise FundsError("period", _l("This month is not closed."))
+    if not reason.strip():
+        raise FundsError("reason", _l("Give the reason for reopening."))
+    closing.reopened_at = utcnow()
+    closing.reopened_by_id = getattr(actor, "id", None)
+    closing.reopen_reason = reason.strip()
+    db.session.flush()
+    record("month.reopen", user=actor, object_type="fund_source", object_id=source.id,
+           after={"period": period, "reason": closing.reopen_reason})
+    return closing

@@ -69,3 +69,16 @@ def make_source(received_fen: int = 0, **fields) -> FundSource:
         ledger.receive_appropriation(source, document_no=f"DOC-{number}", received_on=date(2026, 1, 10),
                                      amount_fen=received_fen)
     return source
+
+
+def make_rule(kind: str = "spending_after_completion", params: dict | None = None, channel: str | None = None,
+              source=None, active: bool = True):
+    """A fund rule stored as the county would store it (default parameters of its kind unless given)."""
+    from funds.models import FundRule
+    from funds.rule_params import DEFAULT_PARAMS
+
+    rule = FundRule(kind=kind, params=DEFAULT_PARAMS[kind] if params is None else params, channel=channel,
+                    source_id=getattr(source, "id", None), active=active)
+    db.session.add(rule)
+    db.session.flush()
+    return rule

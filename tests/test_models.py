@@ -62,7 +62,9 @@ def test_payment_check_constraints(funded, overrides):
 
 def test_voucher_number_unique_per_source(funded):
     """The same voucher number cannot be used twice for one source."""
-    db.session.add(_payment(*funded))
+    project, milestone, source = funded
+    ledger.record_payment(source, project, milestone, voucher_no="V-1", payee="某公司", paid_on=date(2026, 3, 1),
+                          amount_fen=100, cost_category="materials")
     db.session.commit()
     _refused(_payment(*funded))
 

@@ -1,0 +1,45 @@
+"""Run a unit of work as one transaction, retrying when the database says "try again".
+
+PostgreSQL may abort a transaction that lost a race (serialization failure, deadlock), and two
+people saving the same unique value at once make one of them fail a UNIQUE constraint. Either way
+nothing of the failed attempt is stored; we retry a couple of times and otherwise report a
+conflict the user can act on.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from extensions import db
+
+T = TypeVar("T")
+RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+class ConflictError(RuntimeError):
+    """The work could not be stored because of a concurrent change; nothing was stored."""
+
+
+def _retryable(error: DBAPIError) -> bool:
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if code in RETRYABLE_SQLSTATES:
+        return True
+    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+
+
+def commit_with_retry(work: Callable[[], T], attempts: int = 3) -> T:
+    """Call `work()` and commit; on a retryable failure roll back and try again (at most `attempts`)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except IntegrityError as error:
+            db.session.rollback()
+            raise ConflictError(str(error.orig)) from error
+        except DBAPIError as error:
+            db.session.rollback()
+            if not _retryable(error) or attempt == attempts:
+                raise ConflictError(str(error.orig)) from error
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,78 @@
+"""Finance forms: fund sources, appropriations, allocations, payments, reversals, month close."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from core.forms import MoneyField
+from core.once import OnceForm
+from funds.models import CHANNELS, COST_CATEGORIES, LEVELS
+
+
+class SourceForm(OnceForm):
+    """A fund source's identity."""
+
+    code = StringField(_l("Source code"), validators=[DataRequired(), Length(max=32)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    channel = SelectField(_l("Channel"), choices=lambda: list(CHANNELS.items()), validators=[DataRequired()])
+    level = SelectField(_l("Level"), choices=lambda: list(LEVELS.items()), validators=[DataRequired()])
+    fiscal_year = IntegerField(_l("Fiscal year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    managing_department = StringField(_l("Managing department"), validators=[Optional(), Length(max=200)])
+    document_ref = StringField(_l("Document"), validators=[Optional(), Length(max=200)])
+
+
+class AppropriationForm(OnceForm):
+    """Money received by a source."""
+
+    document_no = StringField(_l("Document number"), validators=[DataRequired(), Length(max=64)])
+    received_on = DateField(_l("Date received"), validators=[DataRequired()])
+    amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class AllocationForm(OnceForm):
+    """Commit (or withdraw) a source's money for a project."""
+
+    project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
+    direction = RadioField(_l("Change"), choices=[("increase", _l("Allocate more")), ("decrease", _l("Reduce"))],
+                           default="increase")
+    amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
+    entry_date = DateField(_l("Date"), validators=[DataRequired()])
+    document_no = StringField(_l("Document number"), validators=[Optional(), Length(max=64)])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
+
+
+class PaymentForm(OnceForm):
+    """Spending from a source on a project, against one of its milestones."""
+
+    project_id = SelectField(_l("Project"), coerce=int, validators=[DataRequired()])
+    milestone_id = SelectField(_l("Milestone"), coerce=int, validators=[DataRequired()])
+    voucher_no = StringField(_l("Voucher number"), validators=[DataRequired(), Length(max=64)])
+    payee = StringField(_l("Payee"), validators=[DataRequired(), Length(max=200)])
+    paid_on = DateField(_l("Payment date"), validators=[DataRequired()])
+    amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
+    cost_category = SelectField(_l("Cost category"), choices=lambda: list(COST_CATEGORIES.items()),
+                                validators=[DataRequired()])
+
+
+class ReversalForm(OnceForm):
+    """Reverse a wrong payment with a linked entry of opposite amount."""
+
+    voucher_no = StringField(_l("Reversal voucher number"), validators=[DataRequired(), Length(max=64)])
+    reversed_on = DateField(_l("Date"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+
+
+class CloseMonthForm(FlaskForm):
+    """Close a month of a source."""
+
+    period = StringField(_l("Month"), validators=[DataRequired(), Length(min=7, max=7)],
+                         description=_l("YYYY-MM"))
+
+
+class ReopenMonthForm(FlaskForm):
+    """Reopen a closed month, with a reason."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])

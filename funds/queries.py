@@ -1,0 +1,125 @@
+"""Reads for the finance pages: a source's ledger per project, per month and entry by entry."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import aliased
+
+from auth.models import User
+from core.money import format_yuan
+from extensions import db
+from funds.models import Allocation, AllocationEntry, Appropriation, MonthClose, Payment, StatementLine
+from projects.models import Milestone, Project
+
+
+@dataclass(frozen=True)
+class MonthLine:
+    """A source's month: spending, reversals, number of entries, whether reconciled and closed."""
+
+    period: int
+    paid_fen: int
+    reversed_fen: int
+    entries: int
+    unmatched_payments: int
+    closed_by: Optional[str]
+    closed_at: object
+
+    @property
+    def label(self) -> str:
+        """YYYY-MM."""
+        return f"{self.period // 100}-{self.period % 100:02d}"
+
+    @property
+    def net_fen(self) -> int:
+        """Payments less reversals."""
+        return self.paid_fen + self.reversed_fen
+
+
+def appropriations(source_id: int):
+    """(Appropriation, username) rows, oldest first."""
+    return db.session.execute(select(Appropriation, User.username)
+                              .outerjoin(User, Appropriation.created_by_id == User.id)
+                              .where(Appropriation.source_id == source_id)
+                              .order_by(Appropriation.received_on, Appropriation.id)).all()
+
+
+def allocations(source_id: int):
+    """(Allocation, Project) rows of a source, by project code."""
+    return db.session.execute(select(Allocation, Project).join(Project, Allocation.project_id == Project.id)
+                              .where(Allocation.source_id == source_id).order_by(Project.code)).all()
+
+
+def months(source_id: int) -> list[MonthLine]:
+    """Per month: payments, reversals, entries, payments without a statement line, and the close."""
+    matched = select(StatementLine.payment_id).where(StatementLine.payment_id.is_not(None),
+                                                     StatementLine.source_id == source_id)
+    rows = db.session.execute(
+        select(Payment.period,
+               func.coalesce(func.sum(case((Payment.amount_fen > 0, Payment.amount_fen), else_=0)), 0),
+               func.coalesce(func.sum(case((Payment.amount_fen < 0, Payment.amount_fen), else_=0)), 0),
+               func.count(Payment.id),
+               func.sum(case((Payment.id.in_(matched), 0), else_=1)))
+        .where(Payment.source_id == source_id).group_by(Payment.period).order_by(Payment.period.desc())).all()
+    closes = {row.period: row for row in db.session.execute(
+        select(MonthClose.period, User.username, MonthClose.closed_at)
+        .outerjoin(User, MonthClose.closed_by_id == User.id)
+        .where(MonthClose.source_id == source_id, MonthClose.reopened_at.is_(None))).all()}
+    periods = sorted({row[0] for row in rows} | set(closes), reverse=True)
+    by_period = {row[0]: row for row in rows}
+    result = []
+    for period in periods:
+        row = by_period.get(period, (period, 0, 0, 0, 0))
+        close = closes.get(period)
+        result.append(MonthLine(period, int(row[1]), int(row[2]), int(row[3]), int(row[4] or 0),
+                                close.username if close else None, close.closed_at if close else None))
+    return result
+
+
+def payments_query(source_id: int, period: Optional[int] = None) -> Select:
+    """Payments of a source (newest first) with project, milestone, who entered it and its reversal."""
+    reversal = aliased(Payment)
+    query = (select(Payment, Project.code, Project.name, Milestone.name, User.username, reversal.voucher_no)
+             .join(Project, Payment.project_id == Project.id)
+             .join(Milestone, Payment.milestone_id == Milestone.id)
+             .outerjoin(User, Payment.created_by_id == User.id)
+             .outerjoin(reversal, reversal.reversal_of_id == Payment.id)
+             .where(Payment.source_id == source_id))
+    if period:
+        query = query.where(Payment.period == period)
+    return query.order_by(Payment.paid_on.desc(), Payment.id.desc())
+
+
+def allocation_entries(source_id: int, limit: int = 200):
+    """The newest allocation changes of a source, with project and who made each."""
+    return db.session.execute(
+        select(AllocationEntry, Project.code, Project.name, User.username)
+        .join(Allocation, AllocationEntry.allocation_id == Allocation.id)
+        .join(Project, Allocation.project_id == Project.id)
+        .outerjoin(User, AllocationEntry.created_by_id == User.id)
+        .where(Allocation.source_id == source_id)
+        .order_by(AllocationEntry.entry_date.desc(), AllocationEntry.id.desc()).limit(limit)).all()
+
+
+def allocatable_projects() -> list[tuple[int, str]]:
+    """Projects that may receive money (not cancelled or accepted), as (id, 'code name')."""
+    rows = db.session.execute(select(Project.id, Project.code, Project.name)
+                              .where(Project.status.not_in(("cancelled", "accepted"))).order_by(Project.code)).all()
+    return [(row.id, f"{row.code} {row.name}") for row in rows]
+
+
+def funded_projects(source_id: int) -> list[tuple[int, str]]:
+    """Projects this source has money allocated for, as (id, 'code name (remaining)')."""
+    rows = db.session.execute(
+        select(Project.id, Project.code, Project.name, Allocation.amount_fen - Allocation.spent_fen)
+        .join(Allocation, and_(Allocation.project_id == Project.id, Allocation.source_id == source_id))
+        .order_by(Project.code)).all()
+    return [(row[0], f"{row[1]} {row[2]} ({format_yuan(row[3])})") for row in rows]
+
+
+def milestone_choices(project_id: int) -> list[tuple[int, str]]:
+    """A project's milestones as (id, 'n. name (planned date)')."""
+    rows = db.session.execute(select(Milestone.id, Milestone.sequence, Milestone.name, Milestone.planned_date)
+                              .where(Milestone.project_id == project_id).order_by(Milestone.sequence)).all()
+    return [(row[0], f"{row[1]}. {row[2]} ({row[3]})") for row in rows]

@@ -1,0 +1,61 @@
+"""Ledger invariants that must hold after every test, whatever the test did.
+
+Checked by the `app` fixture's teardown with plain SQL, independently of the services' own sums.
+"""
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from extensions import db
+
+CHECKS = {
+    "source balance differs from its appropriations": """
+        SELECT s.code FROM fund_source s
+        LEFT JOIN (SELECT source_id, SUM(amount_fen) AS total FROM appropriation GROUP BY source_id) a
+               ON a.source_id = s.id
+        WHERE s.received_fen <> COALESCE(a.total, 0)""",
+    "source allocated differs from its allocations": """
+        SELECT s.code FROM fund_source s
+        LEFT JOIN (SELECT source_id, SUM(amount_fen) AS total FROM allocation GROUP BY source_id) a
+               ON a.source_id = s.id
+        WHERE s.allocated_fen <> COALESCE(a.total, 0)""",
+    "allocation differs from its entries": """
+        SELECT al.id FROM allocation al
+        LEFT JOIN (SELECT allocation_id, SUM(delta_fen) AS total FROM allocation_entry GROUP BY allocation_id) e
+               ON e.allocation_id = al.id
+        WHERE al.amount_fen <> COALESCE(e.total, 0) AND EXISTS (SELECT 1 FROM allocation_entry x WHERE x.allocation_id = al.id)""",
+    "allocation spent differs from its payments": """
+        SELECT al.id FROM allocation al
+        LEFT JOIN (SELECT source_id, project_id, SUM(amount_fen) AS total FROM payment GROUP BY source_id, project_id) p
+               ON p.source_id = al.source_id AND p.project_id = al.project_id
+        WHERE al.spent_fen <> COALESCE(p.total, 0)""",
+    "source spent differs from its payments": """
+        SELECT s.code FROM fund_source s
+        LEFT JOIN (SELECT source_id, SUM(amount_fen) AS total FROM payment GROUP BY source_id) p ON p.source_id = s.id
+        WHERE s.spent_fen <> COALESCE(p.total, 0)""",
+    "overspent": """
+        SELECT s.code FROM fund_source s WHERE s.allocated_fen > s.received_fen OR s.spent_fen > s.allocated_fen
+        UNION ALL SELECT CAST(al.id AS VARCHAR(20)) FROM allocation al WHERE al.spent_fen > al.amount_fen""",
+    "project totals differ from the ledger": """
+        SELECT pr.code FROM project pr
+        LEFT JOIN (SELECT project_id, SUM(amount_fen) AS allocated, SUM(spent_fen) AS spent FROM allocation
+                   GROUP BY project_id) al ON al.project_id = pr.id
+        WHERE pr.allocated_fen <> COALESCE(al.allocated, 0) OR pr.spent_fen <> COALESCE(al.spent, 0)""",
+    "payment added to a closed month": """
+        SELECT p.voucher_no FROM payment p JOIN month_close c
+          ON c.source_id = p.source_id AND c.period = p.period AND c.reopened_at IS NULL
+        WHERE p.created_at > c.closed_at""",
+    "reversal does not mirror its payment": """
+        SELECT r.voucher_no FROM payment r JOIN payment o ON r.reversal_of_id = o.id
+        WHERE r.amount_fen <> -o.amount_fen OR r.source_id <> o.source_id OR r.project_id <> o.project_id""",
+}
+
+
+def broken_invariants() -> dict[str, list]:
+    """Each invariant that fails, with a few offending keys; empty when the ledger is consistent."""
+    failures = {}
+    for name, sql in CHECKS.items():
+        rows = db.session.execute(text(sql)).scalars().all()
+        if rows:
+            failures[name] = rows[:5]
+    return failures
