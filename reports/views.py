@@ -1,26 +1,122 @@
-"""Leadership pages at /reports/: money and progress at a glance."""
+"""Leadership pages at /reports/: the dashboard, charts with their numbers, earned value, the meeting report.
+
+Every view reads the filter from the query string, asks reports/services.py, and renders or sends
+bytes. Readers: every signed-in role (leaders above all); nothing here writes.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import func, select
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import get_locale
 
 from core.access import role_required
+from core.paging import Page
 from extensions import db
-from funds.models import FundSource
-from projects.models import STATUSES, Project
+from funds.rules import BREACH_KINDS
+from projects.models import CATEGORIES, STATUSES, Project
+from reports import formatting, services
+from reports.cache import data_version
+from reports.catalog import CHARTS, DASHBOARD_CHARTS, PROJECT_CHARTS, Context, project_for
+from reports.charts import FORMATS
+from reports.earned_value import rank_worst_first
+from reports.filters import ReportFilter, parse_day, parse_language
+from reports.meeting import meeting_report_pdf
+from reports.tables import cell_text
 
 bp = Blueprint("reports", __name__)
 
+READERS = ("admin", "leader", "finance", "planner", "auditor")
+
+
+@bp.context_processor
+def _helpers():
+    """Formatting helpers for the reports' templates only."""
+    return {"fmt": formatting, "cell_text": cell_text, "charts": CHARTS}
+
+
+def _context(filters: ReportFilter, project=None, as_of: date | None = None) -> Context:
+    today = date.today()
+    return Context(filters, as_of or today, today, str(get_locale()), project)
+
+
+def _panels(names, context: Context, version: tuple) -> list[tuple[str, dict, object]]:
+    """(chart name, its words, its table) for each chart shown on a page."""
+    return [(name, CHARTS[name].text(context), services.chart_table(name, context, version)) for name in names]
+
 
 @bp.route("/")
-@role_required("admin", "leader", "finance", "planner", "auditor")
+@role_required(*READERS)
 def index():
-    """Totals across all sources and the number of projects in each status."""
-    received, allocated, spent = db.session.execute(select(
-        func.coalesce(func.sum(FundSource.received_fen), 0),
-        func.coalesce(func.sum(FundSource.allocated_fen), 0),
-        func.coalesce(func.sum(FundSource.spent_fen), 0))).one()
-    by_status = dict(db.session.execute(select(Project.status, func.count(Project.id)).group_by(Project.status)).all())
-    money = {"received": int(received), "allocated": int(allocated), "spent": int(spent),
-             "unallocated": int(received) - int(allocated)}
-    return render_template("reports/index.html", money=money, by_status=by_status, statuses=STATUSES)
+    """Money, projects by status, late milestones, idle money, breaches and charts, each linked to its list."""
+    filters = ReportFilter.from_args(request.args)
+    context, version = _context(filters), data_version()
+    return render_template("reports/index.html", filters=filters, today=context.today,
+                           board=services.dashboard(filters, context.today, version),
+                           panels=_panels(DASHBOARD_CHARTS, context, version), statuses=STATUSES,
+                           categories=CATEGORIES, breach_kinds=BREACH_KINDS,
+                           choices=services.filter_choices(context.locale, context.today))
+
+
+@bp.route("/charts/<name>.<fmt>")
+@role_required(*READERS)
+def chart(name: str, fmt: str):
+    """A chart as PNG or SVG, or its numbers as CSV, for the filter (and ?project=<id> where needed)."""
+    kind = CHARTS.get(name)
+    if kind is None or (fmt not in FORMATS and fmt != "csv"):
+        abort(404)
+    project = project_for(request.args.get("project", type=int)) if kind.per_project else None
+    if kind.per_project and project is None:
+        abort(404)
+    context, version = _context(ReportFilter.from_args(request.args), project), data_version()
+    if fmt == "csv":
+        body, mimetype = services.chart_csv(name, context, version), "text/csv"
+    else:
+        body, mimetype = services.chart_image(name, fmt, context, version), FORMATS[fmt]
+    response = Response(body, mimetype=mimetype)
+    if fmt == "csv":
+        response.headers["Content-Disposition"] = f"attachment; filename={name}-{context.as_of.isoformat()}.csv"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/earned-value")
+@role_required(*READERS)
+def earned_value():
+    """Earned value of the portfolio and per source, and the projects ranked worst first by SPI or CPI."""
+    filters = ReportFilter.from_args(request.args)
+    by = "cpi" if request.args.get("by") == "cpi" else "spi"
+    context = _context(filters)
+    report = services.earned_value_report(filters, context.as_of, context.today, data_version())
+    ranked = rank_worst_first(report.projects, by)
+    page = Page.from_request(request.args, len(ranked), current_app.config["PAGE_SIZE"])
+    return render_template("reports/earned_value.html", report=report, rows=ranked[page.offset:page.offset + page.size],
+                           page=page, by=by, filters=filters, statuses=STATUSES, categories=CATEGORIES,
+                           choices=services.filter_choices(context.locale, context.today))
+
+
+@bp.route("/projects/<int:project_id>")
+@role_required(*READERS)
+def project(project_id: int):
+    """A project's earned value (and each source's share), its S-curve and its milestone timeline."""
+    item = db.session.get(Project, project_id) or abort(404)
+    context, version = _context(ReportFilter(), item), data_version()
+    measures, sources = services.project_earned_value(item, context.as_of, context.today)
+    return render_template("reports/project.html", project=item, measures=measures, sources=sources,
+                           panels=_panels(PROJECT_CHARTS, context, version), today=context.today)
+
+
+@bp.route("/meeting-report.pdf")
+@role_required(*READERS)
+def meeting_report():
+    """The printable meeting report (A4 PDF) as of ?as_of=YYYY-MM-DD in ?lang=zh|en, for the filter."""
+    today = date.today()
+    as_of = parse_day(request.args.get("as_of"), today)
+    locale = parse_language(request.args.get("lang"), str(get_locale()))
+    if as_of is None or locale is None or as_of > today:
+        abort(400)
+    filters = ReportFilter.from_args(request.args)
+    body = meeting_report_pdf(filters, as_of, today, locale, data_version())
+    name = f"meeting-report-{as_of.isoformat()}-{'zh' if locale.startswith('zh') else 'en'}.pdf"
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -1,0 +1,101 @@
+"""An in-process LRU cache for chart bytes and computed report data, keyed by a data version.
+
+The key of every entry starts with `data_version()`: a cheap fingerprint of everything the reports
+read. Every money and planning change writes an audit event in the same transaction, so the newest
+audit event about projects, milestones, sources, allocations, appropriations, payments or rules
+moves with each of them (sign-ins, refusals and exports are not changes of data and are skipped, so
+they do not throw the cache away). The newest ids of payments, progress reports, milestones,
+allocation entries, appropriations and plan changes, the number of milestones, the rules' newest
+edit time and the sum of the projects' row versions are added, so that a change made without an
+audit event (a script, a test builder) invalidates too. Each part is an index lookup or a scan of a
+small table: a few milliseconds at county scale. A warm chart costs that query and a dict lookup.
+
+The cache lives in each process (gunicorn workers each have their own; a cold chart is rendered once
+per worker), holds at most `max_bytes` of values, and drops the least recently used entries first.
+Entries for older data versions are never hit again and age out the same way.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from collections import OrderedDict
+from typing import Any, Callable, Hashable
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from audit.models import AuditEvent
+from extensions import db
+from funds.models import AllocationEntry, Appropriation, FundRule, Payment
+from projects.models import Milestone, ProgressUpdate, Project, ProjectChange
+
+DATA_OBJECTS = ("project", "milestone", "fund_source", "allocation", "appropriation", "payment", "fund_rule")
+
+
+def data_version() -> tuple:
+    """A fingerprint of the data the reports show; it changes whenever that data changes."""
+    # Newest first and stop at the first match: the primary key index answers it without a scan.
+    last_change = (select(AuditEvent.id).where(AuditEvent.object_type.in_(DATA_OBJECTS))
+                   .order_by(AuditEvent.id.desc()).limit(1))
+    parts = [last_change] + [select(part) for part in (
+        func.max(Payment.id), func.max(ProgressUpdate.id), func.max(Milestone.id), func.count(Milestone.id),
+        func.max(AllocationEntry.id), func.max(Appropriation.id), func.max(ProjectChange.id),
+        func.max(FundRule.id), func.max(FundRule.updated_at), func.coalesce(func.sum(Project.version), 0),
+        func.count(Project.id))]
+    return tuple(db.session.execute(select(*(part.scalar_subquery() for part in parts))).one())
+
+
+def _size(value: Any) -> int:
+    """Roughly how much memory a value holds (exact for bytes)."""
+    return len(value) if isinstance(value, (bytes, bytearray)) else sys.getsizeof(value) + 4096
+
+
+class LruCache:
+    """A thread-safe least-recently-used cache bounded by entry count and total size."""
+
+    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 1024 * 1024):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The cached value of `key`, made (outside the lock) and stored when missing."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return self._entries[key][0]
+            self.misses += 1
+        value = make()
+        self.put(key, value)
+        return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store a value, evicting the least recently used entries beyond the limits."""
+        size = _size(value)
+        with self._lock:
+            if key in self._entries:
+                self._bytes -= self._entries.pop(key)[1]
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while self._entries and (len(self._entries) > self.max_entries or self._bytes > self.max_bytes):
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self._bytes -= evicted
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+def report_cache() -> LruCache:
+    """The application's report cache (one per app, so two apps never share entries)."""
+    return current_app.extensions.setdefault("reports.cache", LruCache())

@@ -1,0 +1,249 @@
+"""The leadership pages on the demo county: figures equal the ledger, charts and reports come out whole."""
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import date, timedelta
+from xml.etree import ElementTree
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from demo.seed import demo_password, seed_demo
+from extensions import db
+from funds import services as ledger
+from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment
+from projects.models import Area, Milestone, Project
+from reports import queries, services
+from reports.cache import data_version, report_cache
+from reports.catalog import CHARTS
+from reports.earned_value import rank_worst_first
+from reports.filters import ReportFilter
+from tests.conftest import PG_URL, _settings
+
+DEMO_DAY = date(2026, 11, 27)
+PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
+
+
+@pytest.fixture(scope="module")
+def demo_template(database_template, tmp_path_factory):
+    """A migrated SQLite file with the demo county loaded once for the module (None on PostgreSQL)."""
+    if PG_URL:
+        return None
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(database_template, path)
+    app = create_app(_settings(f"sqlite:///{path}", str(tmp_path_factory.mktemp("demo-instance"))))
+    with app.app_context():
+        seed_demo(DEMO_DAY)
+        db.session.commit()
+        db.engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def database_url(database_template, demo_template, tmp_path):
+    """This module's tests start from the demo county (copied on SQLite, seeded again on PostgreSQL)."""
+    if demo_template is None:
+        from tests.conftest import _truncate_all
+
+        _truncate_all(database_template)
+        return database_template
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(demo_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def leader(app, client):
+    """The demo county loaded (on PostgreSQL) and the client signed in as its leader."""
+    if not db.session.scalar(select(func.count(Project.id))):
+        seed_demo(DEMO_DAY)
+        db.session.commit()
+    response = client.post("/login", data={"username": "leader", "password": demo_password()})
+    assert response.status_code == 302
+    return client
+
+
+def _tiles(html: bytes) -> dict[str, int]:
+    """The dashboard's money figures in fen, read from the tiles' data-fen attributes."""
+    found = re.findall(rb'id="tile-(\w+)".*?data-fen="(-?\d+)"', html, re.S)
+    return {name.decode(): int(value) for name, value in found}
+
+
+def _ledger_sums(project_ids=None, source_id=None) -> dict[str, int]:
+    """Received, allocated and spent summed independently over the ledger's own entries."""
+    entries = select(func.coalesce(func.sum(AllocationEntry.delta_fen), 0)).join(
+        Allocation, Allocation.id == AllocationEntry.allocation_id)
+    payments = select(func.coalesce(func.sum(Payment.amount_fen), 0))
+    received = select(func.coalesce(func.sum(Appropriation.amount_fen), 0))
+    if project_ids is not None:
+        entries = entries.where(Allocation.project_id.in_(project_ids))
+        payments = payments.where(Payment.project_id.in_(project_ids))
+    if source_id is not None:
+        entries = entries.where(Allocation.source_id == source_id)
+        payments = payments.where(Payment.source_id == source_id)
+        received = received.where(Appropriation.source_id == source_id)
+    return {key: int(db.session.scalar(query)) for key, query in
+            (("received", received), ("allocated", entries), ("spent", payments))}
+
+
+def test_dashboard_totals_equal_the_ledger_sums(leader):
+    """Received, allocated, spent and unallocated on the dashboard equal sums over appropriations,
+    allocation entries and payments of the demo county."""
+    tiles = _tiles(leader.get("/reports/").data)
+    sums = _ledger_sums()
+    assert sums["received"] > sums["allocated"] > sums["spent"] > 0
+    assert tiles == {"received": sums["received"], "allocated": sums["allocated"], "spent": sums["spent"],
+                     "unallocated": sums["received"] - sums["allocated"]}
+
+
+def test_township_filter_narrows_allocated_spent_projects_and_late_milestones(leader):
+    """Filtered by a township, allocated and spent are its projects' own; status and late counts agree."""
+    township = db.session.scalar(select(Area).where(Area.code == "LB"))
+    ids = list(db.session.scalars(select(Project.id).join(Area, Area.id == Project.area_id).where(
+        (Area.id == township.id) | (Area.parent_id == township.id))))
+    html = leader.get(f"/reports/?area={township.id}").data
+    tiles, sums, everything = _tiles(html), _ledger_sums(ids), _ledger_sums()
+    assert (tiles["allocated"], tiles["spent"]) == (sums["allocated"], sums["spent"])
+    assert tiles["received"] == everything["received"]  # a source's own, whatever the township
+    assert tiles["unallocated"] == everything["received"] - everything["allocated"]
+    in_progress = db.session.scalar(select(func.count()).where(Project.id.in_(ids), Project.status == "in_progress"))
+    assert f'data-status="in_progress">{in_progress}<'.encode() in html
+    late = db.session.scalar(select(func.count(Milestone.id)).where(
+        Milestone.project_id.in_(ids), Milestone.planned_date < date.today(), Milestone.progress_pct < 100))
+    assert f'data-count="{late}"'.encode() in html
+    assert f"/projects/?attention=late&amp;area={township.id}".encode() in html
+
+
+def test_source_filter_shows_that_sources_money(leader):
+    """Filtered by a source, every money figure is that source's, and the tiles link to its ledger."""
+    source = db.session.scalar(select(FundSource).where(FundSource.code == f"FIS-{DEMO_DAY.year}"))
+    html = leader.get(f"/reports/?source={source.id}").data
+    sums = _ledger_sums(source_id=source.id)
+    assert _tiles(html) == {"received": sums["received"], "allocated": sums["allocated"], "spent": sums["spent"],
+                            "unallocated": sums["received"] - sums["allocated"]}
+    assert f'href="/funds/sources/{source.id}"'.encode() in html
+
+
+def test_money_as_of_an_earlier_day_sums_the_entries_dated_by_then(app, leader):
+    """A report for a past day counts only appropriations, allocations and payments dated on or before it."""
+    day = DEMO_DAY - timedelta(days=120)
+    totals = queries.money_totals(ReportFilter(), day, date.today())
+    received = db.session.scalar(select(func.sum(Appropriation.amount_fen)).where(Appropriation.received_on <= day))
+    allocated = db.session.scalar(select(func.sum(AllocationEntry.delta_fen)).where(AllocationEntry.entry_date <= day))
+    spent = db.session.scalar(select(func.sum(Payment.amount_fen)).where(Payment.paid_on <= day))
+    assert (totals.received_fen, totals.allocated_fen, totals.spent_fen) == (received, allocated, spent)
+    assert totals.spent_fen < _ledger_sums()["spent"]
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_every_chart_comes_as_png_svg_and_csv(leader, name):
+    """Each chart endpoint answers a PNG, an SVG and a CSV of its numbers."""
+    project = db.session.scalar(select(Project.id).where(Project.code == f"SP-{DEMO_DAY.year}-001"))
+    query = f"?project={project}" if CHARTS[name].per_project else "?year=2026"
+    png = leader.get(f"/reports/charts/{name}.png{query}")
+    assert png.status_code == 200 and png.mimetype == "image/png" and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = leader.get(f"/reports/charts/{name}.svg{query}")
+    assert svg.mimetype == "image/svg+xml" and ElementTree.fromstring(svg.data).tag.endswith("svg")
+    csv = leader.get(f"/reports/charts/{name}.csv{query}")
+    assert csv.mimetype == "text/csv" and csv.data.startswith("\ufeff".encode()) and csv.data.count(b"\n") >= 2
+
+
+def test_unknown_charts_formats_and_missing_projects_are_not_found(leader):
+    """A chart that does not exist, a format we do not make, or a project chart without a project: 404."""
+    for url in ("/reports/charts/pie.png", "/reports/charts/fund-utilisation.gif", "/reports/charts/s-curve.png",
+                "/reports/charts/s-curve.png?project=999999", "/reports/projects/999999"):
+        assert leader.get(url).status_code == 404, url
+
+
+def test_cache_serves_warm_charts_and_renders_again_after_a_payment(app, leader):
+    """The second request is a cache hit with the same bytes; a new payment changes the data version,
+    so the next request renders the chart afresh, showing the payment."""
+    cache = report_cache()
+    url = "/reports/charts/fund-utilisation.png"
+    cold, cold_csv = leader.get(url).data, leader.get(url.replace(".png", ".csv")).data
+    hits, misses = cache.hits, cache.misses
+    assert leader.get(url).data == cold and cache.hits > hits and cache.misses == misses
+    allocation = db.session.scalars(select(Allocation).order_by((Allocation.amount_fen - Allocation.spent_fen).desc(),
+                                                                Allocation.id)).first()
+    project = db.session.get(Project, allocation.project_id)
+    amount = (allocation.amount_fen - allocation.spent_fen) // 2
+    ledger.record_payment(allocation.source, project, project.milestones[0], voucher_no="V-CACHE-1", payee="某公司",
+                          paid_on=date.today(), amount_fen=amount, cost_category="materials")
+    db.session.commit()
+    fresh = leader.get(url).data
+    assert cache.misses > misses and fresh != cold
+    assert leader.get(url).data == fresh
+    fresh_csv = leader.get(url.replace(".png", ".csv")).data.decode()
+    assert fresh_csv != cold_csv.decode() and f"{allocation.source.code}," in fresh_csv
+
+
+def _pages(pdf: bytes) -> int:
+    assert pdf.startswith(b"%PDF-")
+    return len(PDF_PAGE.findall(pdf))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_meeting_report_is_a_pdf_of_several_pages(leader, lang):
+    """One click gives an A4 PDF of several pages in the chosen language, named after its date."""
+    response = leader.get(f"/reports/meeting-report.pdf?lang={lang}&as_of={DEMO_DAY.isoformat()}")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert f"meeting-report-{DEMO_DAY.isoformat()}-{lang}.pdf" in response.headers["Content-Disposition"]
+    assert _pages(response.data) >= 6
+    assert b"/MediaBox [ 0 0 595.44 841.68 ]" in response.data  # A4 portrait, in points
+
+
+def test_meeting_report_refuses_bad_dates_and_languages(leader):
+    """A malformed or future date, or an unknown language, is a bad request, not a crash."""
+    future = (date.today() + timedelta(days=1)).isoformat()
+    for query in ("as_of=2026-13-01", f"as_of={future}", "lang=fr"):
+        assert leader.get(f"/reports/meeting-report.pdf?{query}").status_code == 400, query
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_command_writes_the_same_meeting_report(app, runner, tmp_path, lang):
+    """`flask report FILE.pdf --lang ... --as-of ...` writes a PDF of several pages and says so."""
+    if not db.session.scalar(select(func.count(Project.id))):
+        seed_demo(DEMO_DAY)
+        db.session.commit()
+    path = tmp_path / f"report-{lang}.pdf"
+    result = runner.invoke(args=["report", str(path), "--lang", lang, "--as-of", DEMO_DAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert _pages(path.read_bytes()) >= 6 and "pages" in result.output
+
+
+def test_report_command_refuses_a_malformed_date(app, runner, tmp_path):
+    """A date that is not YYYY-MM-DD stops the command with a message and writes nothing."""
+    result = runner.invoke(args=["report", str(tmp_path / "r.pdf"), "--as-of", "27/11/2026"])
+    assert result.exit_code != 0 and "YYYY-MM-DD" in result.output and not (tmp_path / "r.pdf").exists()
+
+
+def test_earned_value_page_ranks_the_worst_first(app, leader):
+    """The ranking lists the projects worst SPI first (as rank_worst_first orders them), never NaN."""
+    html = leader.get("/reports/earned-value").data.decode()
+    assert "NaN" not in html and "inf" not in html.replace("info", "")
+    shown = re.findall(r'<tr data-code="([^"]+)"', html)
+    report = services.earned_value_report(ReportFilter(), date.today(), date.today(), data_version())
+    ranked = rank_worst_first(report.projects, "spi")
+    assert shown == [row.code for row in ranked][:len(shown)] and len(shown) > 10
+    spis = [row.measures.spi.value for row in ranked if row.measures.spi.value is not None]
+    assert spis == sorted(spis) and spis[0] < 1
+    cpi_html = leader.get("/reports/earned-value?by=cpi").data.decode()
+    assert re.findall(r'<tr data-code="([^"]+)"', cpi_html)[0] == rank_worst_first(report.projects, "cpi")[0].code
+
+
+def test_project_page_shows_earned_value_s_curve_and_timeline(leader):
+    """A project's S-curve page has its figures per source and both charts with their numbers."""
+    project = db.session.scalar(select(Project).where(Project.code == f"SP-{DEMO_DAY.year}-001"))
+    html = leader.get(f"/reports/projects/{project.id}").data.decode()
+    assert f"/reports/charts/s-curve.png?project={project.id}" in html
+    assert f"/reports/charts/milestone-timeline.png?project={project.id}" in html
+    assert project.code in html and 'data-ratio="spi"' in html
+
+
+def test_project_without_a_plan_says_so(leader):
+    """A project whose milestones are not planned yet shows 'no plan yet' instead of ratios."""
+    project = db.session.scalar(select(Project).where(~Project.milestones.any()).order_by(Project.code))
+    html = leader.get(f"/reports/projects/{project.id}", headers={"Accept-Language": "en"}).data.decode()
+    assert "no plan yet" in html and "NaN" not in html
