@@ -45,10 +45,18 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # Uploads wait here between the steps of an import (default: instance/uploads).
+    UPLOAD_FOLDER = os.environ.get("LIANDONG_UPLOAD_FOLDER")
     LANGUAGES = ("zh_CN", "en")
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     PAGE_SIZE = 50
+    # Account and session policy (GB/T 22239 level 2-3, OWASP ASVS level 2); each can be tuned here.
+    PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LIANDONG_PASSWORD_MAX_AGE_DAYS", 90))
+    LOGIN_MAX_FAILURES = int(os.environ.get("LIANDONG_LOGIN_MAX_FAILURES", 5))
+    LOGIN_LOCK_MINUTES = int(os.environ.get("LIANDONG_LOGIN_LOCK_MINUTES", 5))
+    SESSION_IDLE_MINUTES = int(os.environ.get("LIANDONG_SESSION_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("LIANDONG_SESSION_ABSOLUTE_HOURS", 12))
 
 
 class TestConfig(Config):

@@ -10,6 +10,7 @@ from auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from auth.models import User
 from auth.services import ROLE_LABELS, AccountError, create_user, set_active, update_user
 from core.access import role_required
+from core.once import already_used, spend
 from extensions import db
 
 bp = Blueprint("admin", __name__)
@@ -35,8 +36,12 @@ def users():
 def create():
     """Create an account with a role and a first password."""
     form = UserCreateForm()
+    if form.validate_on_submit() and already_used(form.once.data):
+        flash(_("This form was already submitted and saved; it was not saved a second time."), "info")
+        return redirect(url_for("admin.users"))
     if form.validate_on_submit():
         try:
+            spend(form.once.data)
             user = create_user(form.username.data, form.role.data, form.password.data,
                                actor=current_user, display_name=form.display_name.data or "")
         except AccountError as error:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from auth.services import ROLE_LABELS
+from core.once import OnceForm
 
 
 class LoginForm(FlaskForm):
@@ -20,7 +21,7 @@ def _role_choices():
     return [(code, label) for code, label in ROLE_LABELS.items()]
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(OnceForm):
     """A new account: the administrator sets the first password."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
@@ -40,3 +41,12 @@ class UserEditForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form that carries only the CSRF token, for POST buttons."""
+
+
+class PasswordChangeForm(FlaskForm):
+    """The current password and the new one, twice."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(_l("New password again"),
+                            validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from audit.services import record
 from auth.models import User
+from auth.passwords import password_problem
 from core.access import ROLES
 from extensions import db
 
@@ -20,7 +22,6 @@ ROLE_LABELS = {
     "auditor": _l("Auditor (read-only)"),
 }
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
-MIN_PASSWORD_LENGTH = 8
 
 
 class AccountError(ValueError):
@@ -32,19 +33,11 @@ class AccountError(ValueError):
         self.message = message
 
 
-def password_problem(password: str) -> Optional[str]:
-    """A translatable reason the password is too weak, or None when it is acceptable."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return _l("Password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
-    kinds = sum(bool(re.search(p, password)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]"))
-    if kinds < 3:
-        return _l("Password must mix at least three of: lower case, upper case, digits, symbols.")
-    return None
-
-
 def create_user(username: str, role: str, password: str, actor: Optional[User] = None,
-                display_name: str = "") -> User:
-    """Create an active account; raises AccountError naming the field at fault."""
+                display_name: str = "", must_change_password: bool = True) -> User:
+    """Create an active account; its owner must choose their own password at first sign-in.
+
+    Raises AccountError naming the field at fault."""
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
         raise AccountError("username", _l("Use 2-64 letters, digits, dot, dash or underscore."))
@@ -52,10 +45,11 @@ def create_user(username: str, role: str, password: str, actor: Optional[User] =
         raise AccountError("role", _l("Unknown role."))
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise AccountError("username", _l("This username is already taken."))
-    problem = password_problem(password)
+    problem = password_problem(password, username)
     if problem:
         raise AccountError("password", problem)
-    user = User(username=username, role=role, display_name=display_name.strip(), active=True)
+    user = User(username=username, role=role, display_name=display_name.strip(), active=True,
+                must_change_password=must_change_password, failed_logins=0)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -79,10 +73,11 @@ def update_user(user: User, *, role: str, display_name: str, actor: Optional[Use
         raise AccountError("role", _l("The last active administrator cannot lose that role."))
     before = {"role": user.role, "display_name": user.display_name}
     if new_password:
-        problem = password_problem(new_password)
+        problem = password_problem(new_password, user.username)
         if problem:
             raise AccountError("password", problem)
         user.set_password(new_password)
+        user.must_change_password = True  # a password set by someone else is changed at next sign-in
         user.rotate_session_token()
     user.role, user.display_name = role, display_name.strip()
     after = {"role": role, "display_name": user.display_name, "password_changed": bool(new_password)}
@@ -99,3 +94,26 @@ def set_active(user: User, active: bool, actor: Optional[User]) -> None:
         user.rotate_session_token()
     record("user.enable" if active else "user.disable", user=actor, object_type="user",
            object_id=user.id, before=before, after={"active": active})
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """The user replaces their password; the old one must be right and the new one acceptable and different."""
+    if not user.check_password(current):
+        raise AccountError("current_password", _l("The current password is wrong."))
+    problem = password_problem(new, user.username)
+    if problem:
+        raise AccountError("new_password", problem)
+    if user.check_password(new):
+        raise AccountError("new_password", _l("Choose a password different from the current one."))
+    user.set_password(new)
+    user.must_change_password = False
+    user.rotate_session_token()
+    record("user.password_change", user=user, object_type="user", object_id=user.id)
+
+
+def password_expired(user: User, max_age_days: int, now: datetime) -> bool:
+    """True when the user must change their password: required, or older than `max_age_days`."""
+    if user.must_change_password:
+        return True
+    changed = user.password_changed_at
+    return max_age_days > 0 and (changed is None or now - changed > timedelta(days=max_age_days))

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
 from audit.services import record
-from auth.forms import LoginForm
+from auth.forms import LoginForm, PasswordChangeForm
 from auth.models import User, utcnow
+from auth.services import AccountError, change_own_password
+from auth.sessions import start_session
 from core.access import public, role_required, ANY_ROLE
 from extensions import db
 
@@ -42,14 +46,12 @@ def home():
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """Check the password; the message is the same for an unknown user and a wrong password."""
+    """Check the password; unknown user, wrong password, disabled or locked get the same answer."""
     form = LoginForm()
     if form.validate_on_submit():
         name = form.username.data.strip()
         user = db.session.scalar(select(User).where(func.lower(User.username) == name.lower()))
-        if user is None or not user.active or not user.check_password(form.password.data):
-            record("login.failed", object_type="user", object_id=getattr(user, "id", None),
-                   after={"username": name[:64]}, outcome="denied", remote_addr=request.remote_addr)
+        if not _credentials_accepted(user, name, form.password.data):
             db.session.commit()
             flash(_("Wrong username or password, or the account is disabled."), "error")
             return render_template("auth/login.html", form=form), 401
@@ -58,11 +60,55 @@ def login():
         if lang:
             session["lang"] = lang
         user.last_login_at = utcnow()
+        user.failed_logins = 0
         login_user(user)
+        start_session()
         record("login", user=user, object_type="user", object_id=user.id, remote_addr=request.remote_addr)
         db.session.commit()
         return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
     return render_template("auth/login.html", form=form)
+
+
+def _credentials_accepted(user: User | None, name: str, password: str) -> bool:
+    """Check a sign-in attempt, counting failures and locking the account after too many (audited)."""
+    config = current_app.config
+    now = utcnow()
+    where = {"object_type": "user", "object_id": getattr(user, "id", None), "remote_addr": request.remote_addr}
+    if user is not None and user.locked_until and user.locked_until > now:
+        record("login.locked", after={"username": name[:64]}, outcome="denied", **where)
+        return False
+    if user is not None and user.active and user.check_password(password):
+        return True
+    record("login.failed", after={"username": name[:64]}, outcome="denied", **where)
+    if user is not None:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCK_MINUTES"])
+            user.failed_logins = 0
+            record("account.lockout", after={"username": user.username, "until": user.locked_until},
+                   outcome="denied", **where)
+    return False
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@role_required(*ANY_ROLE)
+def change_password():
+    """Choose a new password (forced at first sign-in and when the old one has expired)."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, form.current_password.data, form.new_password.data)
+        except AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user)  # the session token changed: keep this session, end every other one
+            start_session()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.home"))
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

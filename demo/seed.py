@@ -25,6 +25,7 @@ from extensions import db
 from funds.models import Allocation, Appropriation, FundRule, FundSource, Payment
 from funds.services import allocate, create_source, receive_appropriation, record_payment, reverse_payment
 from projects.models import Area, Milestone, ProgressUpdate, Project
+from projects.services import refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
               "progress_updates", "allocation_entries", "payments", "reversals")
@@ -97,7 +98,7 @@ def _seed_users(counts: Counter) -> dict[str, User]:
     for username, role, display_name in data.USERS:
         user = db.session.scalar(select(User).where(func.lower(User.username) == username))
         if user is None:
-            user = create_user(username, role, demo_password(), actor=users.get("admin"),
+            user = create_user(username, role, demo_password(), actor=users.get("admin"), must_change_password=False,
                                display_name=display_name)
             counts["users"] += 1
         users[role] = user
@@ -207,6 +208,7 @@ def _seed_milestones(project: Project, plans: list[MilestonePlan], today: date, 
     if project.status in FINISHED and project.actual_end is None and plans:
         project.actual_end = max(plan.actual_date for plan in plans)
     db.session.flush()
+    refresh_progress(project.id)
 
 
 def _seed_allocations(spec: dict, project: Project, plans: list[AllocationPlan],

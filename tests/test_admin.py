@@ -25,6 +25,10 @@ def test_cli_creates_account_with_password_from_environment(runner, client, auth
     assert result.exit_code == 0, result.output
     assert _user("chief").role == "admin"
     assert auth.login("chief", "Strong-Pass-99").status_code == 302
+    forced = client.get("/admin/")
+    assert forced.status_code == 302 and forced.headers["Location"].endswith("/account/password")
+    client.post("/account/password", data={"current_password": "Strong-Pass-99", "new_password": "Mine-Only-2027",
+                                            "confirm": "Mine-Only-2027"})
     assert client.get("/admin/").status_code == 200
 
 

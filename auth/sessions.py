@@ -1,0 +1,54 @@
+"""Per-request session rules: idle and absolute expiry, and the forced password change.
+
+Timestamps live in the signed session cookie; the server-side session token on the user (rotated on
+sign-out, disable and password change) is what makes an old copied cookie useless.
+"""
+from __future__ import annotations
+
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from auth.models import utcnow
+from auth.services import password_expired
+
+# Pages a user who must change their password may still open.
+ALWAYS_ALLOWED = {"auth.change_password", "auth.logout", "auth.login", "auth.set_language", "static"}
+
+
+def start_session() -> None:
+    """Stamp a fresh session at sign-in."""
+    now = int(time.time())
+    session["started"] = now
+    session["seen"] = now
+    session.permanent = True
+
+
+def _expired(now: int) -> bool:
+    config = current_app.config
+    started, seen = session.get("started", 0), session.get("seen", 0)
+    return (now - seen > config["SESSION_IDLE_MINUTES"] * 60
+            or now - started > config["SESSION_ABSOLUTE_HOURS"] * 3600)
+
+
+def enforce_session_rules():
+    """before_request hook: end expired sessions; send users whose password must change to that page."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    if _expired(now):
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        flash(_("Your session has expired. Please sign in again."), "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["seen"] = now
+    if request.endpoint not in ALWAYS_ALLOWED and password_expired(
+            current_user, current_app.config["PASSWORD_MAX_AGE_DAYS"], utcnow()):
+        flash(_("Please choose a new password before you continue."), "info")
+        return redirect(url_for("auth.change_password"))
+    return None
