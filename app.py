@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, current_app, has_request_context, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -21,6 +21,8 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # Readers do not wait for a writer (and the reverse) in WAL mode; in-memory databases refuse it.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 
@@ -59,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)
     _register_blueprints(app)
+    _install_providers(app)
     _register_cli(app)
     _register_error_pages(app)
     _register_template_helpers(app)
@@ -78,6 +81,9 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     on_denied(_audit_denied)
+    from auth.sessions import enforce_session_rules
+
+    app.before_request(enforce_session_rules)
 
     @login_manager.user_loader
     def load_user(identity: str):
@@ -103,11 +109,13 @@ def _audit_denied(reason: str, endpoint: str, path: str) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Mount each feature at its stable URL prefix."""
+    import core.once  # noqa: F401  (its table belongs to the schema)
     from audit.views import bp as audit_bp
     from auth.admin_views import bp as admin_bp
     from auth.views import bp as auth_bp
     from funds.views import bp as funds_bp
     from projects.views import bp as projects_bp
+    import projects.import_views  # noqa: F401  (registers the import routes on projects_bp)
     from reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
@@ -118,15 +126,35 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
 
 
+def _install_providers(app: Flask) -> None:
+    """Give planning pages their read of the finance ledger without planning importing finance."""
+    from funds.project_money import LedgerForProjects
+
+    app.extensions["project_money"] = LedgerForProjects()
+
+
 def _register_cli(app: Flask) -> None:
     """Command-line groups: users, seed-demo, audit."""
     from audit.cli import audit_cli
     from auth.cli import users_cli
+    from core.backup_cli import backup_command, restore_command
     from demo.cli import seed_demo_command
+    from funds.cli_checks import checks_command
+    from funds.cli import payments_cli
+    from funds.cli_statements import statements_cli
+    from projects.cli import projects_cli
+    from reports.cli import report_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(checks_command)
+    app.cli.add_command(payments_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(statements_cli)
+    app.cli.add_command(projects_cli)
+    app.cli.add_command(report_command)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -146,19 +174,33 @@ def _register_template_helpers(app: Flask) -> None:
     """Money formatting and label lookups for templates."""
     from flask_babel import get_locale
 
-    from core.money import format_wan, format_yuan
+    from core.money import format_basis_points, format_wan, format_yuan
 
     app.jinja_env.filters["yuan"] = format_yuan
     app.jinja_env.filters["wan"] = format_wan
+    app.jinja_env.filters["pct"] = format_basis_points
+    app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 
     @app.context_processor
     def inject_locale():
         return {"current_locale": str(get_locale())}
 
-    @app.after_request
-    def no_store_for_signed_in(response):
-        if current_user.is_authenticated:
-            response.headers.setdefault("Cache-Control", "no-store")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.after_request(_security_headers)
+
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def _security_headers(response):
+    """Headers on every response: no framing, no sniffing, no inline script, no caching of money pages."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response

@@ -94,3 +94,11 @@ def format_wan(fen: int | None, places: int = 2) -> str:
 def fen_to_decimal_yuan(fen: int) -> Decimal:
     """Exact yuan as a Decimal, for exports that need a number rather than text."""
     return Decimal(int(fen)) / FEN_PER_YUAN
+
+
+def format_basis_points(value: int | None, places: int = 0) -> str:
+    """A share kept in basis points (10000 = 100%) as a percentage, e.g. 6249 -> '62%'; None -> '—'."""
+    if value is None:
+        return "—"
+    quantum = Decimal(1).scaleb(-places)
+    return f"{(Decimal(int(value)) / 100).quantize(quantum, rounding='ROUND_HALF_UP')}%"

@@ -9,16 +9,20 @@ from __future__ import annotations
 import contextvars
 import os
 import shutil
+import threading
 
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from app import create_app
 from config import TestConfig, normalise_database_url
 from extensions import db
 from tests import factories
+from tests.invariants import broken_invariants
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 ROOT = os.path.dirname(os.path.dirname(__file__))
@@ -29,6 +33,7 @@ TRANSLATIONS = os.path.join(ROOT, "translations")
 def _settings(url: str, instance: str) -> dict:
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     settings["SQLALCHEMY_DATABASE_URI"] = url
+    settings["UPLOAD_FOLDER"] = os.path.join(instance, "uploads")
     return settings
 
 
@@ -89,8 +94,11 @@ def app(database_url, tmp_path):
     application = create_app(_settings(database_url, str(tmp_path)))
     with application.app_context():
         yield application
+        db.session.rollback()
+        failures = broken_invariants()
         db.session.remove()
         db.engine.dispose()
+    assert not failures, f"ledger invariants broken after the test: {failures}"
 
 
 class IsolatedClient(FlaskClient):
@@ -102,7 +110,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
-        db.session.expire_all()  # the test's own session sees what the request committed
+        if has_app_context():  # not inside a redirect being followed
+            db.session.expire_all()  # the test's own session sees what the request committed
         return response
 
 
@@ -144,3 +153,17 @@ class Auth:
 def auth(client):
     """Sign-in helper bound to the test client."""
     return Auth(client)
+
+
+@pytest.fixture
+def live_server(app, database_url, tmp_path):
+    """The app (on the test's own database) served on a free loopback port; yields its base URL."""
+    settings = _settings(database_url, str(tmp_path))
+    settings["WTF_CSRF_ENABLED"] = True  # the browser goes through the real CSRF protection
+    served = create_app(settings)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
