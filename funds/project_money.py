@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 
 from extensions import db
 from funds.checks import breaches_for_project
-from funds.models import Allocation, FundSource, Payment
+from funds.models import COST_CATEGORIES, Allocation, FundSource, Payment
 from funds.rules import Breach
 from projects.money import FundingLine, PaymentLine
 
@@ -36,7 +36,7 @@ class LedgerForProjects:
             .order_by(Payment.paid_on, Payment.id)).all()
         grouped: dict[int, list[PaymentLine]] = defaultdict(list)
         for row in rows:
-            grouped[row[1]].append(PaymentLine(*row))
+            grouped[row[1]].append(PaymentLine(*row, category_label=COST_CATEGORIES.get(row[7], row[7])))
         return dict(grouped)
 
     def projects_funded_by(self, source_id: int) -> Select:

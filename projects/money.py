@@ -44,6 +44,7 @@ class PaymentLine:
     amount_fen: int
     cost_category: str
     reversal_of_id: Optional[int]
+    category_label: object = None  # the cost category in the reader's language (finance knows the labels)
 
 
 class ProjectMoney(Protocol):
