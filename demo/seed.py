@@ -19,6 +19,7 @@ from audit.services import record
 from auth.models import User
 from auth.services import create_user
 from demo import data
+from demo.statement import seed_statement
 from demo.plan import (FEN_PER_WAN, AllocationPlan, MilestonePlan, PaymentPlan, number_vouchers,
                        plan_allocations, plan_milestones, plan_payments, plan_reversal, shift_months)
 from extensions import db
@@ -28,7 +29,7 @@ from projects.models import Area, Milestone, ProgressUpdate, Project
 from projects.services import refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
-              "progress_updates", "allocation_entries", "payments", "reversals")
+              "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines")
 STARTED = ("in_progress", "completed", "accepted", "suspended")
 FINISHED = ("completed", "accepted")
 
@@ -68,6 +69,7 @@ def seed_demo(today: date) -> dict[str, int]:
     # Vouchers are numbered over the whole plan, so a number never depends on what already exists.
     fresh = [plan for plan in number_vouchers(payments) if (plan.source_key, plan.project_no) in new_pairs]
     _seed_payments(fresh, projects, sources, counts, users["finance"])
+    counts["statement_lines"] += seed_statement(sources["FIS"], today, users["finance"])
     return {key: counts[key] for key in COUNT_KEYS}
 
 

@@ -119,3 +119,17 @@ def test_balances_equal_the_ledger_sums(seeded):
             Payment.source_id == allocation.source_id, Payment.project_id == allocation.project_id))
         assert allocation.spent_fen == spent <= allocation.amount_fen
     assert verify_database().ok
+
+
+def test_demo_statement_is_reconciled_and_a_month_closed(seeded):
+    """The fiscal account's statement is matched, its fee explained, its oldest month closed, one payment left."""
+    from funds.models import MonthClose, StatementLine
+    from funds.services import unreconciled_counts
+
+    lines = db.session.scalars(select(StatementLine)).all()
+    assert len(lines) > 10
+    assert sum(line.payment_id is not None for line in lines) == len(lines) - 2
+    assert {line.explanation for line in lines if line.explanation} == {"银行手续费", "上级拨款到账"}
+    closing = db.session.scalar(select(MonthClose))
+    assert closing is not None and unreconciled_counts(closing.source_id, closing.period) == (0, 0)
+    assert unreconciled_counts(closing.source_id, 202610) == (1, 0)
