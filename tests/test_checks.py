@@ -184,7 +184,7 @@ def test_breaches_include_links_project_source_and_rule(app):
     factories.make_rule("wage_share_floor", {"min_share_pct": 30}, channel="work_for_relief")
     funded = _funded()
     _pay(funded, 1_000)
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         html = render_template("funds/_breaches.html", breaches=breaches_for_project(funded[1].id, TODAY))
         empty = render_template("funds/_breaches.html", breaches=[])
     assert f'href="/projects/{funded[1].id}"' in html and f'href="/funds/sources/{funded[0].id}"' in html
