@@ -128,3 +128,25 @@ def test_kill_9_of_the_server_during_a_large_import_leaves_nothing(app, database
     assert verify_database().ok
     if db.engine.dialect.name == "sqlite":
         assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_failure_half_way_through_a_reconciliation_run_stores_nothing(app, monkeypatch):
+    """If matching fails after the lines were written, neither the lines nor any match remain."""
+    from funds import reconciliation
+    from funds.models import StatementImport, StatementLine
+    from tests.spreadsheet_builders import csv_bytes
+
+    project = factories.make_project()
+    milestone = factories.make_milestone(project)
+    source = factories.make_source(received_fen=1_000_000)
+    ledger.allocate(source, project, delta_fen=500_000, entry_date=date(2026, 1, 2))
+    ledger.record_payment(source, project, milestone, voucher_no="记-1", payee="某公司", paid_on=date(2026, 2, 3),
+                          amount_fen=10_000, cost_category="materials")
+    db.session.commit()
+    statement = csv_bytes([["交易日期", "摘要", "对方户名", "支出金额"], ["2026-02-03", "付记-1号", "某公司", "100.00"]])
+    monkeypatch.setattr(reconciliation, "auto_match", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("injected")))
+    with pytest.raises(RuntimeError):
+        reconciliation.import_statement(source, statement, "s.csv")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(StatementLine.id))) == 0
+    assert db.session.scalar(select(func.count(StatementImport.id))) == 0

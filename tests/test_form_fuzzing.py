@@ -133,3 +133,37 @@ def test_milestone_form_fuzz(client, auth, cost, day):
         return
     stored = db.session.scalar(select(Milestone).order_by(Milestone.id.desc()))
     assert stored.planned_cost_fen == _parsed(cost) and stored.planned_date == _date(day)
+
+
+@FUZZ
+@given(amount=AMOUNTS, day=DATES)
+def test_allocation_form_fuzz(finance_client, amount, day):
+    """An allocation moves exactly the typed amount, or nothing changes."""
+    client, source, project, _milestone = finance_client
+    before = db.session.get(FundSource, source.id).allocated_fen
+    entries = _snapshot(Payment)
+    response = client.post(f"/funds/sources/{source.id}/allocations", data={
+        "project_id": project.id, "direction": "increase", "amount": amount, "entry_date": day})
+    after = db.session.get(FundSource, source.id).allocated_fen
+    if response.status_code == 302:
+        assert after - before == _parsed(amount) and _date(day) is not None
+    else:
+        assert after == before and _snapshot(Payment) == entries
+
+
+@FUZZ
+@given(day=DATES)
+def test_reversal_form_fuzz(finance_client, day):
+    """A reversal is dated exactly as typed (not before the payment), or nothing is stored."""
+    client, source, project, milestone = finance_client
+    payment = ledger.record_payment(source, project, milestone, voucher_no=f"P-{abs(hash(day))}", payee="某公司",
+                                    paid_on=date(2020, 1, 1), amount_fen=100, cost_category="materials")
+    db.session.commit()
+    before = _snapshot(Payment)
+    client.post(f"/funds/payments/{payment.id}/reverse", data={"voucher_no": f"R-{payment.id}", "reversed_on": day,
+                                                               "reason": "模糊测试"})
+    reversal = db.session.scalar(select(Payment).where(Payment.reversal_of_id == payment.id))
+    if reversal is None:
+        assert _snapshot(Payment) == before
+    else:
+        assert reversal.paid_on == _date(day) >= date(2020, 1, 1) and reversal.amount_fen == -100
