@@ -139,6 +139,7 @@ def _register_cli(app: Flask) -> None:
     from auth.cli import users_cli
     from core.backup_cli import backup_command, restore_command
     from demo.cli import seed_demo_command
+    from demo.gen_data import gen_data_command
     from funds.cli_checks import checks_command
     from funds.cli import payments_cli
     from funds.cli_statements import statements_cli
@@ -148,6 +149,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(gen_data_command)
     app.cli.add_command(checks_command)
     app.cli.add_command(payments_cli)
     app.cli.add_command(backup_command)

@@ -68,21 +68,20 @@ def _insert(table, rows: Iterable[dict], progress=None) -> int:
 
 
 def _villages(rng: random.Random, per_town: int) -> list[int]:
-    """The demo's towns and villages plus `per_town` illustrative villages in each town; their ids."""
+    """The demo's towns and villages plus `per_town` illustrative villages in each town; all village ids."""
     areas = _seed_areas(Counter())
-    towns = [area for area in areas.values() if area.parent_id is None]
+    known = set(db.session.scalars(select(Area.code)))
     next_id = _first_free_ids()["area"]
     rows = []
-    for town in towns:
+    for town in (area for area in areas.values() if area.parent_id is None):
         for number, name in enumerate(village_names(rng, per_town), start=1):
             code = f"{town.code}-G{number:02d}"
-            if code in areas:
-                continue
-            rows.append({"id": next_id, "code": code, "name_zh": name + "（示例）", "name_en": f"{town.name_en} village {number}",
-                         "kind": "village", "parent_id": town.id})
-            next_id += 1
+            if code not in known:
+                rows.append({"id": next_id, "code": code, "name_zh": name + "（示例）",
+                             "name_en": f"{town.name_en} village {number}", "kind": "village", "parent_id": town.id})
+                next_id += 1
     _insert(Area, rows)
-    return [area.id for area in areas.values() if area.parent_id is not None] + [row["id"] for row in rows]
+    return list(db.session.scalars(select(Area.id).where(Area.parent_id.is_not(None)).order_by(Area.id)))
 
 
 def _rules() -> None:
