@@ -1,0 +1,25 @@
+"""Pages over a generated county: the screens that only misbehave once there is a lot of data."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from demo.gen_data import generate_county
+from extensions import db
+from funds.models import FundSource, Payment
+from tests import factories
+
+
+def test_ledger_of_a_busy_source_pages_through_its_payments(client, auth):
+    """A source with more payments than a page holds shows page 1 with a link to page 2, and page 2."""
+    generate_county(projects=10, payments=300, seed=2, sources=3)
+    factories.make_user("leader", username="boss")
+    db.session.commit()
+    source_id = db.session.scalar(select(Payment.source_id).group_by(Payment.source_id)
+                                  .order_by(func.count().desc()).limit(1))
+    assert db.session.scalar(select(func.count(Payment.id)).where(Payment.source_id == source_id)) > 50
+    auth.login("boss")
+    first = client.get(f"/funds/sources/{source_id}")
+    assert first.status_code == 200
+    assert f"/funds/sources/{source_id}?page=2" in first.get_data(as_text=True)
+    assert client.get(f"/funds/sources/{source_id}?page=2").status_code == 200
+    assert db.session.get(FundSource, source_id) is not None
