@@ -1,21 +1,21 @@
 """Sign in, sign out, language choice and the landing page."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from audit.services import record
 from auth.forms import LoginForm, PasswordChangeForm
 from auth.models import User, utcnow
 from auth.services import AccountError, change_own_password
 from auth.sessions import start_session
-from core.access import public, role_required, ANY_ROLE
+from core.access import ANY_ROLE, public, role_required
 from extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -69,6 +69,9 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+_DUMMY_HASH = generate_password_hash("no account has this password")
+
+
 def _credentials_accepted(user: User | None, name: str, password: str) -> bool:
     """Check a sign-in attempt, counting failures and locking the account after too many (audited)."""
     config = current_app.config
@@ -77,7 +80,9 @@ def _credentials_accepted(user: User | None, name: str, password: str) -> bool:
     if user is not None and user.locked_until and user.locked_until > now:
         record("login.locked", after={"username": name[:64]}, outcome="denied", **where)
         return False
-    if user is not None and user.active and user.check_password(password):
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)  # same work as for a real account: timing tells nothing
+    elif user.check_password(password):
         return True
     record("login.failed", after={"username": name[:64]}, outcome="denied", **where)
     if user is not None:

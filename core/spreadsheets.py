@@ -26,6 +26,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITERS = (",", ";", "\t")
 
 
+MAX_ROWS = 200_000  # rows per sheet: a county's decade of statement lines fits; a runaway file does not
+
+
 class SpreadsheetError(ValueError):
     """A file that cannot be read as a table; `code` says why (empty, old_xls, damaged_xlsx, not_text)."""
 
@@ -141,6 +144,8 @@ def _split_header(title: str, numbered_rows: Iterable[tuple[int, list]]) -> Opti
             header = (number, values)
         else:
             rows.append((number, values))
+            if len(rows) > MAX_ROWS:  # stop reading: one upload must not tie up a server process
+                raise SpreadsheetError("too_many_rows")
     if header is None:
         return None
     return _build_sheet(title, header[0], header[1], rows)
@@ -215,12 +220,12 @@ def _read_csv(data: bytes, title: str) -> list[Sheet]:
     if any(ord(char) < 32 and char not in "\t\r\n" for char in text[:4096]):
         raise SpreadsheetError("not_text")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    numbered = ((number, [None if _is_empty(cell) else cell for cell in cells])
+                for number, cells in enumerate(reader, start=1))
     try:
-        numbered = [(number, [None if _is_empty(cell) else cell for cell in cells])
-                    for number, cells in enumerate(reader, start=1)]
+        sheet = _split_header(title, numbered)
     except csv.Error as error:
         raise SpreadsheetError("not_text", str(error)) from error
-    sheet = _split_header(title, numbered)
     if sheet is None:
         raise SpreadsheetError("empty")
     return [sheet]

@@ -42,6 +42,7 @@ __all__ = ["ImportPlan", "Problem", "SheetMapping", "ImportRefused", "read_impor
 
 
 SPREADSHEET_MESSAGES = {
+    "too_many_rows": _l("The file has more than %(n)s rows; split it into smaller files.", n="200,000"),
     "empty": _l("The file is empty: it has no rows."),
     "old_xls": _l("This is an old Excel file (.xls). Save it as .xlsx or .csv in Excel and upload that."),
     "damaged_xlsx": _l("This .xlsx file cannot be opened: it is damaged or not a spreadsheet."),

@@ -56,10 +56,15 @@ class ProjectFilter:
         )
 
 
+LIVE_STATUSES = ("approved", "in_progress", "suspended", "completed")
+
+
 def late_condition(today: date):
-    """True for a project with an unfinished milestone past its planned date."""
-    return exists().where(Milestone.project_id == Project.id, Milestone.planned_date < today,
-                          Milestone.progress_pct < 100)
+    """True for a live project (approved, under way, suspended or completed — not a proposal, not
+    cancelled or accepted) with an unfinished milestone past its planned date."""
+    return and_(Project.status.in_(LIVE_STATUSES),
+                exists().where(Milestone.project_id == Project.id, Milestone.planned_date < today,
+                               Milestone.progress_pct < 100))
 
 
 def over_budget_condition():

@@ -163,6 +163,8 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
         project.actual_start = day
     if target == "completed" and project.actual_end is None:
         project.actual_end = max(day, project.actual_start or day)
+    if current == "completed" and target == "in_progress":
+        project.actual_end = None  # reopened: it will be dated again when it is completed again
     project.status = target
     db.session.add(ProjectChange(project_id=project.id, field="status", old_value=current, new_value=target,
                                  reason=reason.strip() or "-", user_id=getattr(actor, "id", None)))

@@ -57,6 +57,7 @@ def chart_style() -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": pick_families(available_families()),
         "axes.unicode_minus": False,  # a plain hyphen: some CJK fonts lack U+2212
+        "text.parse_math": False,  # names typed by users are text: a "$" must not start a formula
         "font.size": 9,
         "axes.titlesize": 11,
         "axes.titleweight": "normal",

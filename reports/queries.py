@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select
 from extensions import db
 from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment
 from projects.models import Area, Milestone, Project
-from projects.queries import late_condition, project_list_query
+from projects.queries import LIVE_STATUSES, late_condition, project_list_query
 from reports.chart_data import ProjectTiming, SourceMoney
 from reports.filters import ReportFilter
 
@@ -156,7 +156,8 @@ class LateMilestone:
 
 def late_milestones(filters: ReportFilter, as_of: date, limit: int = 10) -> tuple[int, int, list[LateMilestone]]:
     """(late milestones, projects with one, the `limit` longest overdue) among the filtered projects."""
-    late = (Milestone.planned_date < as_of) & (Milestone.progress_pct < 100)
+    late = ((Milestone.planned_date < as_of) & (Milestone.progress_pct < 100)
+            & Milestone.project_id.in_(select(Project.id).where(Project.status.in_(LIVE_STATUSES))))
     scope = project_scope(filters, as_of)
     counts = select(func.count(Milestone.id), func.count(func.distinct(Milestone.project_id))).where(late)
     rows = (select(Project.id, Project.code, Project.name, Milestone.sequence, Milestone.name,

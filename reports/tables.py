@@ -8,6 +8,7 @@ from decimal import Decimal
 from io import StringIO
 from typing import Any
 
+from core.spreadsheets import neutralise
 from core.money import format_basis_points, format_wan, format_yuan
 
 # Column kinds: text, int, fen (money), bp (basis points shown as %), date, flag (bool), ratio (Ratio).
@@ -56,7 +57,7 @@ def _csv_value(value: Any, kind: str) -> str:
         return value.isoformat()
     if kind == "flag":
         return "1" if value else "0"
-    return str(value)
+    return str(neutralise(str(value)))  # names typed by users: never a formula in a spreadsheet
 
 
 def to_csv(table: Table, money_unit: str = "yuan") -> bytes:
