@@ -127,10 +127,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _install_providers(app: Flask) -> None:
-    """Give planning pages their read of the finance ledger without planning importing finance."""
+    """Give planning pages their read of the finance ledger, and the checks page the reports' cached
+    runner, without planning importing finance or finance importing reports."""
     from funds.project_money import LedgerForProjects
 
     app.extensions["project_money"] = LedgerForProjects()
+    # The checks page runs the fund-rule checks through the reports' cache (keyed by data version).
+    from reports.services import cached_checks
+
+    app.extensions["cached_checks"] = cached_checks
 
 
 def _register_cli(app: Flask) -> None:

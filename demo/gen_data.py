@@ -27,11 +27,12 @@ from sqlalchemy import bindparam, func, insert, select, text
 
 from audit.services import record
 from demo.data import FUND_RULES
-from demo.gen_plan import (CountyPlan, plan_appropriations, plan_county, plan_payments, share_payments,
+from demo.gen_plan import (CountyPlan, close_finished_allocations, plan_appropriations, plan_county, plan_payments, share_payments,
                            village_names)
 from demo.seed import _seed_areas
 from extensions import db
-from funds.models import (Allocation, AllocationEntry, Appropriation, FundRule, FundSource, Payment)
+from funds.models import (Allocation, AllocationCategory, AllocationEntry, Appropriation, FundRule, FundSource,
+                          Payment)
 from projects.models import Area, Milestone, ProgressUpdate, Project
 
 CHUNK = 5000
@@ -110,10 +111,14 @@ def _plan_rows(plan: CountyPlan) -> dict[str, list[dict]]:
                     "spent_fen": a.spent_fen, "last_payment_on": a.last_payment_on,
                     "created_at": datetime(a.entry_date.year, a.entry_date.month, a.entry_date.day)}
                    for a in plan.allocations]
-    entries = [{"allocation_id": a.id, "delta_fen": a.amount_fen, "entry_date": a.entry_date,
+    entries = [{"allocation_id": a.id, "delta_fen": a.amount_fen + a.withdrawn_fen, "entry_date": a.entry_date,
                 "document_no": f"双财建〔{a.entry_date.year}〕{a.id}号", "reason": "年度资金安排（示例）",
                 "created_at": datetime(a.entry_date.year, a.entry_date.month, a.entry_date.day)}
                for a in plan.allocations]
+    entries += [{"allocation_id": a.id, "delta_fen": -a.withdrawn_fen,
+                 "entry_date": a.project.actual_end + timedelta(days=60), "document_no": f"双财决〔{a.id}〕号",
+                 "reason": "竣工决算，收回结余资金（示例）", "created_at": datetime(*a.project.actual_end.timetuple()[:3])}
+                for a in plan.allocations if a.withdrawn_fen]
     return {"sources": sources, "projects": projects, "allocations": allocations,
             "entries": entries}
 
@@ -151,13 +156,12 @@ def generate_county(*, projects: int, payments: int, seed: int, sources: int = 4
 
     # Payments go first: the balances are final once they are all planned. SQLite checks the
     # foreign keys at each statement, so the rows they point at are inserted before them.
-    rows = {}
     with click.progressbar(length=payments, label="payments", file=None) as bar:
         echo(f"planning {len(plan.projects)} projects, {len(plan.milestones)} milestones, "
              f"{len(plan.allocations)} allocations")
-        _insert_parents(plan, rows)
+        _insert_parents(plan)
         counts = {"payments": _insert(Payment, payment_rows(), bar)}
-    _finish_balances(plan, rows)
+    _finish_balances(plan)
     counts.update(projects=len(plan.projects), milestones=len(plan.milestones), allocations=len(plan.allocations),
                   fund_sources=len(plan.sources), progress_updates=len(plan.progress_updates))
     _reset_sequences()
@@ -167,7 +171,7 @@ def generate_county(*, projects: int, payments: int, seed: int, sources: int = 4
     return counts
 
 
-def _insert_parents(plan: CountyPlan, rows: dict) -> None:
+def _insert_parents(plan: CountyPlan) -> None:
     """Sources, projects, milestones, progress and allocations, with zero balances for now."""
     parents = _plan_rows(plan)
     _insert(FundSource, ({**row, "received_fen": 0, "allocated_fen": 0, "spent_fen": 0} for row in parents["sources"]))
@@ -175,14 +179,16 @@ def _insert_parents(plan: CountyPlan, rows: dict) -> None:
     _insert(Milestone, plan.milestones)
     _insert(ProgressUpdate, plan.progress_updates)
     _insert(Allocation, ({**row, "spent_fen": 0, "last_payment_on": None} for row in parents["allocations"]))
-    rows["entries"] = parents["entries"]
 
 
-def _finish_balances(plan: CountyPlan, rows: dict) -> None:
+def _finish_balances(plan: CountyPlan) -> None:
     """Appropriations, allocation entries and the final balances, written once the payments are planned."""
+    close_finished_allocations(random.Random(len(plan.allocations)), plan)
+    _insert(AllocationCategory, ({"allocation_id": a.id, "cost_category": category, "spent_fen": spent}
+                                 for a in plan.allocations for category, spent in sorted(a.by_category.items())))
     appropriations = plan_appropriations(random.Random(len(plan.sources)), plan.sources, _first_free_ids()["appropriation"])
     _insert(Appropriation, appropriations)
-    _insert(AllocationEntry, rows["entries"])
+    _insert(AllocationEntry, _plan_rows(plan)["entries"])
     table = FundSource.__table__
     db.session.execute(table.update().where(table.c.id == bindparam("key")).values(
         received_fen=bindparam("r"), allocated_fen=bindparam("a"), spent_fen=bindparam("s")),
@@ -193,8 +199,9 @@ def _finish_balances(plan: CountyPlan, rows: dict) -> None:
         [{"key": p.id, "a": p.allocated_fen, "s": p.spent_fen} for p in plan.projects if p.allocated_fen])
     table = Allocation.__table__
     db.session.execute(table.update().where(table.c.id == bindparam("key")).values(
-        spent_fen=bindparam("s"), last_payment_on=bindparam("d")),
-        [{"key": a.id, "s": a.spent_fen, "d": a.last_payment_on} for a in plan.allocations if a.spent_fen or a.last_payment_on])
+        amount_fen=bindparam("amount"), spent_fen=bindparam("s"), last_payment_on=bindparam("d")),
+        [{"key": a.id, "amount": a.amount_fen, "s": a.spent_fen, "d": a.last_payment_on} for a in plan.allocations
+         if a.spent_fen or a.last_payment_on or a.withdrawn_fen])
 
 
 def _messy_name(rng: random.Random, name: str) -> str:

@@ -84,6 +84,8 @@ class AllocationPlan:
     payments: int = 0
     spent_fen: int = 0
     last_payment_on: Optional[date] = None
+    by_category: dict[str, int] = field(default_factory=dict)
+    withdrawn_fen: int = 0  # the unspent rest taken back when the project's accounts were closed
 
 
 @dataclass
@@ -289,7 +291,7 @@ def plan_payments(rng: random.Random, plan: CountyPlan, first_id: int) -> Iterat
                    "reversal_of_id": None, "reversal_reason": None, "created_at": datetime(day.year, day.month, day.day, 10)}
             next_id += 1
             yield row
-            _move(allocation, amount, day)
+            _move(allocation, amount, day, category)
             if rng.random() < 0.003 and index < count - 1 - reversals:
                 vouchers[source.id] += 1
                 reversed_on = min(last, day + timedelta(days=rng.randint(0, 20)))
@@ -299,19 +301,31 @@ def plan_payments(rng: random.Random, plan: CountyPlan, first_id: int) -> Iterat
                        "created_at": datetime(reversed_on.year, reversed_on.month, reversed_on.day, 15)}
                 next_id += 1
                 reversals += 1
-                _move(allocation, -amount, None)
+                _move(allocation, -amount, None, category)
                 # A reversal takes the place of one of the allocation's payments, so the total stays exact.
                 days.pop()
                 amounts.pop()
                 count -= 1
 
 
-def _move(allocation: AllocationPlan, amount: int, day: Optional[date]) -> None:
+def _move(allocation: AllocationPlan, amount: int, day: Optional[date], category: str) -> None:
     allocation.spent_fen += amount
+    allocation.by_category[category] = allocation.by_category.get(category, 0) + amount
     allocation.source.spent_fen += amount
     allocation.project.spent_fen += amount
     if day is not None and (allocation.last_payment_on is None or day > allocation.last_payment_on):
         allocation.last_payment_on = day
+
+
+def close_finished_allocations(rng: random.Random, plan: CountyPlan) -> None:
+    """Take back most finished projects' unspent allocations, as a county does at final accounts (竣工决算)."""
+    for allocation in plan.allocations:
+        rest = allocation.amount_fen - allocation.spent_fen
+        if allocation.project.actual_end is not None and rest > 0 and rng.random() < 0.9:
+            allocation.withdrawn_fen = rest
+            allocation.amount_fen -= rest
+            allocation.source.allocated_fen -= rest
+            allocation.project.allocated_fen -= rest
 
 
 def plan_appropriations(rng: random.Random, sources: list[SourcePlan], first_id: int) -> list[dict]:

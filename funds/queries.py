@@ -45,10 +45,22 @@ def appropriations(source_id: int):
                               .order_by(Appropriation.received_on, Appropriation.id)).all()
 
 
-def allocations(source_id: int):
-    """(Allocation, Project) rows of a source, by project code."""
+ALLOCATIONS_SHOWN = 100
+
+
+def allocations(source_id: int, limit: int = ALLOCATIONS_SHOWN):
+    """(Allocation, Project) rows of a source: the `limit` with the most money left to spend (then by
+    project code). A county account funds thousands of projects; the project list filtered by
+    source shows them all."""
     return db.session.execute(select(Allocation, Project).join(Project, Allocation.project_id == Project.id)
-                              .where(Allocation.source_id == source_id).order_by(Project.code)).all()
+                              .where(Allocation.source_id == source_id)
+                              .order_by((Allocation.amount_fen - Allocation.spent_fen).desc(), Project.code)
+                              .limit(limit)).all()
+
+
+def allocation_count(source_id: int) -> int:
+    """How many projects the source has an allocation for."""
+    return int(db.session.scalar(select(func.count(Allocation.id)).where(Allocation.source_id == source_id)) or 0)
 
 
 def months(source_id: int) -> list[MonthLine]:

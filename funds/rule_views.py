@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from core.access import role_required
+from core.paging import Page
 from extensions import db
-from funds.checks import Scope, run_checks
+from funds.checks import Scope, checks_as_of
 from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
 from funds.rule_forms import RuleForm, rule_form
 from funds.rule_services import (RuleError, create_rule, rule_rows, set_rule_active, update_rule,
@@ -49,13 +50,16 @@ def _show_error(form: RuleForm, error: RuleError) -> None:
 @bp.route("/checks")
 @role_required(*READERS)
 def checks():
-    """Every fund-rule breach, grouped by kind, filtered by kind and source."""
+    """Every fund-rule breach, grouped by kind, filtered by kind and source, a page at a time."""
     kind = request.args.get("kind", "")
     source_id = request.args.get("source", type=int)
-    run = run_checks(date.today(), Scope(source_id=source_id))
+    run = checks_as_of(date.today(), Scope(source_id=source_id))
     shown = [b for b in run.breaches if b.kind == kind] if kind in BREACH_KINDS else run.breaches
-    return render_template("funds/checks.html", run=run, shown=shown, kinds=BREACH_KINDS, kind=kind,
-                           source_id=source_id, sources=_source_choices())
+    order = {code: number for number, code in enumerate(BREACH_KINDS)}
+    shown = sorted(shown, key=lambda breach: order.get(breach.kind, len(order)))  # stable: a kind's rows stay together
+    page = Page.from_request(request.args, len(shown), current_app.config["PAGE_SIZE"])
+    return render_template("funds/checks.html", run=run, shown=shown[page.offset:page.offset + page.size],
+                           page=page, kinds=BREACH_KINDS, kind=kind, source_id=source_id, sources=_source_choices())
 
 
 @bp.route("/rules")

@@ -11,13 +11,13 @@ from datetime import date
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, insert, literal, select, update
 
 from audit.services import record
 from auth.models import utcnow
 from core.money import format_yuan
 from extensions import db
-from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationEntry,
+from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationCategory, AllocationEntry,
                           Appropriation, FundRule, FundSource, MonthClose, Payment, month_of)
 from projects.models import Milestone, Project
 
@@ -136,8 +136,29 @@ def month_is_closed(source_id: int, day: date) -> bool:
         MonthClose.reopened_at.is_(None)))))
 
 
-def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_on: date) -> None:
-    """Add `amount_fen` (negative for a reversal) to the allocation's and the source's spent balance."""
+def _move_category(source: FundSource, project: Project, cost_category: str, amount_fen: int) -> None:
+    """Add `amount_fen` to the allocation's spending in `cost_category` (the row is made at its first payment).
+
+    The allocation's row was updated just before, so this transaction already holds its lock: no
+    other payment can create the same category row between the UPDATE and the INSERT.
+    """
+    allocation_id = select(Allocation.id).where(Allocation.source_id == source.id,
+                                                Allocation.project_id == project.id).scalar_subquery()
+    moved = db.session.execute(
+        update(AllocationCategory).where(AllocationCategory.allocation_id == allocation_id,
+                                         AllocationCategory.cost_category == cost_category)
+        .values(spent_fen=AllocationCategory.spent_fen + amount_fen)).rowcount
+    if not moved:
+        db.session.execute(insert(AllocationCategory).from_select(
+            ["allocation_id", "cost_category", "spent_fen"],
+            select(Allocation.id, literal(cost_category), literal(amount_fen)).where(
+                Allocation.source_id == source.id, Allocation.project_id == project.id)))
+
+
+def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_on: date,
+                   cost_category: str) -> None:
+    """Add `amount_fen` (negative for a reversal) to the allocation's (in total and in its cost
+    category), the source's and the project's spent balance."""
     allocation_guard = Allocation.spent_fen + amount_fen <= Allocation.amount_fen
     moved = db.session.execute(
         update(Allocation).where(Allocation.source_id == source.id, Allocation.project_id == project.id,
@@ -154,6 +175,7 @@ def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_o
             Allocation.source_id == source.id, Allocation.project_id == project.id,
             (Allocation.last_payment_on.is_(None)) | (Allocation.last_payment_on < paid_on))
             .values(last_payment_on=paid_on))
+    _move_category(source, project, cost_category, amount_fen)
     db.session.execute(update(FundSource).where(FundSource.id == source.id)
                        .values(spent_fen=FundSource.spent_fen + amount_fen))
     db.session.execute(update(Project).where(Project.id == project.id)
@@ -187,7 +209,7 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
     if month_is_closed(source.id, paid_on):
         raise FundsError("paid_on", _l("The month of this date is closed for this source."))
     voucher_no = _check_voucher(source, voucher_no)
-    _move_spending(source, project, amount_fen, paid_on)
+    _move_spending(source, project, amount_fen, paid_on, cost_category)
     payment = Payment(source_id=source.id, project_id=project.id, milestone_id=milestone.id,
                       voucher_no=voucher_no, payee=payee.strip(), paid_on=paid_on, period=month_of(paid_on),
                       amount_fen=amount_fen, cost_category=cost_category,
@@ -216,7 +238,7 @@ def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, re
     if month_is_closed(source.id, reversed_on):
         raise FundsError("reversed_on", _l("The month of this date is closed for this source."))
     voucher_no = _check_voucher(source, voucher_no)
-    _move_spending(source, original.project, -original.amount_fen, reversed_on)
+    _move_spending(source, original.project, -original.amount_fen, reversed_on, original.cost_category)
     reversal = Payment(source_id=source.id, project_id=original.project_id, milestone_id=original.milestone_id,
                        voucher_no=voucher_no, payee=original.payee, paid_on=reversed_on,
                        period=month_of(reversed_on), amount_fen=-original.amount_fen,

@@ -16,11 +16,10 @@ from core.access import role_required
 from core.paging import Page
 from extensions import db
 from funds import queries, services
-from funds.checks import breaches_for_source
+from funds.checks import Scope, checks_as_of
 from funds.forms import AppropriationForm, CloseMonthForm, ReopenMonthForm, SourceForm
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS, FundSource, month_of
 from funds.services import FundsError
-from projects.queries import count_rows
 
 bp = Blueprint("funds", __name__)
 
@@ -48,18 +47,21 @@ def source(source_id: int):
     """A source's ledger: balances, money received, allocations per project, months, every entry."""
     fund = db.session.get(FundSource, source_id) or abort(404)
     period = request.args.get("period", type=int)
-    payments = queries.payments_query(fund.id, period)
-    page = Page.from_request(request.args, count_rows(payments), current_app.config["PAGE_SIZE"])
+    payments, months = queries.payments_query(fund.id, period), queries.months(fund.id)
+    # The months already count the entries: no second pass over the source's payments to count them.
+    total = sum(month.entries for month in months if not period or month.period == period)
+    page = Page.from_request(request.args, total, current_app.config["PAGE_SIZE"])
     return render_template(
         "funds/source.html", fund=fund, appropriations=queries.appropriations(fund.id),
-        allocations=queries.allocations(fund.id), months=queries.months(fund.id),
+        allocations=queries.allocations(fund.id), allocation_count=queries.allocation_count(fund.id),
+        months=months,
         entries=queries.allocation_entries(fund.id), period=period, page=page,
         payments=db.session.execute(payments.offset(page.offset).limit(page.size)).all(),
         channels=CHANNELS, levels=LEVELS, cost_categories=COST_CATEGORIES,
         can_write=current_user.role in MONEY_WRITERS, can_reopen=current_user.role in REOPENERS,
         appropriation_form=AppropriationForm(formdata=None, received_on=date.today()),
         close_form=CloseMonthForm(formdata=None), reopen_form=ReopenMonthForm(formdata=None),
-        last_month=_previous_month(date.today()), breaches=breaches_for_source(fund.id))
+        last_month=_previous_month(date.today()), breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches)
 
 
 def _previous_month(today: date) -> str:

@@ -12,11 +12,11 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from extensions import db
-from funds.checks import CheckRun, run_checks
+from funds.checks import CheckRun, Scope, run_checks
 from funds.rules import BREACH_KINDS, Breach
 from projects.models import Project
 from reports import ev_queries, queries
-from reports.cache import report_cache
+from reports.cache import data_version, report_cache
 from reports.catalog import CHARTS, Context
 from reports.charts import render
 from reports.earned_value import (Measures, ProjectValues, portfolio_measures, project_measures,
@@ -58,9 +58,14 @@ def chart_csv(name: str, context: Context, version: tuple) -> bytes:
     return to_csv(chart_table(name, context, version))
 
 
-def check_run(version: tuple, today: date) -> CheckRun:
-    """Every fund-rule breach as of `today` (funds.checks), once per data version and day."""
-    return report_cache().get_or_make((version, "checks", today), lambda: run_checks(today))
+def check_run(version: tuple, today: date, scope: Scope = Scope()) -> CheckRun:
+    """The fund-rule breaches in `scope` as of `today` (funds.checks), once per data version and day."""
+    return report_cache().get_or_make((version, "checks", today, scope), lambda: run_checks(today, scope))
+
+
+def cached_checks(today: date, scope: Scope) -> CheckRun:
+    """check_run at the current data version: the checks page's runner (installed by the app)."""
+    return check_run(data_version(), today, scope)
 
 
 def filter_breaches(breaches: list[Breach], filters: ReportFilter, today: date) -> list[Breach]:

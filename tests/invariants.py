@@ -29,6 +29,17 @@ CHECKS = {
         LEFT JOIN (SELECT source_id, project_id, SUM(amount_fen) AS total FROM payment GROUP BY source_id, project_id) p
                ON p.source_id = al.source_id AND p.project_id = al.project_id
         WHERE al.spent_fen <> COALESCE(p.total, 0)""",
+    "allocation spending by cost category differs from its payments": """
+        SELECT CAST(al.id AS VARCHAR(20)) FROM allocation al
+        JOIN (SELECT source_id, project_id, cost_category, SUM(amount_fen) AS total FROM payment
+              GROUP BY source_id, project_id, cost_category) p
+          ON p.source_id = al.source_id AND p.project_id = al.project_id
+        LEFT JOIN allocation_category c ON c.allocation_id = al.id AND c.cost_category = p.cost_category
+        WHERE COALESCE(c.spent_fen, 0) <> p.total
+        UNION ALL
+        SELECT CAST(c.allocation_id AS VARCHAR(20)) FROM allocation_category c JOIN allocation al ON al.id = c.allocation_id
+        WHERE c.spent_fen <> 0 AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.source_id = al.source_id
+              AND p.project_id = al.project_id AND p.cost_category = c.cost_category)""",
     "source spent differs from its payments": """
         SELECT s.code FROM fund_source s
         LEFT JOIN (SELECT source_id, SUM(amount_fen) AS total FROM payment GROUP BY source_id) p ON p.source_id = s.id
