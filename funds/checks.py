@@ -96,8 +96,10 @@ def _projects(scope: Scope) -> dict[int, ProjectFacts]:
 
 def _allocations(scope: Scope) -> list:
     """(source, project, allocated, last payment, last allocation entry) of each allocation in scope."""
+    # The idle clock runs from the last time money was committed: withdrawing some does not restart it.
     entries = (select(AllocationEntry.allocation_id, func.max(AllocationEntry.entry_date).label("day"))
                .join(Allocation, Allocation.id == AllocationEntry.allocation_id)
+               .where(AllocationEntry.delta_fen > 0)
                .group_by(AllocationEntry.allocation_id))
     last_entry = scope.apply(entries, Allocation.source_id, Allocation.project_id).subquery()
     query = (select(Allocation.source_id, Allocation.project_id, Allocation.amount_fen, Allocation.last_payment_on,

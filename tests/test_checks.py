@@ -322,3 +322,12 @@ def test_demo_county_known_breaches(demo, client, auth):
     _in_english(client, auth, "auditor")
     assert "SP-2026-003" in client.get("/funds/checks").get_data(as_text=True)
     assert client.get("/funds/rules").status_code == 200
+
+
+def test_withdrawing_part_of_an_idle_allocation_does_not_restart_its_clock(app):
+    """An allocation idle since 2026-01-15 stays idle after 1 fen is withdrawn later."""
+    factories.make_rule("idle_allocation")
+    source, project, _ = _funded(channel="fiscal", allocated_yuan=600_000)
+    ledger.allocate(source, project, delta_fen=-1, entry_date=date(2027, 1, 10), reason="调减")
+    [breach] = run_checks(date(2027, 1, 16)).breaches
+    assert breach.detail["since"] == "2026-01-15"
