@@ -76,3 +76,10 @@ class ReopenMonthForm(FlaskForm):
     """Reopen a closed month, with a reason."""
 
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+
+
+class AppropriationReversalForm(OnceForm):
+    """Take back a wrongly recorded receipt."""
+
+    reversed_on = DateField(_l("Date"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])

@@ -16,9 +16,10 @@ from core.once import already_used, spend
 from core.transactions import ConflictError, commit_with_retry
 from extensions import db
 from funds import queries, services
-from funds.forms import (AllocationForm, AppropriationForm, CloseMonthForm, PaymentForm, ReopenMonthForm,
+from funds.forms import (AllocationForm, AppropriationForm, AppropriationReversalForm, CloseMonthForm,
+                         PaymentForm, ReopenMonthForm,
                          ReversalForm)
-from funds.models import FundSource, Payment
+from funds.models import Appropriation, FundSource, Payment
 from funds.services import FundsError
 from funds.views import MONEY_WRITERS, REOPENERS, bp
 from projects.models import Milestone, Project
@@ -70,7 +71,7 @@ def add_appropriation(source_id: int):
     form = AppropriationForm()
     if form.validate_on_submit() and _save(form, lambda: services.receive_appropriation(
             source, document_no=form.document_no.data, received_on=form.received_on.data,
-            amount_fen=form.amount.data, note=form.note.data or "", actor=current_user),
+            amount_fen=form.amount.data, note=form.note.data or "", actor=current_user, today=date.today()),
            _("Appropriation %(no)s recorded.", no=form.document_no.data)):
         return _ledger(source, "appropriations")
     return render_template("funds/entry_form.html", form=form, source=source, title=_("Record money received"))
@@ -82,13 +83,14 @@ def allocate(source_id: int):
     """Allocate the source's money to a project, or reduce an allocation."""
     source = _source_or_404(source_id)
     form = AllocationForm(project_id=request.args.get("project", type=int), entry_date=date.today())
-    form.project_id.choices = queries.allocatable_projects()
+    form.project_id.choices = queries.allocatable_projects(source.id)
     if form.validate_on_submit():
         project = db.session.get(Project, form.project_id.data) or abort(404)
         amount = form.amount.data if form.direction.data == "increase" else -form.amount.data
         if _save(form, lambda: services.allocate(source, project, delta_fen=amount, entry_date=form.entry_date.data,
                                                  document_no=form.document_no.data or "",
-                                                 reason=form.reason.data or "", actor=current_user),
+                                                 reason=form.reason.data or "", actor=current_user,
+                                                 today=date.today()),
                _("Allocation to %(code)s saved.", code=project.code)):
             return _ledger(source, "allocations")
     return render_template("funds/entry_form.html", form=form, source=source, title=_("Allocate money"))
@@ -109,7 +111,7 @@ def pay(source_id: int):
         if _save(form, lambda: services.record_payment(
                 source, project, milestone, voucher_no=form.voucher_no.data, payee=form.payee.data,
                 paid_on=form.paid_on.data, amount_fen=form.amount.data, cost_category=form.cost_category.data,
-                actor=current_user),
+                actor=current_user, today=date.today()),
                _("Payment %(no)s recorded.", no=form.voucher_no.data)):
             return _ledger(source, "payments")
     return render_template("funds/payment_form.html", form=form, source=source)
@@ -123,10 +125,24 @@ def reverse(payment_id: int):
     form = ReversalForm(voucher_no=f"{payment.voucher_no}-冲", reversed_on=date.today())
     if form.validate_on_submit() and _save(form, lambda: services.reverse_payment(
             payment, voucher_no=form.voucher_no.data, reversed_on=form.reversed_on.data,
-            reason=form.reason.data, actor=current_user),
+            reason=form.reason.data, actor=current_user, today=date.today()),
            _("Payment %(no)s reversed.", no=payment.voucher_no)):
         return _ledger(payment.source, "payments")
     return render_template("funds/reversal_form.html", form=form, payment=payment, source=payment.source)
+
+
+@bp.route("/appropriations/<int:appropriation_id>/reverse", methods=["GET", "POST"])
+@role_required(*MONEY_WRITERS)
+def reverse_appropriation(appropriation_id: int):
+    """Take back a wrongly recorded receipt with a linked negative entry and a reason."""
+    entry = db.session.get(Appropriation, appropriation_id) or abort(404)
+    form = AppropriationReversalForm(reversed_on=date.today())
+    if form.validate_on_submit() and _save(form, lambda: services.reverse_appropriation(
+            entry, reversed_on=form.reversed_on.data, reason=form.reason.data, actor=current_user,
+            today=date.today()),
+           _("Receipt %(no)s reversed.", no=entry.document_no)):
+        return _ledger(entry.source, "appropriations")
+    return render_template("funds/appropriation_reversal.html", form=form, entry=entry, source=entry.source)
 
 
 @bp.route("/sources/<int:source_id>/close", methods=["POST"])

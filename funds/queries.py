@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from auth.models import User
 from core.money import format_yuan
 from extensions import db
+from funds.services import awaiting_statement_line
 from funds.models import Allocation, AllocationEntry, Appropriation, MonthClose, Payment, StatementLine
 from projects.models import Milestone, Project
 
@@ -38,9 +39,11 @@ class MonthLine:
 
 
 def appropriations(source_id: int):
-    """(Appropriation, username) rows, oldest first."""
-    return db.session.execute(select(Appropriation, User.username)
+    """(Appropriation, username, document number of its reversal or None) rows, oldest first."""
+    reversal = aliased(Appropriation)
+    return db.session.execute(select(Appropriation, User.username, reversal.document_no)
                               .outerjoin(User, Appropriation.created_by_id == User.id)
+                              .outerjoin(reversal, reversal.reversal_of_id == Appropriation.id)
                               .where(Appropriation.source_id == source_id)
                               .order_by(Appropriation.received_on, Appropriation.id)).all()
 
@@ -65,14 +68,12 @@ def allocation_count(source_id: int) -> int:
 
 def months(source_id: int) -> list[MonthLine]:
     """Per month: payments, reversals, entries, payments without a statement line, and the close."""
-    matched = select(StatementLine.payment_id).where(StatementLine.payment_id.is_not(None),
-                                                     StatementLine.source_id == source_id)
     rows = db.session.execute(
         select(Payment.period,
                func.coalesce(func.sum(case((Payment.amount_fen > 0, Payment.amount_fen), else_=0)), 0),
                func.coalesce(func.sum(case((Payment.amount_fen < 0, Payment.amount_fen), else_=0)), 0),
                func.count(Payment.id),
-               func.sum(case((Payment.id.in_(matched), 0), else_=1)))
+               func.sum(case((awaiting_statement_line(), 1), else_=0)))
         .where(Payment.source_id == source_id).group_by(Payment.period).order_by(Payment.period.desc())).all()
     closes = {row.period: row for row in db.session.execute(
         select(MonthClose.period, User.username, MonthClose.closed_at)
@@ -114,10 +115,14 @@ def allocation_entries(source_id: int, limit: int = 200):
         .order_by(AllocationEntry.entry_date.desc(), AllocationEntry.id.desc()).limit(limit)).all()
 
 
-def allocatable_projects() -> list[tuple[int, str]]:
-    """Projects that may receive money (not cancelled or accepted), as (id, 'code name')."""
+def allocatable_projects(source_id: int) -> list[tuple[int, str]]:
+    """Projects whose allocation from this source may change, as (id, 'code name'): those that may
+    receive money (not cancelled or accepted), and any with unspent money from the source to withdraw."""
+    withdrawable = select(Allocation.project_id).where(Allocation.source_id == source_id,
+                                                       Allocation.amount_fen > Allocation.spent_fen)
     rows = db.session.execute(select(Project.id, Project.code, Project.name)
-                              .where(Project.status.not_in(("cancelled", "accepted"))).order_by(Project.code)).all()
+                              .where(Project.status.not_in(("cancelled", "accepted")) | Project.id.in_(withdrawable))
+                              .order_by(Project.code)).all()
     return [(row.id, f"{row.code} {row.name}") for row in rows]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from extensions import db
+from funds.services import awaiting_statement_line
 from funds.models import Payment, StatementImport, StatementLine
 
 LIMIT = 200
@@ -64,7 +65,7 @@ def unmatched_payments(source_id: int, period: int, amount_fen: Optional[int] = 
     """The month's payments (and reversals) that no statement line matches, oldest first."""
     query = (select(Payment).options(joinedload(Payment.project))
              .where(Payment.source_id == source_id, Payment.period == period,
-                    ~exists().where(StatementLine.payment_id == Payment.id))
+                    awaiting_statement_line())
              .order_by(Payment.paid_on, Payment.id))
     if amount_fen is not None:
         query = query.where(Payment.amount_fen.in_((abs(amount_fen), -abs(amount_fen))))

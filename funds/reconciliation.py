@@ -25,7 +25,7 @@ from core.money import format_yuan
 from extensions import db
 from funds import matching
 from funds.models import FundSource, MonthClose, Payment, StatementImport, StatementLine
-from funds.services import FundsError, month_is_closed
+from funds.services import FundsError, awaiting_statement_line, month_is_closed
 from funds.statement_columns import DATE
 from funds.statements import Problem, StatementLineData, read_statement
 from projects.importing import file_sha256
@@ -163,7 +163,7 @@ def _unmatched_counts(source_id: int, first: int, last: int) -> tuple[int, int]:
         StatementLine.source_id == source_id, StatementLine.period.between(first, last),
         StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None)))
     payments = db.session.scalar(select(func.count(Payment.id)).where(
-        Payment.source_id == source_id, Payment.period.between(first, last), ~_payment_is_matched()))
+        Payment.source_id == source_id, Payment.period.between(first, last), awaiting_statement_line()))
     return int(lines or 0), int(payments or 0)
 
 
@@ -280,9 +280,9 @@ def summary_by_month(source_id: int) -> list[MonthSummary]:
                func.sum(case((StatementLine.direction == "debit", StatementLine.amount_fen), else_=0)),
                func.sum(case((StatementLine.direction == "credit", StatementLine.amount_fen), else_=0)))
         .where(StatementLine.source_id == source_id).group_by(StatementLine.period))
-    payment_rows = db.session.execute(
-        select(Payment.period, func.count(Payment.id), func.count(StatementLine.id), func.sum(Payment.amount_fen))
-        .outerjoin(StatementLine, StatementLine.payment_id == Payment.id)
+    payment_rows = db.session.execute(  # a payment and its reversal that no line matches settle each other
+        select(Payment.period, func.count(Payment.id),
+               func.sum(case((awaiting_statement_line(), 0), else_=1)), func.sum(Payment.amount_fen))
         .where(Payment.source_id == source_id).group_by(Payment.period))
     months: dict[int, dict] = {}
     for period, count, matched, debit, credit in line_rows:

@@ -11,7 +11,8 @@ from datetime import date
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, insert, literal, select, update
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy.orm import aliased
 
 from audit.services import record
 from auth.models import utcnow
@@ -55,8 +56,9 @@ def create_source(*, code: str, name: str, channel: str, level: str, fiscal_year
 
 
 def receive_appropriation(source: FundSource, *, document_no: str, received_on: date,
-                          amount_fen: int, note: str = "", actor=None) -> Appropriation:
+                          amount_fen: int, note: str = "", actor=None, today: Optional[date] = None) -> Appropriation:
     """Record money received by `source` under a document number that is new for that source."""
+    _not_future(received_on, today, "received_on")
     document_no = document_no.strip()
     if not document_no:
         raise FundsError("document_no", _l("Enter the document number."))
@@ -87,11 +89,12 @@ def _category_allowed(source: FundSource, project: Project) -> bool:
 
 
 def allocate(source: FundSource, project: Project, *, delta_fen: int, entry_date: date,
-             document_no: str = "", reason: str = "", actor=None) -> Allocation:
+             document_no: str = "", reason: str = "", actor=None, today: Optional[date] = None) -> Allocation:
     """Commit (delta > 0) or withdraw (delta < 0) a source's money for a project."""
+    _not_future(entry_date, today, "entry_date")
     if delta_fen == 0:
         raise FundsError("amount", _l("The amount must not be zero."))
-    if project.status == "cancelled":
+    if delta_fen > 0 and project.status == "cancelled":  # withdrawing its money stays possible
         raise FundsError("project", _l("The project is cancelled."))
     if delta_fen > 0 and not _category_allowed(source, project):
         raise FundsError("project", _l("This fund source's rules do not allow this kind of project."))
@@ -182,6 +185,12 @@ def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_o
                        .values(spent_fen=Project.spent_fen + amount_fen))
 
 
+def _not_future(day: date, today: Optional[date], field: str) -> None:
+    """Money is recorded when it has moved: a date after today is a typing error (when `today` is given)."""
+    if today is not None and day > today:
+        raise FundsError(field, _l("The date %(day)s is in the future.", day=day.isoformat()))
+
+
 def _check_voucher(source: FundSource, voucher_no: str) -> str:
     voucher_no = voucher_no.strip()
     if not voucher_no:
@@ -194,8 +203,9 @@ def _check_voucher(source: FundSource, voucher_no: str) -> str:
 
 def record_payment(source: FundSource, project: Project, milestone: Milestone, *, voucher_no: str,
                    payee: str, paid_on: date, amount_fen: int, cost_category: str,
-                   actor=None) -> Payment:
+                   actor=None, today: Optional[date] = None) -> Payment:
     """Record spending from `source` on `project` against one of its milestones."""
+    _not_future(paid_on, today, "paid_on")
     if amount_fen <= 0:
         raise FundsError("amount", _l("The amount must be greater than zero."))
     if milestone.project_id != project.id:
@@ -224,8 +234,9 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
 
 
 def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, reason: str,
-                    actor=None) -> Payment:
+                    actor=None, today: Optional[date] = None) -> Payment:
     """Cancel `original` by a linked entry of opposite amount; a payment is reversed at most once."""
+    _not_future(reversed_on, today, "reversed_on")
     if original.reversal_of_id is not None:
         raise FundsError("payment", _l("A reversal cannot itself be reversed."))
     if db.session.scalar(select(Payment.id).where(Payment.reversal_of_id == original.id)):
@@ -281,13 +292,27 @@ def update_source(source: FundSource, *, name: str, channel: str, level: str, fi
                before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
 
 
+def awaiting_statement_line():
+    """SQL condition: a payment no statement line matches that still needs one.
+
+    A payment reversed before the bank ever saw it (a duplicate entered by mistake) nets to nothing
+    with its reversal when neither is matched: the pair needs no line.
+    """
+    from funds.models import StatementLine
+
+    other = aliased(Payment)
+    matched_other = exists().where(StatementLine.payment_id == other.id)
+    paired = exists().where(or_(other.reversal_of_id == Payment.id, other.id == Payment.reversal_of_id),
+                            ~matched_other)
+    return and_(~exists().where(StatementLine.payment_id == Payment.id), ~paired)
+
+
 def unreconciled_counts(source_id: int, period: int) -> tuple[int, int]:
     """(payments with no statement line, statement lines neither matched nor explained) in a source's month."""
     from funds.models import StatementLine
 
-    matched = select(StatementLine.payment_id).where(StatementLine.payment_id.is_not(None))
     payments = db.session.scalar(select(func.count(Payment.id)).where(
-        Payment.source_id == source_id, Payment.period == period, Payment.id.not_in(matched)))
+        Payment.source_id == source_id, Payment.period == period, awaiting_statement_line()))
     lines = db.session.scalar(select(func.count(StatementLine.id)).where(
         StatementLine.source_id == source_id, StatementLine.period == period, StatementLine.payment_id.is_(None),
         StatementLine.explanation.is_(None)))
@@ -327,3 +352,37 @@ def reopen_month(source: FundSource, period: int, *, reason: str, actor=None) ->
     record("month.reopen", user=actor, object_type="fund_source", object_id=source.id,
            after={"period": period, "reason": closing.reopen_reason})
     return closing
+
+
+def reverse_appropriation(original: Appropriation, *, reversed_on: date, reason: str, actor=None,
+                          today: Optional[date] = None) -> Appropriation:
+    """Cancel a wrongly recorded receipt by a linked negative entry with a reason, at most once.
+
+    Refused when the source has already allocated money the correction would take away."""
+    _not_future(reversed_on, today, "reversed_on")
+    if original.reversal_of_id is not None:
+        raise FundsError("reason", _l("A reversal cannot itself be reversed."))
+    if db.session.scalar(select(Appropriation.id).where(Appropriation.reversal_of_id == original.id)):
+        raise FundsError("reason", _l("This receipt has already been reversed."))
+    if not reason.strip():
+        raise FundsError("reason", _l("Give the reason for the reversal."))
+    if reversed_on < original.received_on:
+        raise FundsError("reversed_on", _l("A reversal cannot be dated before the entry it reverses."))
+    source = original.source
+    moved = db.session.execute(
+        update(FundSource).where(FundSource.id == source.id,
+                                 FundSource.received_fen - original.amount_fen >= FundSource.allocated_fen)
+        .values(received_fen=FundSource.received_fen - original.amount_fen)).rowcount
+    if not moved:
+        raise FundsError("reason", _l("%(allocated)s yuan of this source is allocated: reduce allocations before "
+                                      "taking this receipt back.", allocated=format_yuan(source.allocated_fen)))
+    reversal = Appropriation(source_id=source.id, document_no=f"{original.document_no}（冲销）"[:64],
+                             received_on=reversed_on, amount_fen=-original.amount_fen, note=original.note,
+                             reversal_of_id=original.id, reversal_reason=reason.strip(),
+                             created_by_id=getattr(actor, "id", None))
+    db.session.add(reversal)
+    db.session.flush()
+    record("appropriation.reverse", user=actor, object_type="appropriation", object_id=original.id,
+           after={"reversal_id": reversal.id, "amount_fen": reversal.amount_fen, "reason": reversal.reversal_reason,
+                  "received_on": reversed_on})
+    return reversal

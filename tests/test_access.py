@@ -42,6 +42,7 @@ MATRIX = {
     "funds.allocate": ("GET", "/funds/sources/{source}/allocations", {"finance"}),
     "funds.pay": ("GET", "/funds/sources/{source}/payments/new", {"finance"}),
     "funds.reverse": ("GET", "/funds/payments/{payment}/reverse", {"finance"}),
+    "funds.reverse_appropriation": ("GET", "/funds/appropriations/1/reverse", {"finance"}),
     "funds.close_month": ("POST", "/funds/sources/{source}/close", {"finance"}),
     "funds.reopen_month": ("POST", "/funds/sources/{source}/months/202601/reopen", {"admin"}),
     "funds.checks": ("GET", "/funds/checks", EVERYONE),

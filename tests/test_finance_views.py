@@ -160,3 +160,64 @@ def test_payments_export_cli(runner, tmp_path):
     assert rows[1] == ["'=HYPERLINK(1)", "2026-03-01", "1234.56", "'+某公司", "WFR-T", "SP-F-001", "路基", "wages", ""]
     assert rows[2][:3] == ["R-1", "2026-03-02", "-1234.56"] and rows[2][8] == "'=HYPERLINK(1)"
     assert _count(Appropriation) == 1
+
+
+def test_mistyped_receipt_is_reversed_not_edited(client, auth):
+    """1000万 typed for 100万 is taken back by a linked entry; refused while the money is allocated."""
+    source = factories.make_source(code="FIS-X")
+    entry = ledger.receive_appropriation(source, document_no="双财预〔2026〕9号", received_on=date(2026, 3, 1),
+                                         amount_fen=1_000_000_000)
+    project = factories.make_project()
+    ledger.allocate(source, project, delta_fen=200_000_000, entry_date=date(2026, 3, 2))
+    db.session.commit()
+    auth.as_role("finance")
+    refused = client.post(f"/funds/appropriations/{entry.id}/reverse", data={"reversed_on": "2026-03-03",
+                                                                            "reason": "金额录入错误"}, headers=EN)
+    assert b"reduce allocations before taking this receipt back" in refused.data
+    ledger.allocate(source, project, delta_fen=-200_000_000, entry_date=date(2026, 3, 3), reason="先调减")
+    db.session.commit()
+    client.post(f"/funds/appropriations/{entry.id}/reverse", data={"reversed_on": "2026-03-03", "reason": "金额录入错误"})
+    assert db.session.get(FundSource, source.id).received_fen == 0
+    assert _count(Appropriation) == 2
+    page = client.get(f"/funds/sources/{source.id}", headers=EN).data.decode()
+    assert "金额录入错误" in page and "reversed by 双财预〔2026〕9号（冲销）" in page
+
+
+def test_dates_in_the_future_are_refused(client, auth):
+    """A payment dated 2062 by a typing slip is refused, naming the field."""
+    source, project, milestone = _funded()
+    auth.as_role("finance")
+    page = _pay(client, source, project, milestone, paid_on="2062-03-01").data.decode()
+    assert "Payment date: The date 2062-03-01 is in the future." in page
+    assert _count(Payment) == 0
+
+
+def test_money_on_a_cancelled_project_can_be_withdrawn(client, auth):
+    """A cancelled project's unspent allocation is released back to the source."""
+    source, project, milestone = _funded()
+    project.status = "cancelled"
+    db.session.commit()
+    auth.as_role("finance")
+    client.post(f"/funds/sources/{source.id}/allocations", data={"project_id": project.id, "direction": "decrease",
+                                                                 "amount": "200000", "entry_date": "2026-04-01",
+                                                                 "reason": "项目取消"})
+    assert db.session.get(FundSource, source.id).allocated_fen == 0
+
+
+def test_a_duplicate_and_its_reversal_need_no_statement_line(app):
+    """A payment entered twice and reversed: the month closes once the real one is matched."""
+    source, project, milestone = _funded()
+    ledger.record_payment(source, project, milestone, voucher_no="记-A", payee="某公司", paid_on=date(2026, 3, 1),
+                          amount_fen=100, cost_category="materials")
+    twice = ledger.record_payment(source, project, milestone, voucher_no="记-B", payee="某公司",
+                                  paid_on=date(2026, 3, 1), amount_fen=100, cost_category="materials")
+    ledger.reverse_payment(twice, voucher_no="记-B-冲", reversed_on=date(2026, 3, 2), reason="重复录入")
+    assert ledger.unreconciled_counts(source.id, 202603) == (1, 0)  # the duplicate and its reversal settle
+    from funds.reconciliation import import_statement
+    from tests.spreadsheet_builders import csv_bytes
+    import_statement(source, csv_bytes([["交易日期", "摘要", "对方户名", "支出金额"],
+                                        ["2026-03-01", "付记-A号", "某公司", "1.00"]]), "march.csv")
+    assert ledger.unreconciled_counts(source.id, 202603) == (0, 0)
+    ledger.close_month(source, 202603, today=date(2026, 4, 5))
+    db.session.commit()
+    assert _count(MonthClose) == 1
