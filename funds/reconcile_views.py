@@ -193,28 +193,10 @@ def match_statement_line(source_id: int):
     return _back(source, request.form.get("period"), request.form.get("amount"))
 
 
-@bp.route("/sources/<int:source_id>/reconcile/unmatch", methods=["POST"])
-@role_required(*MONEY_WRITERS)
-def unmatch_statement_line(source_id: int):
-    """Free a matched statement line and its payment."""
+def _act_on_line(source_id: int, form, action, done: str):
+    """Shared by unmatch, explain and unexplain: check the form, find the source's line, run `action(line)`
+    in one transaction, say what happened, and go back to the same month."""
     source = _source_or_404(source_id)
-    form = UnmatchForm()
-    if not form.validate_on_submit():
-        abort(400)
-    line = db.session.get(StatementLine, form.line_id.data)
-    if line is None or line.source_id != source.id:
-        abort(404)
-    if _commit(lambda: unmatch(line, actor=current_user)):
-        flash(_("The statement line and its payment are unmatched."), "success")
-    return _back(source, request.form.get("period"), request.form.get("amount"))
-
-
-@bp.route("/sources/<int:source_id>/reconcile/explain", methods=["POST"])
-@role_required(*MONEY_WRITERS)
-def explain_statement_line(source_id: int):
-    """Settle the chosen line with an explanation (a bank fee, money received) instead of a payment."""
-    source = _source_or_404(source_id)
-    form = ExplainForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
@@ -223,22 +205,32 @@ def explain_statement_line(source_id: int):
     line = db.session.get(StatementLine, form.line_id.data)
     if line is None or line.source_id != source.id:
         abort(404)
-    if _commit(lambda: explain_line(line, form.reason.data, actor=current_user)):
-        flash(_("Statement line explained: %(reason)s.", reason=form.reason.data.strip()), "success")
+    if _commit(lambda: action(line)):
+        flash(done, "success")
     return _back(source, request.form.get("period"), request.form.get("amount"))
+
+
+@bp.route("/sources/<int:source_id>/reconcile/unmatch", methods=["POST"])
+@role_required(*MONEY_WRITERS)
+def unmatch_statement_line(source_id: int):
+    """Free a matched statement line and its payment."""
+    return _act_on_line(source_id, UnmatchForm(), lambda line: unmatch(line, actor=current_user),
+                        _("The statement line and its payment are unmatched."))
+
+
+@bp.route("/sources/<int:source_id>/reconcile/explain", methods=["POST"])
+@role_required(*MONEY_WRITERS)
+def explain_statement_line(source_id: int):
+    """Settle the chosen line with an explanation (a bank fee, money received) instead of a payment."""
+    form = ExplainForm()
+    reason = (form.reason.data or "").strip()
+    return _act_on_line(source_id, form, lambda line: explain_line(line, reason, actor=current_user),
+                        _("Statement line explained: %(reason)s.", reason=reason))
 
 
 @bp.route("/sources/<int:source_id>/reconcile/unexplain", methods=["POST"])
 @role_required(*MONEY_WRITERS)
 def unexplain_statement_line(source_id: int):
     """Withdraw a line's explanation so it can be matched or explained again."""
-    source = _source_or_404(source_id)
-    form = UnmatchForm()
-    if not form.validate_on_submit():
-        abort(400)
-    line = db.session.get(StatementLine, form.line_id.data)
-    if line is None or line.source_id != source.id:
-        abort(404)
-    if _commit(lambda: withdraw_explanation(line, actor=current_user)):
-        flash(_("The explanation was withdrawn."), "success")
-    return _back(source, request.form.get("period"), request.form.get("amount"))
+    return _act_on_line(source_id, UnmatchForm(), lambda line: withdraw_explanation(line, actor=current_user),
+                        _("The explanation was withdrawn."))
