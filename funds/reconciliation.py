@@ -14,7 +14,7 @@ a closed month are neither added nor matched nor unmatched.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, insert, select, update
@@ -89,8 +89,11 @@ def import_statement(source: FundSource, data: bytes, filename: str, *, mapping:
     if refused:
         raise StatementRejected(refused)
     name, sha256 = display_filename(filename), file_sha256(data)
-    import_id = _store(source, new_lines, name, sha256, len(lines), actor)
-    matched = auto_match(source.id, first, last, closed, actor)
+    # Match first, then store the new lines already matched: no re-reading and updating them after.
+    on_stored, on_new = match_lines(source.id, first, last, closed, new_lines)
+    import_id = _store(source, new_lines, name, sha256, len(lines), actor, on_new)
+    _record_matches(on_stored, actor)
+    matched = len(on_stored) + len(on_new)
     result = ImportResult(import_id, len(lines), len(new_lines), matched, *_unmatched_counts(source.id, first, last),
                           first, last)
     if new_lines or matched:
@@ -107,8 +110,9 @@ def _unseen(source_id: int, lines: list[StatementLineData], first: int, last: in
 
 
 def _store(source: FundSource, lines: list[StatementLineData], filename: str, sha256: str, total: int,
-           actor) -> Optional[int]:
-    """Record the import and bulk-insert its new lines; None when there is nothing new."""
+           actor, matches: Mapping[int, matching.Match]) -> Optional[int]:
+    """Record the import and bulk-insert its new lines, with the match of each (by position) when it
+    has one; None when there is nothing new."""
     if not lines:
         return None
     statement_import = StatementImport(source_id=source.id, filename=filename, file_sha256=sha256,
@@ -116,12 +120,19 @@ def _store(source: FundSource, lines: list[StatementLineData], filename: str, sh
                                        imported_by_id=getattr(actor, "id", None))
     db.session.add(statement_import)
     db.session.flush()
-    db.session.execute(insert(StatementLine.__table__), [  # Core executemany: no ORM work per row
-        {"import_id": statement_import.id, "source_id": source.id, "row_number": line.row_number,
-         "txn_date": line.txn_date, "period": line.period, "direction": line.direction,
-         "amount_fen": line.amount_fen, "reference": line.reference, "payee": line.payee,
-         "account": line.account, "summary": line.summary, "fingerprint": line.fingerprint}
-        for line in lines])
+    actor_id, now = getattr(actor, "id", None), utcnow()
+
+    def row(position: int, line: StatementLineData) -> dict:
+        match = matches.get(position)
+        return {"import_id": statement_import.id, "source_id": source.id, "row_number": line.row_number,
+                "txn_date": line.txn_date, "period": line.period, "direction": line.direction,
+                "amount_fen": line.amount_fen, "reference": line.reference, "payee": line.payee,
+                "account": line.account, "summary": line.summary, "fingerprint": line.fingerprint,
+                "payment_id": match.payment_id if match else None, "match_method": match.method if match else None,
+                "matched_by_id": actor_id if match else None, "matched_at": now if match else None}
+
+    db.session.execute(insert(StatementLine.__table__),  # Core executemany: no ORM work per row
+                       [row(position, line) for position, line in enumerate(lines)])
     return statement_import.id
 
 
@@ -129,24 +140,38 @@ def _payment_is_matched():
     return exists().where(StatementLine.payment_id == Payment.id)
 
 
-def auto_match(source_id: int, first: int, last: int, closed: set[int], actor=None) -> int:
-    """Match the source's unmatched lines of months first..last (closed months aside) against its
-    unmatched payments of open months; return how many pairs were made."""
-    open_lines = (StatementLine.source_id == source_id, StatementLine.period.between(first, last),
-                  StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None),
-                  StatementLine.period.not_in(closed))
+FRESH = 1 << 62  # keys of lines not stored yet: they sort after every stored line, in file order
+
+
+def match_lines(source_id: int, first: int, last: int, closed: set[int],
+                fresh: Sequence[StatementLineData] = ()) -> tuple[list[matching.Match], dict[int, matching.Match]]:
+    """Match the source's unmatched stored lines of months first..last (closed months aside) and the
+    `fresh` lines about to be stored against its unmatched payments of open months.
+
+    Returns the matches of stored lines, and those of fresh lines keyed by their position in `fresh`.
+    """
     lines = [matching.LineToMatch(*row) for row in db.session.execute(
         select(StatementLine.id, StatementLine.txn_date, StatementLine.direction, StatementLine.amount_fen,
-               StatementLine.reference, StatementLine.payee, StatementLine.summary).where(*open_lines))]
+               StatementLine.reference, StatementLine.payee, StatementLine.summary).where(
+            StatementLine.source_id == source_id, StatementLine.period.between(first, last),
+            StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None),
+            StatementLine.period.not_in(closed)))]
+    lines += [matching.LineToMatch(FRESH + position, line.txn_date, line.direction, line.amount_fen, line.reference,
+                                   line.payee, line.summary) for position, line in enumerate(fresh)]
     if not lines:
-        return 0
-    # Only a payment of an amount some open line has can match: let the database leave out the rest.
-    signed = case((StatementLine.direction == "debit", StatementLine.amount_fen), else_=-StatementLine.amount_fen)
+        return [], {}
+    amounts = {line.signed_fen for line in lines}  # only a payment of an amount some line has can match
     payments = [matching.PaymentToMatch(*row) for row in db.session.execute(
         select(Payment.id, Payment.paid_on, Payment.amount_fen, Payment.voucher_no, Payment.payee)
-        .where(Payment.source_id == source_id, ~_payment_is_matched(), Payment.period.not_in(closed),
-               Payment.amount_fen.in_(select(signed).where(*open_lines))))]
+        .where(Payment.source_id == source_id, ~_payment_is_matched(), Payment.period.not_in(closed)))
+        if row.amount_fen in amounts]
     matches = matching.match_statement_lines(lines, payments, WINDOW_DAYS)
+    return ([match for match in matches if match.line_id < FRESH],
+            {match.line_id - FRESH: match for match in matches if match.line_id >= FRESH})
+
+
+def _record_matches(matches: list[matching.Match], actor) -> None:
+    """Write matches of stored lines."""
     if matches:
         table = StatementLine.__table__
         db.session.execute(  # Core executemany: no ORM work per row
@@ -154,7 +179,14 @@ def auto_match(source_id: int, first: int, last: int, closed: set[int], actor=No
                 payment_id=bindparam("payment"), match_method=bindparam("method"),
                 matched_by_id=getattr(actor, "id", None), matched_at=utcnow()),
             [{"line": match.line_id, "payment": match.payment_id, "method": match.method} for match in matches])
-    return len(matches)
+
+
+def auto_match(source_id: int, first: int, last: int, closed: set[int], actor=None) -> int:
+    """Match the source's stored unmatched lines of months first..last (closed months aside) against
+    its unmatched payments of open months; return how many pairs were made."""
+    on_stored, _ = match_lines(source_id, first, last, closed)
+    _record_matches(on_stored, actor)
+    return len(on_stored)
 
 
 def _unmatched_counts(source_id: int, first: int, last: int) -> tuple[int, int]:

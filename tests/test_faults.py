@@ -144,7 +144,8 @@ def test_failure_half_way_through_a_reconciliation_run_stores_nothing(app, monke
                           amount_fen=10_000, cost_category="materials")
     db.session.commit()
     statement = csv_bytes([["交易日期", "摘要", "对方户名", "支出金额"], ["2026-02-03", "付记-1号", "某公司", "100.00"]])
-    monkeypatch.setattr(reconciliation, "auto_match", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("injected")))
+    monkeypatch.setattr(reconciliation, "_record_matches",
+                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("injected")))
     with pytest.raises(RuntimeError):
         reconciliation.import_statement(source, statement, "s.csv")
     db.session.rollback()
