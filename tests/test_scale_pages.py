@@ -23,3 +23,23 @@ def test_ledger_of_a_busy_source_pages_through_its_payments(client, auth):
     assert f"/funds/sources/{source_id}?page=2" in first.get_data(as_text=True)
     assert client.get(f"/funds/sources/{source_id}?page=2").status_code == 200
     assert db.session.get(FundSource, source_id) is not None
+
+
+def test_checks_page_shows_breaches_a_page_at_a_time(app, client, auth):
+    """The checks page lists PAGE_SIZE breaches and links to the next page; the tiles count them all."""
+    from datetime import date
+
+    from funds.checks import run_checks
+
+    generate_county(projects=40, payments=600, seed=4, sources=6)
+    factories.make_user("leader", username="boss")
+    db.session.commit()
+    total = len(run_checks(date.today()).breaches)
+    assert total > 3
+    app.config["PAGE_SIZE"] = 2
+    auth.login("boss")
+    body = client.get("/funds/checks").get_data(as_text=True)
+    assert body.count('class="breach breach-') == 2
+    assert "/funds/checks?page=2" in body
+    last = client.get(f"/funds/checks?page={-(-total // 2)}").get_data(as_text=True)
+    assert last.count('class="breach breach-') == total - 2 * (-(-total // 2) - 1)
