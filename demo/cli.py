@@ -1,10 +1,12 @@
 """`flask seed-demo`: load the demo county, commit, and print what was created and how to sign in."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import click
 from flask.cli import with_appcontext
+
+from core.cli_options import day_or_today
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -16,16 +18,6 @@ from extensions import db
 from funds.services import FundsError
 
 
-def _parse_day(_ctx, _param, value):
-    """The --today option as a date (YYYY-MM-DD), today when not given."""
-    if value is None:
-        return date.today()
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as error:
-        raise click.BadParameter("use YYYY-MM-DD") from error
-
-
 def _existing_usernames() -> set[str]:
     """Demo usernames that already have an account (their passwords are not touched)."""
     names = [username for username, _, _ in data.USERS]
@@ -33,7 +25,7 @@ def _existing_usernames() -> set[str]:
 
 
 @click.command("seed-demo")
-@click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD",
+@click.option("--today", callback=day_or_today, metavar="YYYY-MM-DD",
               help="Date the demo is built around (default: today); 'late' and 'idle' are relative to it.")
 @with_appcontext
 def seed_demo_command(today: date):

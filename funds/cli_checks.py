@@ -7,27 +7,19 @@ detail (the numbers behind the message). Rules that cannot be applied are report
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 import click
 from flask.cli import with_appcontext
 
+from core.cli_options import day_or_today
+
 from funds.checks import run_checks
-
-
-def _parse_day(_ctx, _param, value):
-    """The --today option as a date, today when not given."""
-    if value is None:
-        return date.today()
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as error:
-        raise click.BadParameter("use YYYY-MM-DD") from error
 
 
 @click.command("checks")
 @click.option("--json", "as_json", is_flag=True, help="Print the breaches as a JSON list.")
-@click.option("--today", callback=_parse_day, metavar="YYYY-MM-DD",
+@click.option("--today", callback=day_or_today, metavar="YYYY-MM-DD",
               help="Check as of this date (default: today); idle periods are counted to it.")
 @with_appcontext
 def checks_command(as_json: bool, today: date):

@@ -18,7 +18,8 @@ SORTS = ("code", "name", "category", "area", "status", "budget", "allocated", "s
          "planned_start", "planned_end")
 
 
-def _int(value) -> Optional[int]:
+def optional_int(value) -> Optional[int]:
+    """A query-string value as an int, None when empty or not a number."""
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -42,14 +43,14 @@ class ProjectFilter:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "ProjectFilter":
         """Read the filter from a query string, ignoring values that are not allowed."""
-        year = _int(args.get("year"))
+        year = optional_int(args.get("year"))
         return cls(
             text=(args.get("q") or "").strip()[:100],
             category=args.get("category", "") if args.get("category") in CATEGORIES else "",
             status=args.get("status", "") if args.get("status") in STATUSES else "",
-            area_id=_int(args.get("area")),
+            area_id=optional_int(args.get("area")),
             year=year if year and 2000 <= year <= 2100 else None,
-            source_id=_int(args.get("source")),
+            source_id=optional_int(args.get("source")),
             attention=args.get("attention", "") if args.get("attention") in ATTENTION else "",
             sort=args.get("sort", "code") if args.get("sort") in SORTS else "code",
             descending=args.get("dir") == "desc",

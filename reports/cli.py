@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 import click
 from flask.cli import with_appcontext
 
+from core.cli_options import day_or_today
 from reports.cache import data_version
 from reports.filters import LANGUAGES, ReportFilter
 from reports.meeting import meeting_report_pdf
@@ -14,12 +15,7 @@ from reports.meeting import meeting_report_pdf
 
 def _parse_day(_ctx, _param, value):
     """The --as-of option as a date (today when not given); a future day is refused."""
-    if value is None:
-        return date.today()
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError as error:
-        raise click.BadParameter("use YYYY-MM-DD") from error
+    day = day_or_today(_ctx, _param, value)
     if day > date.today():
         raise click.BadParameter("the report cannot be dated in the future")
     return day

@@ -10,16 +10,9 @@ from datetime import date, datetime
 from typing import Mapping, Optional
 
 from projects.models import CATEGORIES
-from projects.queries import ProjectFilter
+from projects.queries import ProjectFilter, optional_int
 
 LANGUAGES = {"zh": "zh_CN", "zh_CN": "zh_CN", "zh-CN": "zh_CN", "en": "en"}
-
-
-def _int(value) -> Optional[int]:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -34,10 +27,10 @@ class ReportFilter:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "ReportFilter":
         """Read the filter from a query string, dropping values that are not allowed."""
-        year = _int(args.get("year"))
+        year = optional_int(args.get("year"))
         category = args.get("category") or ""
-        return cls(year=year if year and 2000 <= year <= 2100 else None, area_id=_int(args.get("area")),
-                   category=category if category in CATEGORIES else "", source_id=_int(args.get("source")))
+        return cls(year=year if year and 2000 <= year <= 2100 else None, area_id=optional_int(args.get("area")),
+                   category=category if category in CATEGORIES else "", source_id=optional_int(args.get("source")))
 
     @property
     def narrows_projects(self) -> bool:
