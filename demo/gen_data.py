@@ -32,7 +32,7 @@ from demo.gen_plan import (CountyPlan, close_finished_allocations, plan_appropri
 from demo.seed import _seed_areas
 from extensions import db
 from funds.models import (Allocation, AllocationCategory, AllocationEntry, Appropriation, FundRule, FundSource,
-                          Payment)
+                          Payment, SourceMonth)
 from projects.models import Area, Milestone, ProgressUpdate, Project
 
 CHUNK = 5000
@@ -148,8 +148,13 @@ def generate_county(*, projects: int, payments: int, seed: int, sources: int = 4
     county_account = plan.sources[0].id
     kept: list[dict] = []
 
+    months: dict[tuple[int, int], list[int]] = {}
+
     def payment_rows() -> Iterator[dict]:
         for row in plan_payments(rng, plan, first["payment"]):
+            month = months.setdefault((row["source_id"], row["period"]), [0, 0, 0])
+            month[0 if row["amount_fen"] > 0 else 1] += row["amount_fen"]
+            month[2] += 1
             if row["source_id"] == county_account:
                 kept.append({key: row[key] for key in ("paid_on", "amount_fen", "voucher_no", "payee")})
             yield row
@@ -161,6 +166,8 @@ def generate_county(*, projects: int, payments: int, seed: int, sources: int = 4
              f"{len(plan.allocations)} allocations")
         _insert_parents(plan)
         counts = {"payments": _insert(Payment, payment_rows(), bar)}
+    _insert(SourceMonth, ({"source_id": source_id, "period": period, "paid_fen": paid, "reversed_fen": reversed_,
+                           "entries": entries} for (source_id, period), (paid, reversed_, entries) in sorted(months.items())))
     _finish_balances(plan)
     counts.update(projects=len(plan.projects), milestones=len(plan.milestones), allocations=len(plan.allocations),
                   fund_sources=len(plan.sources), progress_updates=len(plan.progress_updates))

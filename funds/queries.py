@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased
 
 from auth.models import User
 from core.money import format_yuan
 from extensions import db
-from funds.services import awaiting_statement_line
-from funds.models import Allocation, AllocationEntry, Appropriation, MonthClose, Payment, StatementLine
+from funds.services import awaiting_by_period
+from funds.models import Allocation, AllocationEntry, Appropriation, MonthClose, Payment, SourceMonth
 from projects.models import Milestone, Project
 
 
@@ -67,25 +67,25 @@ def allocation_count(source_id: int) -> int:
 
 
 def months(source_id: int) -> list[MonthLine]:
-    """Per month: payments, reversals, entries, payments without a statement line, and the close."""
+    """Per month: payments, reversals, entries, payments without a statement line, and the close.
+
+    Sums and counts come from the month summary kept in step (funds.models.SourceMonth).
+    """
     rows = db.session.execute(
-        select(Payment.period,
-               func.coalesce(func.sum(case((Payment.amount_fen > 0, Payment.amount_fen), else_=0)), 0),
-               func.coalesce(func.sum(case((Payment.amount_fen < 0, Payment.amount_fen), else_=0)), 0),
-               func.count(Payment.id),
-               func.sum(case((awaiting_statement_line(), 1), else_=0)))
-        .where(Payment.source_id == source_id).group_by(Payment.period).order_by(Payment.period.desc())).all()
+        select(SourceMonth.period, SourceMonth.paid_fen, SourceMonth.reversed_fen, SourceMonth.entries)
+        .where(SourceMonth.source_id == source_id, SourceMonth.entries > 0)).all()
     closes = {row.period: row for row in db.session.execute(
         select(MonthClose.period, User.username, MonthClose.closed_at)
         .outerjoin(User, MonthClose.closed_by_id == User.id)
         .where(MonthClose.source_id == source_id, MonthClose.reopened_at.is_(None))).all()}
+    awaiting = awaiting_by_period(source_id)
     periods = sorted({row[0] for row in rows} | set(closes), reverse=True)
     by_period = {row[0]: row for row in rows}
     result = []
     for period in periods:
-        row = by_period.get(period, (period, 0, 0, 0, 0))
+        row = by_period.get(period, (period, 0, 0, 0))
         close = closes.get(period)
-        result.append(MonthLine(period, int(row[1]), int(row[2]), int(row[3]), int(row[4] or 0),
+        result.append(MonthLine(period, int(row[1]), int(row[2]), int(row[3]), awaiting.get(period, 0),
                                 close.username if close else None, close.closed_at if close else None))
     return result
 

@@ -19,7 +19,7 @@ from auth.models import utcnow
 from core.money import format_yuan
 from extensions import db
 from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationCategory, AllocationEntry,
-                          Appropriation, FundRule, FundSource, MonthClose, Payment, month_of)
+                          Appropriation, FundRule, FundSource, MonthClose, Payment, SourceMonth, month_of)
 from projects.models import Milestone, Project
 
 
@@ -158,10 +158,26 @@ def _move_category(source: FundSource, project: Project, cost_category: str, amo
                 Allocation.source_id == source.id, Allocation.project_id == project.id)))
 
 
+def _move_month(source: FundSource, period: int, amount_fen: int) -> None:
+    """Count one entry of `amount_fen` (negative for a reversal) in the source's month summary.
+
+    Called after the source's balance row was updated in this transaction, which holds its lock: no
+    other payment of the source can create the same month row between the UPDATE and the INSERT.
+    """
+    paid, reversed_ = max(amount_fen, 0), min(amount_fen, 0)
+    moved = db.session.execute(
+        update(SourceMonth).where(SourceMonth.source_id == source.id, SourceMonth.period == period)
+        .values(paid_fen=SourceMonth.paid_fen + paid, reversed_fen=SourceMonth.reversed_fen + reversed_,
+                entries=SourceMonth.entries + 1)).rowcount
+    if not moved:
+        db.session.execute(insert(SourceMonth).values(source_id=source.id, period=period, paid_fen=paid,
+                                                      reversed_fen=reversed_, entries=1))
+
+
 def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_on: date,
                    cost_category: str) -> None:
     """Add `amount_fen` (negative for a reversal) to the allocation's (in total and in its cost
-    category), the source's and the project's spent balance."""
+    category), the source's and the project's spent balance, and to the source's month."""
     allocation_guard = Allocation.spent_fen + amount_fen <= Allocation.amount_fen
     moved = db.session.execute(
         update(Allocation).where(Allocation.source_id == source.id, Allocation.project_id == project.id,
@@ -181,6 +197,7 @@ def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_o
     _move_category(source, project, cost_category, amount_fen)
     db.session.execute(update(FundSource).where(FundSource.id == source.id)
                        .values(spent_fen=FundSource.spent_fen + amount_fen))
+    _move_month(source, month_of(paid_on), amount_fen)
     db.session.execute(update(Project).where(Project.id == project.id)
                        .values(spent_fen=Project.spent_fen + amount_fen))
 
@@ -305,6 +322,36 @@ def awaiting_statement_line():
     paired = exists().where(or_(other.reversal_of_id == Payment.id, other.id == Payment.reversal_of_id),
                             ~matched_other)
     return and_(~exists().where(StatementLine.payment_id == Payment.id), ~paired)
+
+
+def awaiting_by_period(source_id: int, first: Optional[int] = None, last: Optional[int] = None) -> dict[int, int]:
+    """{yyyymm: payments awaiting a statement line} of a source (awaiting_statement_line, counted).
+
+    Counted in two cheap reads instead of testing the pair condition on every payment: the payments
+    no line matches (an index-only scan), less both members of each reversal pair that no line
+    matches (the source's few reversals, by their own partial index).
+    """
+    from funds.models import StatementLine
+
+    periods = [Payment.source_id == source_id]
+    if first is not None:
+        periods.append(Payment.period >= first)
+    if last is not None:
+        periods.append(Payment.period <= last)
+    counts = {period: int(count) for period, count in db.session.execute(
+        select(Payment.period, func.count(Payment.id))
+        .where(*periods, ~exists().where(StatementLine.payment_id == Payment.id)).group_by(Payment.period))}
+    original = aliased(Payment)
+    pairs = (select(original.period, Payment.period)
+             .join(original, original.id == Payment.reversal_of_id)
+             .where(Payment.source_id == source_id, Payment.reversal_of_id.is_not(None),
+                    ~exists().where(StatementLine.payment_id == Payment.id),
+                    ~exists().where(StatementLine.payment_id == original.id)))
+    for pair in db.session.execute(pairs):
+        for period in pair:
+            if period in counts:  # a member outside first..last is not counted
+                counts[period] -= 1
+    return {period: count for period, count in counts.items() if count}
 
 
 def unreconciled_counts(source_id: int, period: int) -> tuple[int, int]:

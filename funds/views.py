@@ -61,7 +61,8 @@ def source(source_id: int):
         can_write=current_user.role in MONEY_WRITERS, can_reopen=current_user.role in REOPENERS,
         appropriation_form=AppropriationForm(formdata=None, received_on=date.today()),
         close_form=CloseMonthForm(formdata=None), reopen_form=ReopenMonthForm(formdata=None),
-        last_month=_previous_month(date.today()), breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches)
+        last_month=_previous_month(date.today()), breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches,
+        breaches_more_url=url_for("funds.checks", source=fund.id))
 
 
 def _previous_month(today: date) -> str:

@@ -15,7 +15,7 @@ from typing import Optional
 from sqlalchemy import Select, func, select
 
 from extensions import db
-from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment
+from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment, SourceMonth, month_of
 from projects.models import Area, Milestone, Project
 from projects.queries import LIVE_STATUSES, late_condition, project_list_query
 from reports.chart_data import ProjectTiming, SourceMoney
@@ -182,17 +182,31 @@ def project_timings(filters: ReportFilter, as_of: date) -> list[ProjectTiming]:
 
 
 def monthly_payments(filters: ReportFilter, year: int, as_of: date) -> dict[tuple[str, int], int]:
-    """{(source code, yyyymm): net fen paid} in `year` up to `as_of`, by the stored period column."""
+    """{(source code, yyyymm): net fen paid} in `year` up to `as_of`, by the stored period column.
+
+    Unless the filter narrows the projects, the months before `as_of`'s come from the month summary
+    kept in step (funds.models.SourceMonth) and only the as-of month's payments are summed.
+    """
+    first, last = year * 100 + 1, min(year * 100 + 12, month_of(as_of))
+    scope = project_scope(filters, as_of, by_source=False)
+    summarised = scope is None and first < last
     query = (select(FundSource.code, Payment.period, func.sum(Payment.amount_fen))
              .join(FundSource, FundSource.id == Payment.source_id)
-             .where(Payment.period.between(year * 100 + 1, year * 100 + 12), Payment.paid_on <= as_of)
+             .where(Payment.period.between(last if summarised else first, last), Payment.paid_on <= as_of)
              .group_by(FundSource.code, Payment.period))
     if filters.source_id:
         query = query.where(Payment.source_id == filters.source_id)
-    scope = project_scope(filters, as_of, by_source=False)
     if scope is not None:
         query = query.where(Payment.project_id.in_(scope))
-    return {(code, period): int(total or 0) for code, period, total in db.session.execute(query)}
+    paid = {(code, period): int(total or 0) for code, period, total in db.session.execute(query)}
+    if summarised:
+        months = (select(FundSource.code, SourceMonth.period, SourceMonth.paid_fen + SourceMonth.reversed_fen)
+                  .join(FundSource, FundSource.id == SourceMonth.source_id)
+                  .where(SourceMonth.period >= first, SourceMonth.period < last, SourceMonth.entries > 0))
+        if filters.source_id:
+            months = months.where(SourceMonth.source_id == filters.source_id)
+        paid.update({(code, period): int(total) for code, period, total in db.session.execute(months)})
+    return paid
 
 
 def area_labels(locale: str) -> dict[int, str]:

@@ -40,6 +40,16 @@ CHECKS = {
         SELECT CAST(c.allocation_id AS VARCHAR(20)) FROM allocation_category c JOIN allocation al ON al.id = c.allocation_id
         WHERE c.spent_fen <> 0 AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.source_id = al.source_id
               AND p.project_id = al.project_id AND p.cost_category = c.cost_category)""",
+    "source month summary differs from its payments": """
+        SELECT CAST(p.source_id AS VARCHAR(20)) FROM (
+            SELECT source_id, period, SUM(CASE WHEN amount_fen > 0 THEN amount_fen ELSE 0 END) AS paid,
+                   SUM(CASE WHEN amount_fen < 0 THEN amount_fen ELSE 0 END) AS reversed, COUNT(*) AS entries
+            FROM payment GROUP BY source_id, period) p
+        LEFT JOIN source_month m ON m.source_id = p.source_id AND m.period = p.period
+        WHERE m.source_id IS NULL OR m.paid_fen <> p.paid OR m.reversed_fen <> p.reversed OR m.entries <> p.entries
+        UNION ALL
+        SELECT CAST(m.source_id AS VARCHAR(20)) FROM source_month m WHERE m.entries <> 0 AND NOT EXISTS (
+            SELECT 1 FROM payment p WHERE p.source_id = m.source_id AND p.period = m.period)""",
     "source spent differs from its payments": """
         SELECT s.code FROM fund_source s
         LEFT JOIN (SELECT source_id, SUM(amount_fen) AS total FROM payment GROUP BY source_id) p ON p.source_id = s.id

@@ -43,3 +43,21 @@ def test_checks_page_shows_breaches_a_page_at_a_time(app, client, auth):
     assert "/funds/checks?page=2" in body
     last = client.get(f"/funds/checks?page={-(-total // 2)}").get_data(as_text=True)
     assert last.count('class="breach breach-') == total - 2 * (-(-total // 2) - 1)
+
+
+def test_source_page_lists_twenty_breaches_and_links_to_the_rest(app, client, auth):
+    """A source breaking rules on many projects lists the first 20 and links to all of them on the checks page."""
+    from collections import Counter
+    from datetime import date
+
+    from funds.checks import run_checks
+
+    generate_county(projects=200, payments=1500, seed=5, sources=4)
+    factories.make_user("leader", username="boss")
+    db.session.commit()
+    source_id, total = Counter(b.source_id for b in run_checks(date.today()).breaches).most_common(1)[0]
+    assert total > 20
+    auth.login("boss")
+    body = client.get(f"/funds/sources/{source_id}").get_data(as_text=True)
+    assert body.count('class="breach breach-') == 20
+    assert f'href="/funds/checks?source={source_id}"' in body and f"{total}" in body
