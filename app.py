@@ -136,6 +136,10 @@ def _install_providers(app: Flask) -> None:
     from reports.services import cached_checks
 
     app.extensions["cached_checks"] = cached_checks
+    # Recompute the unfiltered reports in the background after a change (REPORT_WARM_SECONDS > 0).
+    from reports.warm import install
+
+    install(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -51,6 +51,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     PAGE_SIZE = 50
+    # How often (seconds) each server process checks whether the reports need computing again
+    # (reports/warm.py); 0 turns the background warmer off.
+    REPORT_WARM_SECONDS = float(os.environ.get("LIANDONG_REPORT_WARM_SECONDS", 5))
     # Account and session policy (GB/T 22239 level 2-3, OWASP ASVS level 2); each can be tuned here.
     PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LIANDONG_PASSWORD_MAX_AGE_DAYS", 90))
     LOGIN_MAX_FAILURES = int(os.environ.get("LIANDONG_LOGIN_MAX_FAILURES", 5))
@@ -64,4 +67,5 @@ class TestConfig(Config):
 
     TESTING = True
     WTF_CSRF_ENABLED = False
+    REPORT_WARM_SECONDS = 0  # tests call reports.warm.warm() themselves
     SECRET_KEY = "test-only-key-not-used-outside-tests"

@@ -155,3 +155,48 @@ def county_size() -> dict[str, int]:
             "allocations": db.session.scalar(select(func.count(Allocation.id))),
             "payments": db.session.scalar(select(func.count(Payment.id))),
             "sources": db.session.scalar(select(func.count(FundSource.id)))}
+
+
+AFTER_CHANGE_PAGES = ("dashboard", "checks", "earned value", "chart monthly-spending", "chart fund-utilisation")
+
+
+def _change_the_ledger(run: int) -> None:
+    """One finance entry, as a clerk would make it: a 1-yuan payment on even runs, its reversal on odd ones."""
+    from datetime import date
+
+    from funds import services as ledger
+    from projects.models import Milestone
+
+    if run % 2:
+        last = db.session.scalar(select(Payment).where(Payment.voucher_no.like("BENCH-%"),
+                                                       Payment.reversal_of_id.is_(None)).order_by(Payment.id.desc()))
+        if last is not None and not db.session.scalar(select(Payment.id).where(Payment.reversal_of_id == last.id)):
+            ledger.reverse_payment(last, voucher_no=f"BENCH-R-{time.time_ns()}", reversed_on=date.today(),
+                                   reason="benchmark")
+            db.session.commit()
+            return
+    allocation = db.session.scalar(select(Allocation).where(Allocation.amount_fen - Allocation.spent_fen >= 100)
+                                   .order_by(Allocation.id).limit(1))
+    milestone = db.session.scalar(select(Milestone).where(Milestone.project_id == allocation.project_id).limit(1))
+    ledger.record_payment(allocation.source, allocation.project, milestone, voucher_no=f"BENCH-{time.time_ns()}",
+                          payee="基准测试", paid_on=date.today(), amount_fen=100, cost_category="materials")
+    db.session.commit()
+
+
+def time_after_change(app, client, chosen: list[tuple[str, str]], runs: int) -> dict:
+    """What a leader sees after each finance entry with the report warmer (reports/warm.py) at work:
+    the seconds the warmer spends in the background, then each report's first view (ms)."""
+    from reports.warm import warm
+
+    paths = dict(chosen)
+    background, views = [], {name: [] for name in AFTER_CHANGE_PAGES}
+    for run in range(runs):
+        _change_the_ledger(run)
+        started = time.perf_counter()
+        warm(("zh_Hans_CN",))
+        background.append(time.perf_counter() - started)
+        for name in AFTER_CHANGE_PAGES:
+            views[name].append(_get(client, paths[name])[0])
+    return {"background_seconds_median": round(statistics.median(background), 2),
+            "background_seconds_max": round(max(background), 2),
+            "first_view_ms": {name: round(statistics.median(values), 1) for name, values in views.items()}}

@@ -77,7 +77,8 @@ def run(args) -> dict:
     if args.generate:
         results["generate_seconds"] = round(generate(url, args.projects, args.payments, args.statement), 1)
         print(f"generated in {results['generate_seconds']} s")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40})
+    # The warmer is off while pages are timed cold; the "after a change" part runs it in the foreground.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-" + "x" * 40, "REPORT_WARM_SECONDS": 0})
     with app.app_context():
         results["county"] = pages.county_size()
         if db.engine.dialect.name == "postgresql":
@@ -90,6 +91,8 @@ def run(args) -> dict:
             rows = [pages.time_page(app, client, name, path, args.runs).row() for name, path in chosen]
             results["parts"]["pages"] = rows
             print_pages(rows)
+            results["parts"]["after_change"] = pages.time_after_change(app, client, chosen, max(3, args.runs // 2))
+            print("after a change:", results["parts"]["after_change"])
         if "imports" in args.only:
             if args.statement.exists():
                 results["parts"]["statement_import"] = imports.time_statement_import(args.statement)

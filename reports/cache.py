@@ -59,20 +59,40 @@ class LruCache:
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._making: dict[Hashable, threading.Event] = {}
         self.hits = 0
         self.misses = 0
 
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The cached value of `key`, made (outside the lock) and stored when missing."""
+        """The cached value of `key`, made (outside the lock) and stored when missing.
+
+        While one thread makes a key (the report warmer, say), another asking for it waits for that
+        value instead of computing it a second time; if the maker fails, the waiter makes it itself.
+        """
+        while True:
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    self.hits += 1
+                    return self._entries[key][0]
+                making = self._making.get(key)
+                if making is None:
+                    self.misses += 1
+                    done = self._making[key] = threading.Event()
+                    break
+            making.wait()  # then look again: the value, or (the maker failed) make it here
+        try:
+            value = make()
+            self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                self._making.pop(key, None)
+            done.set()
+
+    def __contains__(self, key: Hashable) -> bool:
         with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return self._entries[key][0]
-            self.misses += 1
-        value = make()
-        self.put(key, value)
-        return value
+            return key in self._entries
 
     def put(self, key: Hashable, value: Any) -> None:
         """Store a value, evicting the least recently used entries beyond the limits."""

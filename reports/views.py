@@ -23,6 +23,7 @@ from reports.earned_value import rank_worst_first
 from reports.filters import ReportFilter, parse_day, parse_language
 from reports.meeting import meeting_report_pdf
 from reports.tables import cell_text
+from reports.warm import note_locale
 
 bp = Blueprint("reports", __name__)
 
@@ -36,8 +37,9 @@ def _helpers():
 
 
 def _context(filters: ReportFilter, project=None, as_of: date | None = None) -> Context:
-    today = date.today()
-    return Context(filters, as_of or today, today, str(get_locale()), project)
+    today, locale = date.today(), str(get_locale())
+    note_locale(locale)
+    return Context(filters, as_of or today, today, locale, project)
 
 
 def _panels(names, context: Context, version: tuple) -> list[tuple[str, dict, object]]:

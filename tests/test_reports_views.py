@@ -21,6 +21,7 @@ from reports.catalog import CHARTS
 from reports.earned_value import rank_worst_first
 from reports.filters import ReportFilter
 from tests.conftest import PG_URL, _settings
+from tests import factories
 
 DEMO_DAY = date(2026, 11, 27)
 PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
@@ -247,3 +248,94 @@ def test_project_without_a_plan_says_so(leader):
     project = db.session.scalar(select(Project).where(~Project.milestones.any()).order_by(Project.code))
     html = leader.get(f"/reports/projects/{project.id}", headers={"Accept-Language": "en"}).data.decode()
     assert "no plan yet" in html and "NaN" not in html
+
+
+def _wait_for(condition, seconds: float = 60.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_warmed_reports_are_served_without_computing_them_again(leader):
+    """After warm(), the dashboard, earned value, the checks and the charts are cache hits, not work."""
+    from reports.warm import warm
+
+    report_cache().clear()
+    warm(("zh_CN",))
+    misses = report_cache().misses
+    for path in ("/reports/", "/reports/earned-value", "/funds/checks", "/reports/charts/monthly-spending.png",
+                 "/reports/charts/fund-utilisation.csv"):
+        assert leader.get(path).status_code == 200, path
+    assert report_cache().misses == misses
+    factories.make_project(code="SP-WARM-1")  # a change: the next dashboard is computed anew
+    db.session.commit()
+    assert leader.get("/reports/").status_code == 200
+    assert report_cache().misses > misses
+
+
+def test_warmer_thread_recomputes_the_reports_after_a_change(app, leader):
+    """The background warmer notices a new data version and computes the reports before they are asked for."""
+    from reports.warm import ReportWarmer
+
+    warmer = ReportWarmer(app, interval=60)
+    warmer.ensure_started()
+    try:
+        warmer.poke()
+        assert _wait_for(lambda: warmer.warmed == data_version())
+        before = warmer.warmed
+        factories.make_project(code="SP-WARM-2")
+        db.session.commit()
+        warmer.poke()
+        assert _wait_for(lambda: warmer.warmed == data_version()) and warmer.warmed != before
+        misses = report_cache().misses
+        assert leader.get("/reports/").status_code == 200
+        assert report_cache().misses == misses
+    finally:
+        warmer.stop()
+
+
+def test_one_computation_serves_everyone_asking_for_it_at_once():
+    """Two threads asking for the same report wait for one computation; a failed one is retried by the waiter."""
+    import threading
+    import time
+
+    from reports.cache import LruCache
+
+    cache, calls, results = LruCache(), [], []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return "figures"
+
+    threads = [threading.Thread(target=lambda: results.append(cache.get_or_make("k", slow))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["figures"] * 3 and len(calls) == 1
+
+    def failing():
+        time.sleep(0.2)
+        raise RuntimeError("database went away")
+
+    outcome = []
+    first = threading.Thread(target=lambda: outcome.append(_raises(lambda: cache.get_or_make("j", failing))))
+    first.start()
+    time.sleep(0.05)
+    assert cache.get_or_make("j", lambda: "second try") == "second try"
+    first.join()
+    assert outcome == [True]
+
+
+def _raises(call) -> bool:
+    try:
+        call()
+    except RuntimeError:
+        return True
+    return False
