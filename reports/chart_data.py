@@ -6,11 +6,13 @@ code at the last step. Long lists are cut to the largest entries and the rest me
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Mapping, Optional
 
-from reports.earned_value import ProjectPlan, accrual_windows, planned_value
+from reports.earned_value import ProjectPlan, accrual_windows
 
 OTHERS = "__others__"
 BASIS_POINTS = 10_000
@@ -88,14 +90,28 @@ def month_end(year: int, month: int) -> date:
 
 def plan_by_month(plans: Iterable[tuple[ProjectPlan, int, int]], year: int) -> tuple[int, ...]:
     """Planned value accrued from 1 January to each month's end, for (plan, share numerator,
-    share denominator) triples; a source's share of a project is rounded down to the fen."""
+    share denominator) triples; a source's share of a project is rounded down to the fen.
+
+    Each milestone's window is placed among the 13 month ends by bisection: the month ends after it
+    get its whole cost through one running sum, only the few inside it are computed one by one
+    (the same rounding as earned_value.Window.planned_at).
+    """
     totals = [0] * 12
-    ends = [date(year - 1, 12, 31)] + [month_end(year, month) for month in range(1, 13)]
+    days = [date(year - 1, 12, 31).toordinal()] + [month_end(year, month).toordinal() for month in range(1, 13)]
     for plan, numerator, denominator in plans:
         if denominator <= 0 or numerator <= 0:
             continue
-        windows = accrual_windows(plan.milestones, plan.planned_start)
-        values = [planned_value(windows, day) * numerator // denominator for day in ends]
+        values, due_from = [0] * 13, [0] * 14
+        for window in accrual_windows(plan.milestones, plan.planned_start):
+            start, end = window.start.toordinal(), window.end.toordinal()
+            full = bisect_left(days, end)  # the first month end on or after the window's end
+            due_from[full] += window.cost_fen
+            for index in range(bisect_right(days, start), full):
+                values[index] += window.cost_fen * (days[index] - start) // (end - start)
+        running = 0
+        for index in range(13):
+            running += due_from[index]
+            values[index] = (values[index] + running) * numerator // denominator
         for month in range(12):
             totals[month] += values[month + 1] - values[0]
     return tuple(totals)

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reports.chart_data import (OTHERS, BreakdownRow, MilestoneDates, ProjectTiming, SourceMoney, breakdown,
                                 elapsed_bp, fund_utilisation, milestone_timeline, month_end, monthly_spending,
                                 plan_by_month, portfolio_progress)
 from reports.chart_tables import monthly_table, utilisation_table
-from reports.earned_value import PlannedMilestone, ProjectPlan
+from reports.earned_value import PlannedMilestone, ProjectPlan, accrual_windows, planned_value
 from reports.tables import to_csv
 
 
@@ -126,3 +129,28 @@ def test_csv_writes_exact_yuan_and_percentages_with_a_bom():
     text = to_csv(utilisation_table(data)).decode("utf-8")
     assert text.startswith("\ufeffSource,Name,Received (yuan)")
     assert "FIS,县级财政,10000.01,5000.50,3.33,4997.17,4999.51,0.06" in text
+
+
+_DAYS = st.dates(min_value=date(2024, 6, 1), max_value=date(2027, 6, 30))
+_PLANS = st.lists(st.tuples(
+    st.one_of(st.none(), _DAYS),
+    st.lists(st.tuples(_DAYS, st.integers(0, 10**12)), max_size=8),
+    st.integers(0, 10**9), st.integers(0, 10**9)), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PLANS, st.integers(2025, 2026))
+def test_plan_by_month_equals_planned_value_at_each_month_end(rows, year):
+    """The bisecting sum gives, to the fen, what planned_value gives at every month end for any plan and share."""
+    plans = [(ProjectPlan(n, start, tuple(PlannedMilestone(n * 100 + i, day, cost) for i, (day, cost) in enumerate(ms))),
+              numerator, denominator) for n, (start, ms, numerator, denominator) in enumerate(rows)]
+    ends = [date(year - 1, 12, 31)] + [month_end(year, month) for month in range(1, 13)]
+    expected = [0] * 12
+    for plan, numerator, denominator in plans:
+        if numerator <= 0 or denominator <= 0:
+            continue
+        windows = accrual_windows(plan.milestones, plan.planned_start)
+        values = [planned_value(windows, day) * numerator // denominator for day in ends]
+        for month in range(12):
+            expected[month] += values[month + 1] - values[0]
+    assert plan_by_month(plans, year) == tuple(expected)
