@@ -81,7 +81,7 @@ def main_pages() -> list[tuple[str, str]]:
              ("earned value", "/reports/earned-value")]
     pages += [(f"chart {name}", f"/reports/charts/{name}.png") for name in DASHBOARD_CHARTS]
     pages += [(f"chart {name}", f"/reports/charts/{name}.png?project={busiest}") for name in PROJECT_CHARTS]
-    pages.append(("meeting report PDF", "/reports/meeting-report.pdf"))
+    pages.append(("meeting report PDF", "/reports/meeting-report.pdf?lang=zh"))  # as the dashboard links it
     return pages
 
 
@@ -157,7 +157,8 @@ def county_size() -> dict[str, int]:
             "sources": db.session.scalar(select(func.count(FundSource.id)))}
 
 
-AFTER_CHANGE_PAGES = ("dashboard", "checks", "earned value", "chart monthly-spending", "chart fund-utilisation")
+AFTER_CHANGE_PAGES = ("dashboard", "checks", "earned value", "chart monthly-spending", "chart fund-utilisation",
+                      "meeting report PDF")
 
 
 def _change_the_ledger(run: int) -> None:

@@ -114,7 +114,7 @@ def meeting_report():
     """The printable meeting report (A4 PDF) as of ?as_of=YYYY-MM-DD in ?lang=zh|en, for the filter."""
     today = date.today()
     as_of = parse_day(request.args.get("as_of"), today)
-    locale = parse_language(request.args.get("lang"), str(get_locale()))
+    locale = parse_language(request.args.get("lang"), "zh_CN" if str(get_locale()).startswith("zh") else "en")
     if as_of is None or locale is None or as_of > today:
         abort(400)
     filters = ReportFilter.from_args(request.args)

@@ -269,7 +269,8 @@ def test_warmed_reports_are_served_without_computing_them_again(leader):
     warm(("zh_CN",))
     misses = report_cache().misses
     for path in ("/reports/", "/reports/earned-value", "/funds/checks", "/reports/charts/monthly-spending.png",
-                 "/reports/charts/fund-utilisation.csv"):
+                 "/reports/charts/fund-utilisation.csv", "/reports/meeting-report.pdf?lang=zh",
+                 "/reports/meeting-report.pdf"):
         assert leader.get(path).status_code == 200, path
     assert report_cache().misses == misses
     factories.make_project(code="SP-WARM-1")  # a change: the next dashboard is computed anew
