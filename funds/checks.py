@@ -95,28 +95,35 @@ def _projects(scope: Scope) -> dict[int, ProjectFacts]:
 
 
 def _allocations(scope: Scope) -> list:
-    """(source, project, allocated, last payment, last allocation entry) of each allocation in scope."""
+    """(id, source, project, allocated, spent, last payment, last allocation entry) of each allocation in scope."""
+    query = scope.apply(select(Allocation.id, Allocation.source_id, Allocation.project_id, Allocation.amount_fen,
+                               Allocation.spent_fen, Allocation.last_payment_on),
+                        Allocation.source_id, Allocation.project_id)
     # The idle clock runs from the last time money was committed: withdrawing some does not restart it.
-    entries = (select(AllocationEntry.allocation_id, func.max(AllocationEntry.entry_date).label("day"))
-               .join(Allocation, Allocation.id == AllocationEntry.allocation_id)
-               .where(AllocationEntry.delta_fen > 0)
-               .group_by(AllocationEntry.allocation_id))
-    last_entry = scope.apply(entries, Allocation.source_id, Allocation.project_id).subquery()
-    query = (select(Allocation.source_id, Allocation.project_id, Allocation.amount_fen, Allocation.last_payment_on,
-                    last_entry.c.day)
-             .outerjoin(last_entry, last_entry.c.allocation_id == Allocation.id))
-    return db.session.execute(scope.apply(query, Allocation.source_id, Allocation.project_id)).all()
+    # Read apart from the allocations (no join): one pass over an index, at county scale half the time.
+    entries = (select(AllocationEntry.allocation_id, func.max(AllocationEntry.entry_date))
+               .where(AllocationEntry.delta_fen > 0).group_by(AllocationEntry.allocation_id))
+    if scope != Scope():
+        entries = entries.where(AllocationEntry.allocation_id.in_(query.with_only_columns(Allocation.id)))
+    rows = db.session.execute(query).all()  # first: every allocation read has its entries in the next read
+    last_entry = dict(db.session.execute(entries).all())
+    return [(*row, last_entry.get(row[0])) for row in rows]
 
 
-def _spending(scope: Scope) -> dict[Pair, dict[str, int]]:
-    """Net spending (reversals included) per allocation and cost category, from the totals kept in step."""
-    query = (select(Allocation.source_id, Allocation.project_id, AllocationCategory.cost_category,
-                    AllocationCategory.spent_fen)
-             .join(Allocation, Allocation.id == AllocationCategory.allocation_id))
-    spent: dict[Pair, dict[str, int]] = defaultdict(dict)
-    for source_id, project_id, category, total in db.session.execute(
-            scope.apply(query, Allocation.source_id, Allocation.project_id)):
-        spent[source_id, project_id][category] = int(total or 0)
+RULED_CATEGORIES = ("wages", "management_fee")  # the cost categories a rule reads (wage share, fee cap)
+
+
+def _spending(scope: Scope) -> dict[int, dict[str, int]]:
+    """Net spending (reversals included) per allocation id in the categories rules read, from the
+    totals kept in step (allocation_category); the allocation's own spent_fen is the total."""
+    query = select(AllocationCategory.allocation_id, AllocationCategory.cost_category,
+                   AllocationCategory.spent_fen).where(AllocationCategory.cost_category.in_(RULED_CATEGORIES))
+    if scope != Scope():
+        query = query.where(AllocationCategory.allocation_id.in_(
+            scope.apply(select(Allocation.id), Allocation.source_id, Allocation.project_id)))
+    spent: dict[int, dict[str, int]] = defaultdict(dict)
+    for allocation_id, category, total in db.session.execute(query):
+        spent[allocation_id][category] = int(total or 0)
     return spent
 
 
@@ -164,11 +171,11 @@ def gather_facts(rules: list[Rule], scope: Scope = Scope()) -> list[AllocationFa
                      for rule in rules)}
     payees = _payees(scope, listed)
     return [AllocationFacts(source=sources[source_id], project=projects[project_id], allocated_fen=int(amount),
-                            spent_by_category=spending.get((source_id, project_id), {}),
+                            spent_by_category=spending.get(allocation_id, {}), total_spent_fen=int(spent),
                             last_payment_on=last_paid, last_entry_on=last_entry,
                             late_spending=late.get((source_id, project_id)),
                             payees=payees.get((source_id, project_id), ()))
-            for source_id, project_id, amount, last_paid, last_entry in allocations]
+            for allocation_id, source_id, project_id, amount, spent, last_paid, last_entry in allocations]
 
 
 def run_checks(today: Optional[date] = None, scope: Scope = Scope()) -> CheckRun:

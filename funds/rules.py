@@ -99,6 +99,9 @@ class AllocationFacts:
     project: ProjectFacts
     allocated_fen: int
     spent_by_category: Mapping[str, int] = field(default_factory=dict)  # net of reversals
+    # Everything spent, when known apart from the categories (the checks read only the categories
+    # rules need, and the allocation's own spent balance); None: the categories' sum.
+    total_spent_fen: Optional[int] = None
     last_payment_on: Optional[date] = None
     last_entry_on: Optional[date] = None
     late_spending: Optional[LateSpending] = None
@@ -107,7 +110,7 @@ class AllocationFacts:
     @property
     def spent_fen(self) -> int:
         """Everything spent, net of reversals."""
-        return sum(self.spent_by_category.values())
+        return self.total_spent_fen if self.total_spent_fen is not None else sum(self.spent_by_category.values())
 
     @property
     def unspent_fen(self) -> int:
