@@ -12,7 +12,7 @@ small table: a few milliseconds at county scale. A warm chart costs that query a
 
 The cache lives in each process (gunicorn workers each have their own; a cold chart is rendered once
 per worker), holds at most `max_bytes` of values, and drops the least recently used entries first.
-Entries for older data versions are never hit again and age out the same way.
+Entries for older data versions are never hit again: all but the last two versions' are dropped.
 """
 from __future__ import annotations
 
@@ -53,9 +53,14 @@ def _size(value: Any) -> int:
 class LruCache:
     """A thread-safe least-recently-used cache bounded by entry count and total size."""
 
-    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 1024 * 1024):
+    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 1024 * 1024, keep_versions: int = 0):
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        # With keep_versions, keys are tuples starting with a data version, and only the entries of the
+        # last `keep_versions` versions stored are kept: the others would never be asked for again, and
+        # the size estimate of computed data (not bytes) is too rough to bound memory by itself.
+        self.keep_versions = keep_versions
+        self._versions: list = []
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -98,6 +103,8 @@ class LruCache:
         """Store a value, evicting the least recently used entries beyond the limits."""
         size = _size(value)
         with self._lock:
+            if self.keep_versions:
+                self._forget_old_versions(key[0])
             if key in self._entries:
                 self._bytes -= self._entries.pop(key)[1]
             self._entries[key] = (value, size)
@@ -106,6 +113,15 @@ class LruCache:
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self._bytes -= evicted
 
+    def _forget_old_versions(self, version) -> None:
+        if version in self._versions:
+            return
+        self._versions.append(version)
+        while len(self._versions) > self.keep_versions:
+            old = self._versions.pop(0)
+            for key in [key for key in self._entries if key[0] == old]:
+                self._bytes -= self._entries.pop(key)[1]
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -113,9 +129,10 @@ class LruCache:
         """Forget everything."""
         with self._lock:
             self._entries.clear()
+            self._versions.clear()
             self._bytes = 0
 
 
 def report_cache() -> LruCache:
     """The application's report cache (one per app, so two apps never share entries)."""
-    return current_app.extensions.setdefault("reports.cache", LruCache())
+    return current_app.extensions.setdefault("reports.cache", LruCache(keep_versions=2))

@@ -29,6 +29,7 @@ class Context:
     today: date
     locale: str
     project: Optional[Project] = None
+    version: tuple = ()  # the data version being computed, for shared reads (not part of the key)
 
     def key(self) -> tuple:
         """The part of a cache key that identifies this context."""
@@ -55,7 +56,7 @@ def _monthly_year(context: Context) -> int:
 def _load_monthly(context: Context) -> chart_data.MonthlySpending:
     year = _monthly_year(context)
     filters, today = context.filters, context.today
-    plans = ev_queries.project_plans(filters, today)
+    plans = ev_queries.cached_project_plans(filters, today, context.version)
     if filters.source_id:
         allocated: dict[int, list[int]] = {}
         for source_id, project_id, amount, _spent in ev_queries.allocation_rows(filters, context.as_of, today):

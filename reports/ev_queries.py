@@ -11,6 +11,7 @@ from extensions import db
 from funds.models import Payment
 from projects.models import Area, Milestone, ProgressUpdate, Project
 from projects.progress import ProgressReport
+from reports.cache import report_cache
 from reports.chart_data import MilestoneDates
 from reports.earned_value import PlannedMilestone, ProjectPlan
 from reports.filters import ReportFilter
@@ -54,6 +55,14 @@ def project_plans(filters: ReportFilter, today: date) -> dict[int, ProjectPlan]:
         grouped.setdefault(project_id, []).append(PlannedMilestone(*fields))
     return {project_id: ProjectPlan(project_id, start, tuple(grouped.get(project_id, ())))
             for project_id, start in db.session.execute(starts)}
+
+
+def cached_project_plans(filters: ReportFilter, today: date, version: tuple) -> dict[int, ProjectPlan]:
+    """project_plans, read once per data version and filter: earned value and the monthly chart
+    (in each language) both need every milestone (50,000 at county scale)."""
+    if not version:
+        return project_plans(filters, today)
+    return report_cache().get_or_make((version, "plans", filters.key(), today), lambda: project_plans(filters, today))
 
 
 def progress_reports(filters: ReportFilter, today: date, until: date,

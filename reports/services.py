@@ -5,7 +5,7 @@ caches what it computes under a key that starts with that version (see reports/c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Optional
 
@@ -34,7 +34,7 @@ def _cached(version: tuple, what: str, context_key: tuple, make):
 
 def chart_data(name: str, context: Context, version: tuple):
     """The data of chart `name` in `context`, computed once per data version."""
-    return _cached(version, "data:" + name, context.key(), lambda: CHARTS[name].load(context))
+    return _cached(version, "data:" + name, context.key(), lambda: CHARTS[name].load(replace(context, version=version)))
 
 
 def chart_image(name: str, fmt: str, context: Context, version: tuple) -> bytes:
@@ -149,9 +149,9 @@ def _progress_override(filters: ReportFilter, as_of: date, today: date, plans) -
     return ProgressBook(ev_queries.progress_reports(filters, today, as_of), current, today).at(as_of)
 
 
-def _compute_earned_value(filters: ReportFilter, as_of: date, today: date) -> EarnedValueReport:
+def _compute_earned_value(filters: ReportFilter, as_of: date, today: date, version: tuple) -> EarnedValueReport:
     heads = ev_queries.project_heads(filters, today)
-    plans = ev_queries.project_plans(filters, today)
+    plans = ev_queries.cached_project_plans(filters, today, version)
     allocations = [row for row in ev_queries.allocation_rows(filters, as_of, today) if row[1] in heads]
     paid_by_project: dict[int, int] = {}
     for _source, project_id, _allocated, spent in allocations:
@@ -182,7 +182,7 @@ def _source_order(item, labels) -> tuple:
 def earned_value_report(filters: ReportFilter, as_of: date, today: date, version: tuple) -> EarnedValueReport:
     """Earned value of the filtered projects, the portfolio and each source as of `as_of` (cached)."""
     return report_cache().get_or_make((version, "earned-value", filters.key(), as_of, today),
-                                      lambda: _compute_earned_value(filters, as_of, today))
+                                      lambda: _compute_earned_value(filters, as_of, today, version))
 
 
 def project_earned_value(project: Project, as_of: date, today: date) -> tuple[Measures, list[SourceEarnedValue]]:

@@ -340,3 +340,15 @@ def _raises(call) -> bool:
     except RuntimeError:
         return True
     return False
+
+
+def test_cache_keeps_only_the_last_two_data_versions():
+    """Figures of an older data version are dropped once two newer ones are stored: memory does not creep."""
+    from reports.cache import LruCache
+
+    cache = LruCache(keep_versions=2)
+    for version in (1, 2, 3):
+        cache.put((version, "dashboard"), f"figures {version}")
+        cache.put((version, "checks"), f"breaches {version}")
+    assert (1, "dashboard") not in cache and (1, "checks") not in cache
+    assert (2, "dashboard") in cache and (3, "checks") in cache and len(cache) == 4
