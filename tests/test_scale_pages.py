@@ -61,3 +61,19 @@ def test_source_page_lists_twenty_breaches_and_links_to_the_rest(app, client, au
     body = client.get(f"/funds/sources/{source_id}").get_data(as_text=True)
     assert body.count('class="breach breach-') == 20
     assert f'href="/funds/checks?source={source_id}"' in body and f"{total}" in body
+
+
+def test_a_sources_breaches_from_the_county_run_equal_its_own_run(app):
+    """The source page and the checks page filtered by source read the county's cached run: same breaches."""
+    from datetime import date
+
+    from funds.checks import Scope, checks_as_of, run_checks
+
+    generate_county(projects=60, payments=800, seed=6, sources=5)
+    db.session.commit()
+    today = date.today()
+    for source_id in db.session.scalars(select(FundSource.id)):
+        own = run_checks(today, Scope(source_id=source_id)).breaches
+        shared = checks_as_of(today, Scope(source_id=source_id)).breaches
+        assert [(b.kind, b.project_id, b.rule_id) for b in shared] == [(b.kind, b.project_id, b.rule_id) for b in own]
+    assert any(run_checks(today, Scope(source_id=s)).breaches for s in db.session.scalars(select(FundSource.id)))
