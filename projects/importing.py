@@ -3,7 +3,7 @@
     sheets = read_import_file(data, name)       # .xlsx or .csv, decided by content
     mapping = guess_import_mapping(sheets)      # or the mapping the user chose
     plan = plan_import(sheets, mapping)         # every row checked; plan.problems lists every problem
-    apply_import(plan, actor)                   # through projects.services, in the caller's transaction
+    apply_import(plan, actor)                   # in the caller's transaction (projects.import_write)
 
 Rows are keyed by project code (and milestone sequence): a row equal to what is stored writes
 nothing and leaves no audit event, so importing the same file twice changes nothing the second
@@ -21,17 +21,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from audit.services import record
+from audit.services import deferred, record
 from core.spreadsheets import Sheet, read_table
 from extensions import db
 from projects import services
 from projects.import_columns import COLUMNS, IGNORED_TITLES, MILESTONES, PROJECTS, fold, guess_kind, guess_mapping
 from projects.import_milestones import check_completion, read_milestone_sheet
-from projects.import_plan import (CHANGED, NEW, ExistingMilestone, ExistingProject, ImportPlan, Lookups,
-                                  MilestoneRow, Problem, SheetMapping, check_mapping)
+from projects.import_plan import (ExistingMilestone, ExistingProject, ImportPlan, Lookups, Problem, SheetMapping,
+                                  check_mapping)
 from projects.import_rows import read_project_sheet
 from projects.import_values import AreaFinder, AreaRow, choice_index, text_value
-from projects.models import CATEGORIES, STATUSES, Area, Milestone, Project
+from projects.import_write import PlanWriter
+from projects.models import CATEGORIES, STATUSES, Area, Project
 
 CHUNK = 500  # codes per IN (...) query, well under every database's limit on bound parameters
 HEADER_SEARCH_ROWS = 5  # rows below a title row where the real header may be
@@ -204,7 +205,8 @@ def plan_import(sheets: list[Sheet], mapping: dict[str, SheetMapping], *, file_n
 
 
 def apply_import(plan: ImportPlan, actor=None, today: Optional[date] = None) -> None:
-    """Write the plan through projects.services in the caller's transaction (the caller commits).
+    """Write the plan in the caller's transaction (the caller commits): new projects in bulk, stored
+    ones through projects.services (see projects.import_write), every audit event in one insert.
 
     Unchanged rows write nothing; a plan that changes nothing writes nothing at all, not even the
     summary audit event. Raises ImportRefused for a plan with problems, and PlanningError if the
@@ -216,43 +218,8 @@ def apply_import(plan: ImportPlan, actor=None, today: Optional[date] = None) -> 
         return
     day = today or date.today()
     codes = {row.code for row in plan.projects} | {row.project_code for row in plan.milestones}
-    projects = load_projects(codes)
-    # Held until the end: the services look each area up by id, which then costs no query.
-    loaded_areas = db.session.scalars(select(Area)).all()
-    for row in plan.projects:
-        projects[row.code] = _write_project(row, projects.get(row.code), actor, day)
-    for milestone_row in plan.milestones:
-        if milestone_row.action in (NEW, CHANGED):
-            _write_milestone(milestone_row, projects[milestone_row.project_code], actor, day, plan.file_name)
-    for row in plan.projects:
-        if row.late_status:
-            services.change_status(projects[row.code], row.late_status, actor, reason=row.reason, on_date=day)
-    del loaded_areas
-    counts = plan.counts()
-    record("project.import", user=actor, object_type="project",
-           after={"file": plan.file_name[:200], "sha256": plan.sha256,
-                  **{f"{kind}_{action}": n for kind, by_action in counts.items() for action, n in by_action.items()}})
-
-
-def _write_project(row, project: Optional[Project], actor, day: date) -> Project:
-    if project is None:
-        return services.create_project(row.data, actor)
-    if row.fields_changed:
-        services.update_project(project, row.data, actor, reason=row.reason)
-    if row.early_status:
-        services.change_status(project, row.early_status, actor, reason=row.reason, on_date=day)
-    return project
-
-
-def _write_milestone(row: MilestoneRow, project: Project, actor, day: date, file_name: str) -> None:
-    if row.existing_id is None:
-        milestone = services.add_milestone(project, name=row.name, planned_date=row.planned_date,
-                                           planned_cost_fen=row.planned_cost_fen, actor=actor, sequence=row.sequence)
-    else:
-        milestone = db.session.get(Milestone, row.existing_id)
-        if row.plan_changed:
-            services.update_milestone(milestone, name=row.name, planned_date=row.planned_date,
-                                      planned_cost_fen=row.planned_cost_fen, actor=actor, reason=row.reason)
-    if row.progress_changed:
-        services.record_progress(milestone, progress_pct=row.progress_pct, reported_on=day,
-                                 note=f"import {file_name}"[:200], actor=actor)
+    counts = {f"{kind}_{action}": n for kind, by_action in plan.counts().items() for action, n in by_action.items()}
+    with deferred():  # every audit event of the import appended to the chain at once, in order, at the end
+        PlanWriter(actor, day, plan.file_name).write(plan, load_projects(codes))
+        record("project.import", user=actor, object_type="project",
+               after={"file": plan.file_name[:200], "sha256": plan.sha256, **counts})

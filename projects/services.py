@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -64,23 +64,33 @@ class ProjectInput:
 
 def check_project_input(data: ProjectInput, existing: Optional[Project] = None) -> dict[str, Any]:
     """Every problem with `data` as {field: message}; empty when it may be stored."""
-    errors: dict[str, Any] = {}
     values = data.values()
+    code_taken = False
+    if values["code"] and len(values["code"]) <= 32:
+        clash = db.session.scalar(select(Project.id).where(Project.code == values["code"]))
+        code_taken = clash is not None and (existing is None or clash != existing.id)
+    area_known = data.area_id is not None and db.session.get(Area, data.area_id) is not None
+    return project_input_problems(data, values, code_taken=code_taken, area_known=area_known, new=existing is None)
+
+
+def project_input_problems(data: ProjectInput, values: dict[str, Any], *, code_taken: bool, area_known: bool,
+                           new: bool) -> dict[str, Any]:
+    """check_project_input's rules without the database: whether the code is another project's and
+    whether the area exists are given (the bulk import looks them up once for every row)."""
+    errors: dict[str, Any] = {}
     if not values["code"]:
         errors["code"] = _l("Enter a project code.")
     elif len(values["code"]) > 32:
         errors["code"] = _l("At most %(n)d characters.", n=32)
-    else:
-        clash = db.session.scalar(select(Project.id).where(Project.code == values["code"]))
-        if clash is not None and (existing is None or clash != existing.id):
-            errors["code"] = _l("Another project already has this code.")
+    elif code_taken:
+        errors["code"] = _l("Another project already has this code.")
     if not values["name"]:
         errors["name"] = _l("Enter the project name.")
     if data.category not in CATEGORIES:
         errors["category"] = _l("Unknown category.")
-    if existing is None and data.status not in STATUSES:
+    if new and data.status not in STATUSES:
         errors["status"] = _l("Unknown status.")
-    if data.area_id is None or db.session.get(Area, data.area_id) is None:
+    if not area_known:
         errors["area_id"] = _l("Unknown area.")
     if data.budget_fen is None or data.budget_fen < 0:
         errors["budget_fen"] = _l("The budget cannot be negative.")
@@ -90,6 +100,11 @@ def check_project_input(data: ProjectInput, existing: Optional[Project] = None) 
         if values[start] and values[end] and values[end] < values[start]:
             errors[end] = _l("The end date is before the start date.")
     return errors
+
+
+def snapshot_values(values: dict[str, Any], status: str) -> dict[str, Any]:
+    """What the audit trail records of a project: its stored fields and status."""
+    return {**{key: values[key] for key in PROJECT_FIELDS}, "status": status}
 
 
 def _snapshot(project: Project) -> dict[str, Any]:
@@ -144,27 +159,44 @@ def _text(value) -> Optional[str]:
     return None if value is None else str(value)
 
 
-def change_status(project: Project, target: str, actor=None, reason: str = "",
-                  on_date: Optional[date] = None) -> None:
-    """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
-    current = project.status
+def check_status_move(current: str, target: str, reason: str, unfinished: Callable[[], int]) -> None:
+    """Raise PlanningError unless a project may move from `current` to `target` with `reason`;
+    `unfinished()` counts its milestones below 100%, asked only for a move to completed."""
     if not lifecycle.can_move(current, target):
         raise PlanningError({"status": _l("A project cannot go from %(current)s to %(target)s.",
                                           current=STATUSES.get(current, current), target=STATUSES.get(target, target))})
     if lifecycle.reason_required(current, target) and not reason.strip():
         raise PlanningError({"reason": _l("Give a reason for this status change.")})
     if target == "completed":
-        unfinished = db.session.scalar(select(func.count(Milestone.id)).where(
-            Milestone.project_id == project.id, Milestone.progress_pct < 100))
-        if unfinished:
-            raise PlanningError({"status": _l("%(n)d milestones are not finished yet.", n=unfinished)})
-    day = on_date or date.today()
-    if target == "in_progress" and project.actual_start is None:
-        project.actual_start = day
-    if target == "completed" and project.actual_end is None:
-        project.actual_end = max(day, project.actual_start or day)
+        count = unfinished()
+        if count:
+            raise PlanningError({"status": _l("%(n)d milestones are not finished yet.", n=count)})
+
+
+def status_move_dates(current: str, target: str, actual_start: Optional[date], actual_end: Optional[date],
+                      day: date) -> tuple[Optional[date], Optional[date]]:
+    """The actual start and end after a move: dated when missing, the end cleared on reopening."""
+    if target == "in_progress" and actual_start is None:
+        actual_start = day
+    if target == "completed" and actual_end is None:
+        actual_end = max(day, actual_start or day)
     if current == "completed" and target == "in_progress":
-        project.actual_end = None  # reopened: it will be dated again when it is completed again
+        actual_end = None  # reopened: it will be dated again when it is completed again
+    return actual_start, actual_end
+
+
+def change_status(project: Project, target: str, actor=None, reason: str = "",
+                  on_date: Optional[date] = None) -> None:
+    """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
+    current = project.status
+    check_status_move(current, target, reason, lambda: db.session.scalar(select(func.count(Milestone.id)).where(
+        Milestone.project_id == project.id, Milestone.progress_pct < 100)))
+    day = on_date or date.today()
+    actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
+    if actual_start != project.actual_start:
+        project.actual_start = actual_start
+    if actual_end != project.actual_end:
+        project.actual_end = actual_end
     project.status = target
     db.session.add(ProjectChange(project_id=project.id, field="status", old_value=current, new_value=target,
                                  reason=reason.strip() or "-", user_id=getattr(actor, "id", None)))
@@ -181,7 +213,9 @@ def refresh_progress(project_id: int) -> None:
                        .values(progress_bp=weighted_progress_bp(pairs)).execution_options(synchronize_session="fetch"))
 
 
-def _check_milestone(project: Project, name: str, planned_date: Optional[date], planned_cost_fen: Optional[int]) -> None:
+def milestone_problems(project_status: str, name: str, planned_date: Optional[date],
+                       planned_cost_fen: Optional[int]) -> dict[str, Any]:
+    """Every problem with a milestone's plan, for a project in `project_status`."""
     errors: dict[str, Any] = {}
     if not (name or "").strip():
         errors["name"] = _l("Enter the milestone name.")
@@ -189,10 +223,27 @@ def _check_milestone(project: Project, name: str, planned_date: Optional[date], 
         errors["planned_date"] = _l("Enter the planned date.")
     if planned_cost_fen is None or planned_cost_fen < 0:
         errors["planned_cost_fen"] = _l("The planned cost cannot be negative.")
-    if project.status in ("cancelled", "accepted"):
+    if project_status in ("cancelled", "accepted"):
         errors["project"] = _l("The plan of a cancelled or accepted project cannot change.")
+    return errors
+
+
+def _check_milestone(project: Project, name: str, planned_date: Optional[date], planned_cost_fen: Optional[int]) -> None:
+    errors = milestone_problems(project.status, name, planned_date, planned_cost_fen)
     if errors:
         raise PlanningError(errors)
+
+
+def progress_problems(project_status: str, progress_pct: Optional[int], reported_on: Optional[date]) -> dict[str, Any]:
+    """Every problem with a progress report on a milestone of a project in `project_status`."""
+    errors: dict[str, Any] = {}
+    if progress_pct is None or not 0 <= progress_pct <= 100:
+        errors["progress_pct"] = _l("Progress is a whole number from 0 to 100.")
+    if reported_on is None:
+        errors["reported_on"] = _l("Enter the date of the report.")
+    if project_status in ("proposed", "cancelled", "accepted"):
+        errors["progress_pct"] = _l("Progress can only be recorded on an approved project that is not closed.")
+    return errors
 
 
 def add_milestone(project: Project, *, name: str, planned_date: date, planned_cost_fen: int, actor=None,
@@ -239,13 +290,7 @@ def update_milestone(milestone: Milestone, *, name: str, planned_date: date, pla
 def record_progress(milestone: Milestone, *, progress_pct: int, reported_on: date, note: str = "",
                     actor=None) -> ProgressUpdate:
     """Report a milestone's % complete on a day; at 100% the day becomes its actual date."""
-    errors: dict[str, Any] = {}
-    if progress_pct is None or not 0 <= progress_pct <= 100:
-        errors["progress_pct"] = _l("Progress is a whole number from 0 to 100.")
-    if reported_on is None:
-        errors["reported_on"] = _l("Enter the date of the report.")
-    if milestone.project.status in ("proposed", "cancelled", "accepted"):
-        errors["progress_pct"] = _l("Progress can only be recorded on an approved project that is not closed.")
+    errors = progress_problems(milestone.project.status, progress_pct, reported_on)
     if errors:
         raise PlanningError(errors)
     before = {"progress_pct": milestone.progress_pct, "actual_date": milestone.actual_date}
@@ -266,6 +311,7 @@ def input_from_project(project: Project) -> ProjectInput:
     return ProjectInput(**{key: getattr(project, key) for key in PROJECT_FIELDS}, status=project.status)
 
 
-__all__ = ["PlanningError", "ProjectInput", "check_project_input", "create_project", "update_project",
-           "change_status", "add_milestone", "update_milestone", "record_progress", "refresh_progress",
-           "input_from_project"]
+__all__ = ["PlanningError", "ProjectInput", "check_project_input", "project_input_problems", "snapshot_values",
+           "create_project", "update_project", "check_status_move", "status_move_dates", "change_status",
+           "milestone_problems", "progress_problems", "add_milestone", "update_milestone", "record_progress",
+           "refresh_progress", "input_from_project"]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from audit.models import AuditEvent
-from audit.services import GENESIS, record, verify_chain, verify_database
+from audit.services import GENESIS, collect, deferred, new_event, record, verify_chain, verify_database
 from extensions import db
 
 
@@ -54,3 +55,46 @@ def test_secrets_never_recorded(app):
     event = record("user.update", after={"password": "x", "password_hash": "y", "role": "admin"},
                    now=datetime(2026, 1, 1))
     assert event.after == {"role": "admin"}
+
+
+def _recorded(at: datetime):
+    record("thing.create", object_type="thing", object_id=1, after={"name": "桥", "amount_fen": 100}, now=at)
+    collect(new_event("thing.update", object_type="thing", object_id=1, before={"amount_fen": 100},
+                      after={"amount_fen": 200}, now=at))
+    record("thing.delete", object_type="thing", object_id=1, now=at)
+
+
+def test_deferred_events_chain_as_if_recorded_one_by_one(app):
+    """Events collected in a deferred() block are written at its end, in order, with exactly the hashes
+    they would have had if each had been written at once; `verify` passes."""
+    at = datetime(2026, 5, 1, 8, 30, 0, 123456)
+    record("login", now=at)
+    db.session.commit()
+    _recorded(at)
+    one_by_one = db.session.scalars(select(AuditEvent.hash).order_by(AuditEvent.id)).all()
+    db.session.rollback()
+    with deferred():
+        _recorded(at)
+        with deferred():  # nested: the outer block writes
+            record("thing.read", object_type="thing", object_id=1, now=at)
+        assert db.session.scalar(select(func.count(AuditEvent.id))) == 1  # nothing written yet
+    db.session.commit()
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["login", "thing.create", "thing.update", "thing.delete", "thing.read"]
+    assert [e.hash for e in events[:4]] == one_by_one
+    assert verify_database().ok and verify_database().checked == 5
+
+
+def test_deferred_block_that_fails_writes_nothing(app):
+    """An exception inside deferred() leaves its events unwritten; later events chain on the last stored one."""
+    record("login")
+    db.session.commit()
+    with pytest.raises(RuntimeError):
+        with deferred():
+            record("thing.create", object_type="thing", object_id=1)
+            raise RuntimeError("injected")
+    db.session.rollback()
+    record("logout")
+    db.session.commit()
+    assert [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))] == ["login", "logout"]
+    assert verify_database().ok

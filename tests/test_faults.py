@@ -13,12 +13,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, text
 
+from audit import services as audit_services
 from audit.models import AuditEvent
 from audit.services import verify_database
 from extensions import db
 from funds import services as ledger
 from funds.models import MonthClose
-from projects import services as planning
+from projects import import_write
 from projects.models import Milestone, Project
 from tests import factories
 from tests.conftest import ROOT
@@ -37,28 +38,45 @@ def _workbook(rows: int) -> bytes:
     return xlsx_bytes(("项目", lines))
 
 
-def test_failure_half_way_through_an_import_stores_nothing(client, auth, app, monkeypatch):
-    """An error on the third of five projects rolls the whole web import back."""
+@pytest.mark.parametrize("where", ["third project", "audit trail"])
+def test_failure_half_way_through_an_import_stores_nothing(client, auth, app, monkeypatch, where):
+    """An error on the third of five new projects, or once every project is inserted and the audit
+    events are being written, rolls the whole web import back; the audit chain still verifies."""
     make_county()
     db.session.commit()
     auth.as_role("planner")
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.config["UPLOAD_FOLDER"] = str(app.instance_path) + "/uploads"
-    real, calls = planning.create_project, []
+    calls = []
+    if where == "third project":
+        real = import_write.PlanWriter._prepare_new_project
 
-    def failing(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full (injected)")
-        return real(*args, **kwargs)
+        def failing(self, *args, **kwargs):
+            calls.append(1)
+            if len(calls) == 3:
+                raise RuntimeError("disk full (injected)")
+            return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(planning, "create_project", failing)
+        monkeypatch.setattr(import_write.PlanWriter, "_prepare_new_project", failing)
+    else:
+        real_many = audit_services.record_many
+
+        def failing_many(events):
+            calls.append(len(events))
+            if len(events) > 1:  # the import's events, after its projects were inserted
+                assert db.session.scalar(select(func.count(Project.id))) == 5
+                raise RuntimeError("disk full (injected)")
+            return real_many(events)
+
+        monkeypatch.setattr(audit_services, "record_many", failing_many)
     before = _counts()
     upload = client.post("/projects/import", data={"file": (__import__("io").BytesIO(_workbook(5)), "five.xlsx")})
     token = upload.headers["Location"].split("/import/")[1].split("/")[0]
     response = client.post(f"/projects/import/{token}/confirm")
-    assert response.status_code == 500 and len(calls) == 3
+    assert response.status_code == 500
+    assert (len(calls) == 3) if where == "third project" else (calls == [6])  # 5 projects and the summary
     assert _counts() == before
+    assert verify_database().ok
 
 
 def test_failure_while_closing_a_month_stores_nothing(app, monkeypatch):
@@ -78,10 +96,28 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
+# Run the app with the import's last write held open: once the audit events of a large import are
+# inserted (every row of it written, nothing committed), touch the marker file and wait to be killed.
+PAUSED_SERVER = """
+import os, sys, time
+from audit import services
+real_record_many = services.record_many
+def record_many_then_wait(events):
+    real_record_many(events)
+    if len(events) > 100:
+        open(os.environ["LIANDONG_TEST_MARKER"], "w").close()
+        time.sleep(120)
+services.record_many = record_many_then_wait
+from flask.cli import main
+sys.argv = ["flask", "--app", "app", "run", "--port", sys.argv[1]]
+main()
+"""
+
+
+def _serve(database_url: str, port: int, instance: str, marker: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "kill-test", "PYTHONPATH": ROOT,
-           "LIANDONG_UPLOAD_FOLDER": instance}
-    process = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "run", "--port", str(port)],
+           "LIANDONG_UPLOAD_FOLDER": instance, "LIANDONG_TEST_MARKER": marker}
+    process = subprocess.Popen([sys.executable, "-c", PAUSED_SERVER, str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
@@ -94,15 +130,18 @@ def _serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
 
 
 def test_kill_9_of_the_server_during_a_large_import_leaves_nothing(app, database_url, tmp_path):
-    """The server process is killed (SIGKILL) while importing 3,000 projects: none are stored, the audit
-    chain holds and the database is intact."""
+    """The server process is killed (SIGKILL) in the middle of importing 3,000 projects, once every
+    row and audit event of it is written but not committed: none are stored, the audit chain holds
+    and the database is intact. (The import takes about a second, too little to aim a kill at by the
+    clock: the server is told to wait at that point until it is killed.)"""
     make_county()
     factories.make_user("planner", username="importer")
     db.session.commit()
     before = _counts()
     db.session.remove()
     port = _free_port()
-    server = _serve(database_url, port, str(tmp_path))
+    marker = tmp_path / "import-written"
+    server = _serve(database_url, port, str(tmp_path), str(marker))
     try:
         browser = HttpSession(f"http://127.0.0.1:{port}")
         browser.login("importer", factories.PASSWORD)
@@ -118,7 +157,11 @@ def test_kill_9_of_the_server_during_a_large_import_leaves_nothing(app, database
 
         sender = threading.Thread(target=send_confirm, daemon=True)
         sender.start()
-        time.sleep(2.5)  # the import is under way (3,000 projects take several seconds)
+        for _ in range(600):  # the import is under way: its rows are written, not committed
+            if marker.exists() or server.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert marker.exists(), "the import never reached its last write"
         os.kill(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
     finally:
