@@ -119,18 +119,23 @@ def _header_text(value: Any) -> str:
 
 def _build_sheet(title: str, header_number: int, header_values: Sequence, rows: list[tuple[int, list]]) -> Sheet:
     """A Sheet whose width covers the header and every data cell, rows padded to that width."""
-    width = max([_last_filled(header_values)] + [_last_filled(values) for _, values in rows])
+    width = _last_filled(header_values)
+    for _, values in rows:
+        if len(values) > width:  # a row no longer than the width so far cannot widen it: no need to look
+            width = _last_filled(values, width)
     headers = [_header_text(value) for value in list(header_values)[:width]]
     headers += [""] * (width - len(headers))
-    padded = [(number, list(values[:width]) + [None] * (width - len(values))) for number, values in rows]
+    padded = [(number, values[:width] if len(values) >= width else values + [None] * (width - len(values)))
+              for number, values in rows]  # a new list per row either way, as before
     return Sheet(title=title, headers=headers, rows=padded, header_row=header_number)
 
 
-def _last_filled(values: Sequence) -> int:
-    for position in range(len(values) - 1, -1, -1):
+def _last_filled(values: Sequence, at_least: int = 0) -> int:
+    """One past the last non-empty cell, or `at_least` when that is further (cells before it unread)."""
+    for position in range(len(values) - 1, at_least - 1, -1):
         if not _is_empty(values[position]):
             return position + 1
-    return 0
+    return at_least
 
 
 def _split_header(title: str, numbered_rows: Iterable[tuple[int, list]]) -> Optional[Sheet]:
@@ -138,7 +143,10 @@ def _split_header(title: str, numbered_rows: Iterable[tuple[int, list]]) -> Opti
     header: Optional[tuple[int, list]] = None
     rows: list[tuple[int, list]] = []
     for number, values in numbered_rows:
-        if all(_is_empty(value) for value in values):
+        for value in values:  # a loop, not all(...): no generator per row on long files
+            if not _is_empty(value):
+                break
+        else:
             continue
         if header is None:
             header = (number, values)
@@ -220,7 +228,7 @@ def _read_csv(data: bytes, title: str) -> list[Sheet]:
     if any(ord(char) < 32 and char not in "\t\r\n" for char in text[:4096]):
         raise SpreadsheetError("not_text")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    numbered = ((number, [None if _is_empty(cell) else cell for cell in cells])
+    numbered = ((number, [cell if cell.strip() else None for cell in cells])  # csv gives text: empty -> None
                 for number, cells in enumerate(reader, start=1))
     try:
         sheet = _split_header(title, numbered)

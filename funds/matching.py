@@ -38,6 +38,7 @@ NAME_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "�
 _TRAILING_BRACKETS = re.compile(r"\s*[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]\s*$")
 _TOKEN = re.compile(r"[0-9a-z]+(?:[-_/.:#][0-9a-z]+)*")
 _NOT_REFERENCE = re.compile(r"[^0-9a-z]+")
+_RUN_SEPARATORS = str.maketrans("", "", "-_/.:#")  # all a _TOKEN run holds besides [0-9a-z]
 _NOT_NAME = re.compile(r"[\W_]+")  # keeps letters and digits, Chinese included
 
 
@@ -121,11 +122,32 @@ def normalise_reference(text: str) -> str:
 def reference_keys(line: LineToMatch) -> list[str]:
     """Every normalised reference a line may carry: its whole reference, and each run of letters and
     digits (joined by - _ / . : #) in its reference and its summary."""
-    keys = [normalise_reference(line.reference)]
-    for text in (line.reference, line.summary):
-        keys.extend(normalise_reference(token) for token in _TOKEN.findall(_folded(text)))
-    unique = dict.fromkeys(key for key in keys if len(key) >= MIN_REFERENCE_LENGTH)
-    return list(unique)
+    return _ReferenceKeys()(line)
+
+
+def _runs(folded: str) -> list[str]:
+    """The normalised runs of letters and digits in folded text (a run is ASCII already: no folding again)."""
+    return [token.translate(_RUN_SEPARATORS) for token in _TOKEN.findall(folded)]
+
+
+class _ReferenceKeys:
+    """reference_keys, folding each text once and each summary (they recur: 工程款支付) once per run."""
+
+    def __init__(self):
+        self.summary_runs: dict[str, list[str]] = {}
+
+    def __call__(self, line: LineToMatch) -> list[str]:
+        folded = _folded(line.reference)
+        keys = [_NOT_REFERENCE.sub("", folded), *_runs(folded)]
+        summary_runs = self.summary_runs.get(line.summary)
+        if summary_runs is None:
+            summary_runs = self.summary_runs[line.summary] = _runs(_folded(line.summary))
+        keys += summary_runs
+        unique: list[str] = []  # a handful of short keys: a list beats a dict here
+        for key in keys:
+            if len(key) >= MIN_REFERENCE_LENGTH and key not in unique:
+                unique.append(key)
+        return unique
 
 
 def match_statement_lines(lines: Iterable[LineToMatch], payments: Iterable[PaymentToMatch],
@@ -149,18 +171,22 @@ def _by_reference(lines: Sequence[LineToMatch], payments: Sequence[PaymentToMatc
         key = normalise_reference(payment.voucher_no)
         if len(key) >= MIN_REFERENCE_LENGTH:
             by_voucher.setdefault((key, payment.amount_fen), []).append(payment)
+    keys_of = _ReferenceKeys()
     matches = []
     for line in lines:
-        found = _nearest_free(line, (payment for key in reference_keys(line)
-                                     for payment in by_voucher.get((key, line.signed_fen), ())), taken)
+        signed = line.signed_fen
+        found = _nearest_free(line, [payment for key in keys_of(line)
+                                     for payment in by_voucher.get((key, signed), ())], taken)
         if found is not None:
             taken.add(found.id)
             matches.append(Match(line.id, found.id, REFERENCE))
     return matches
 
 
-def _nearest_free(line: LineToMatch, candidates: Iterable[PaymentToMatch],
+def _nearest_free(line: LineToMatch, candidates: Sequence[PaymentToMatch],
                   taken: set[int]) -> Optional[PaymentToMatch]:
+    if len(candidates) == 1:  # the usual case: one voucher of that amount; no ranking needed
+        return None if candidates[0].id in taken else candidates[0]
     free = [payment for payment in candidates if payment.id not in taken]
     if not free:
         return None
@@ -191,17 +217,22 @@ class _AmountIndex:
 def _by_amount_date_payee(lines: Sequence[LineToMatch], payments: Sequence[PaymentToMatch],
                           taken: set[int], window_days: int) -> list[Match]:
     index = _AmountIndex(payment for payment in payments if payment.id not in taken)
-    names: dict[int, str] = {}
+    names: dict[str, str] = {}  # payees recur on many lines and payments: normalise each name once
+
+    def name_of(payee: str) -> str:
+        name = names.get(payee)
+        if name is None:
+            name = names[payee] = normalise_name(payee)
+        return name
+
     candidates = []
     for order, line in enumerate(lines):
         near = index.near(line.signed_fen, line.txn_date, window_days)
-        line_name = normalise_name(line.payee) if near else ""
+        line_name = name_of(line.payee) if near else ""
         if not line_name:
             continue
         for payment in near:
-            if payment.id not in names:
-                names[payment.id] = normalise_name(payment.payee)
-            score = payee_similarity(line_name, names[payment.id])
+            score = payee_similarity(line_name, name_of(payment.payee))
             if score >= PAYEE_THRESHOLD:
                 distance = abs((payment.paid_on - line.txn_date).days)
                 candidates.append((-score, distance, order, payment.id, line.id))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,6 +22,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from flask_babel import lazy_gettext as _l
 
+from core.money import MAX_FEN
 from core.spreadsheets import Sheet, SpreadsheetError, column_letter, read_table
 from funds import statement_columns as columns
 from funds.models import month_of
@@ -37,6 +37,8 @@ _FLAGS = {DEBIT: ("借", "借方", "支", "支出", "出", "付", "付款", "转
           CREDIT: ("贷", "贷方", "收", "收入", "入", "存", "收款", "转入", "c", "cr", "credit", "+", "in")}
 _FLAG_INDEX = {flag: direction for direction, flags in _FLAGS.items() for flag in flags}
 _ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[ T][0-9:.]*)?\s*$")
+# An amount as most banks write it: ASCII digits, optional thousands commas and at most two decimals.
+_PLAIN_YUAN = re.compile(r"(-?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?")
 
 
 @dataclass(frozen=True)
@@ -132,11 +134,16 @@ def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[in
 
 
 class _RowReader:
-    """Reads one row into a line with the problems of each cell."""
+    """Reads one row into a line with the problems of each cell.
+
+    The mapping is turned into column positions once, so a row costs one look-up per cell."""
 
     def __init__(self, sheet: Sheet, mapping: Mapping[int, str]):
         self.sheet = sheet
         self.index = {key: position for position, key in mapping.items()}
+        self.width = max(self.index.values(), default=-1) + 1
+        self.date_at = self.index.get(columns.DATE)
+        self.texts = [(key, self.index.get(key), limit) for key, limit in TEXT_LIMITS.items()]
 
     def _problem(self, number: int, key: str, message) -> Problem:
         return _located(self.sheet, self.index.get(key), number, message)
@@ -148,15 +155,18 @@ class _RowReader:
 
     def read(self, number: int, values: Sequence) -> tuple[Optional[StatementLineData], list[Problem]]:
         """The row's line (None for a totals row or a row with problems) and its problems."""
+        if len(values) < self.width:  # a mapped column beyond the row reads as an empty cell
+            values = [*values, *[None] * (self.width - len(values))]
         problems: list[Problem] = []
+        date_cell = None if self.date_at is None else values[self.date_at]
         try:
-            day = _read_date(self.cell(values, columns.DATE))
+            day = _read_date(date_cell)
         except CellError as error:
             day, problem = None, self._problem(number, columns.DATE, error.message)
         else:
             problem = self._problem(number, columns.DATE, _l("Enter the date.")) if day is None else None
         if problem is not None:
-            if _is_total_row(values, self.cell(values, columns.DATE)):
+            if _is_total_row(values, date_cell):
                 return None, []
             problems.append(problem)
         try:
@@ -164,15 +174,21 @@ class _RowReader:
         except _MoneyProblem as error:
             direction, amount = None, 0
             problems.append(self._problem(number, error.key, error.message))
-        texts = {}
-        for key, limit in TEXT_LIMITS.items():
+        texts = []
+        for key, position, limit in self.texts:
+            value = None if position is None else values[position]
+            if value.__class__ is str and not value.startswith("'"):  # plain text, as _read_text takes it
+                text = value.strip()
+                if len(text) <= limit:
+                    texts.append(text)
+                    continue
             try:
-                texts[key] = _read_text(self.cell(values, key), limit)
+                texts.append(_read_text(value, limit))
             except CellError as error:
                 problems.append(self._problem(number, key, error.message))
         if problems:
             return None, problems
-        return StatementLineData(number, day, direction, amount, **texts), []
+        return StatementLineData(number, day, direction, amount, *texts), []
 
     def money(self, values: Sequence) -> tuple[str, int]:
         """(direction, fen > 0) from the signed amount (with its flag, if any) or the debit/credit columns."""
@@ -203,7 +219,15 @@ class _MoneyProblem(ValueError):
 
 
 def _signed_fen(value: Any, key: str) -> int:
-    """Fen in a money cell, negative when the cell is; 0 for an empty cell."""
+    """Fen in a money cell, negative when the cell is; 0 for an empty cell. Plain text such as
+    -1,234.56 is read directly, for speed on long statements; anything else as the forms read it."""
+    if isinstance(value, str):
+        plain = _PLAIN_YUAN.fullmatch(value)
+        if plain is not None:
+            sign, whole, cents = plain.groups()
+            fen = int(whole.replace(",", "")) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
+            if fen <= MAX_FEN:  # else parse_amount below says it is too large
+                return -fen if sign else fen
     if is_blank(value):
         return 0
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
@@ -232,6 +256,11 @@ def _read_date(value: Any) -> Optional[date]:
     """A date cell, or its text in any form date_value reads, a time of day after it ignored
     ("2026-03-01 10:22:33"). The common 2026-03-01 is read directly, for speed on long statements."""
     if isinstance(value, str):
+        if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
+            try:
+                return date.fromisoformat(value)  # given this shape it accepts only YYYY-MM-DD
+            except ValueError:
+                pass  # not digits, or not a day: read below as before
         iso = _ISO_DAY.match(value)
         if iso:
             try:
@@ -271,11 +300,17 @@ def add_fingerprints(lines: Sequence[StatementLineData]) -> None:
     """Set each line's fingerprint: SHA-256 of its normalised content and, for lines identical in
     everything, their occurrence in the file (0, 1, ...), so both of two real twin lines are kept
     while the same file imported again yields the same fingerprints."""
-    seen: Counter = Counter()
+    seen: dict[str, int] = {}
+    repeated: dict[str, str] = {}  # payees and summaries recur line after line: normalise each once
+    sha256 = hashlib.sha256
     for line in lines:
-        content = "\x1f".join([line.txn_date.isoformat(), line.direction, str(line.amount_fen),
-                               _canonical(line.reference), _canonical(line.payee), _canonical(line.account),
-                               _canonical(line.summary)])
-        occurrence = seen[content]
-        seen[content] += 1
-        line.fingerprint = hashlib.sha256(f"{content}\x1f{occurrence}".encode("utf-8")).hexdigest()
+        payee, summary = repeated.get(line.payee), repeated.get(line.summary)
+        if payee is None:
+            payee = repeated[line.payee] = _canonical(line.payee)
+        if summary is None:
+            summary = repeated[line.summary] = _canonical(line.summary)
+        content = (f"{line.txn_date.isoformat()}\x1f{line.direction}\x1f{line.amount_fen}\x1f"
+                   f"{_canonical(line.reference)}\x1f{payee}\x1f{_canonical(line.account)}\x1f{summary}")
+        occurrence = seen.get(content, 0)
+        seen[content] = occurrence + 1
+        line.fingerprint = sha256(f"{content}\x1f{occurrence}".encode("utf-8")).hexdigest()

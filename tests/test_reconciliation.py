@@ -2,6 +2,7 @@
 web and on the command line alike."""
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date
 from io import BytesIO
@@ -304,3 +305,20 @@ def test_bank_fee_explained_then_the_month_closes(funded, client, auth):
     assert b"closed" in withdrawn.data and _line("手续费").explanation == "银行手续费"
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "statement.explain" in actions and "month.close" in actions
+
+
+def test_import_leaves_the_cycle_collector_as_it_found_it(funded):
+    """The import pauses Python's cycle collector while it works and restores it, even when it refuses the file."""
+    assert gc.isenabled()
+    import_statement(funded, _statement(), "march.csv")
+    assert gc.isenabled()
+    with pytest.raises(StatementRejected):
+        import_statement(funded, _statement([["2026-03-32", "x", "y", "1", "", ""]]), "bad.csv")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_statement(funded, _statement(), "march.csv")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    db.session.rollback()

@@ -1,8 +1,11 @@
 """Reading bank and treasury statements: Chinese headers, encodings, xlsx, money columns, located problems."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
+from core.forms import MONEY_MESSAGES
+from core.money import MAX_FEN
 from funds.statement_columns import guess_mapping, mapping_from_names, mapping_problems, needs_mapping
 from funds.statements import read_statement
 from tests.spreadsheet_builders import csv_bytes, xlsx_bytes
@@ -129,3 +132,50 @@ def test_twin_lines_keep_distinct_fingerprints_and_rereading_repeats_them():
     first, again = read_statement(csv_bytes(rows)), read_statement(csv_bytes(rows))
     prints = [line.fingerprint for line in first.lines]
     assert len(set(prints)) == 3 and prints == [line.fingerprint for line in again.lines]
+
+
+def test_messy_amounts_in_gb18030_read_as_the_forms_read_them():
+    """Amounts as Chinese bank exports write them (full-width, padded, ¥, 万, grouped, no decimals, at the
+    limit) read exactly, and the malformed, too precise and too large ones are refused with the forms' words."""
+    headers = ["交易日期", "支出金额（元）", "收入金额（元）", "对方户名", "摘要"]
+    rows = [["2026-03-01", "1,234.56", "", "永州某某路桥建设有限公司（示例）", "工程款"],
+            ["2026/3/2", "１,２３４.５０", "", "ＡＢＣ　建设", " 材料款 "], ["20260303", " 12.5 ", "", "甲", ""],
+            ["2026年3月4日", "¥3.05", "", "乙", ""], ["2026-03-05 09:30:00", "12万", "", "丙", ""],
+            ["2026-03-06", "", "0.1", "银行", "利息"], ["2026-03-07", "1,000,000,000,000,000.00", "", "丁", ""],
+            ["2026-03-08", "007", "", "戊", ""], ["２０２６-03-09", "5.", "", "己", ""],
+            ["2026-03-10", "1000000000000000.01", "", "庚", ""], ["2026-03-11", "1.234", "", "辛", ""],
+            ["2026-03-12", "1,23", "", "壬", ""], ["2026-03-13", "-5", "", "癸", ""],
+            ["合计", "1,000,000,000,001,260.11", "0.10", "", ""]]
+    statement = read_statement(csv_bytes([headers] + rows, "gb18030"), "messy.csv")
+    assert [(l.row_number, l.txn_date.day, l.direction, l.amount_fen) for l in statement.lines] == [
+        (2, 1, "debit", 123_456), (3, 2, "debit", 123_450), (4, 3, "debit", 1_250), (5, 4, "debit", 305),
+        (6, 5, "debit", 12_000_000), (7, 6, "credit", 10), (8, 7, "debit", MAX_FEN), (9, 8, "debit", 700),
+        (14, 13, "credit", 500)]  # a negative debit is money in
+    assert (statement.lines[1].payee, statement.lines[1].summary) == ("ＡＢＣ　建设", "材料款")
+    assert [(p.row, p.column, str(p.message)) for p in statement.problems] == [
+        (10, "B", str(MONEY_MESSAGES["malformed"])), (11, "B", str(MONEY_MESSAGES["too_large"])),
+        (12, "B", str(MONEY_MESSAGES["too_precise"])), (13, "B", str(MONEY_MESSAGES["malformed"]))]
+
+
+def test_signs_in_a_signed_amount_column():
+    """In one signed column a leading minus (ASCII or −) is money out, a plus money in, and -0 is no amount."""
+    data = csv_bytes([["记账日期", "交易金额", "对方户名"], ["2026-03-01", "-1,234.50", "甲"], ["2026-03-02", "+1,234.50", "乙"],
+                      ["2026-03-03", "−7", "丙"], ["2026-03-04", "--7", "丁"], ["2026-03-05", "+-7", "戊"],
+                      ["2026-03-06", "-0", "己"]], "gb18030")
+    statement = read_statement(data, "signed.csv")
+    assert [(l.row_number, l.direction, l.amount_fen) for l in statement.lines] == [
+        (2, "debit", 123_450), (3, "credit", 123_450), (4, "debit", 700), (5, "debit", 700), (6, "credit", 700)]
+    assert [(p.row, p.column) for p in statement.problems] == [(7, "B")]
+
+
+def test_fingerprint_is_the_sha256_of_the_line_as_written_down():
+    """The fingerprint's recipe is fixed (statements imported before a change must be recognised after it):
+    SHA-256 of date, direction, fen and the texts full-width folded with runs of spaces as one, then the
+    occurrence of the same content in the file, joined by US (0x1f)."""
+    data = csv_bytes([["交易日期", "支出金额", "对方户名", "对方账号", "摘要", "凭证号"],
+                      ["2026-03-04", "123,456.78", "永州某某路桥建设  有限公司（示例）", "6222 0001", "工程款", "ＦＴ-001"],
+                      ["2026-03-04", "123,456.78", "永州某某路桥建设 有限公司(示例)", "6222 0001", "工程款", "FT-001"]],
+                     "gb18030")
+    content = "\x1f".join(["2026-03-04", "debit", "12345678", "FT-001", "永州某某路桥建设 有限公司(示例)", "6222 0001", "工程款"])
+    expected = [hashlib.sha256(f"{content}\x1f{occurrence}".encode("utf-8")).hexdigest() for occurrence in (0, 1)]
+    assert [line.fingerprint for line in read_statement(data, "twins.csv").lines] == expected
