@@ -22,7 +22,7 @@ from typing import Any, Iterable, Optional
 from sqlalchemy import select, text
 
 from audit.models import AuditEvent
-from core.insert_ids import insert_with_ids
+from core.bulk import insert_with_ids
 from extensions import db
 
 GENESIS = "0" * 64

@@ -13,8 +13,6 @@ a closed month are neither added nor matched nor unmatched.
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
@@ -23,7 +21,7 @@ from sqlalchemy import bindparam, case, exists, func, select, update
 
 from audit.services import record
 from auth.models import utcnow
-from core.executemany import insert_rows
+from core.bulk import cycle_collector_paused, insert_rows
 from core.money import format_yuan
 from extensions import db
 from funds import matching
@@ -78,26 +76,11 @@ def closed_periods(source_id: int) -> set[int]:
         MonthClose.source_id == source_id, MonthClose.reopened_at.is_(None))))
 
 
-@contextmanager
-def _cycle_collector_paused():
-    """Pause Python's cycle collector for a bulk job. A long statement keeps hundreds of thousands of
-    cells, lines, tuples and rows alive at once, none of them in a cycle, and the collector, woken by
-    every few hundred new objects, would walk them again and again (a third of the time it takes to
-    read 100,000 lines). Reference counting still frees everything; the collector resumes as it was."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_statement(source: FundSource, data: bytes, filename: str, *, mapping: Optional[Mapping[int, str]] = None,
                      actor=None) -> ImportResult:
     """Store the statement's new lines and match what can be matched; raise StatementRejected
     (storing nothing) when the file has any problem or adds a line to a closed month."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return _import_statement(source, data, filename, mapping, actor)
 
 

@@ -3,7 +3,7 @@
 A project the database does not hold yet is written in bulk with its milestones, progress reports
 and late status move: each is checked by the rules projects.services applies (the same functions,
 the same messages), then projects, milestones, progress reports and status change records are
-inserted with one executemany per table (core.insert_ids.insert_with_ids gives their ids back, on SQLite
+inserted with one executemany per table (core.bulk.insert_with_ids gives their ids back, on SQLite
 and PostgreSQL alike). The rows are stored as the services would leave them after creating the
 project, adding each milestone, recording its progress and moving its status: the same values,
 the same version, the same change records, the same audit events.
@@ -25,7 +25,7 @@ from typing import Any, Optional
 from sqlalchemy import insert, select
 
 from audit.services import collect, new_event
-from core.insert_ids import insert_with_ids
+from core.bulk import insert_with_ids
 from extensions import db
 from projects import services
 from projects.import_plan import UNCHANGED, MilestoneRow, ProjectRow

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select, text
 
-from core.executemany import insert_rows
+from core.bulk import insert_rows
 from extensions import db
 from funds.models import StatementImport, StatementLine
 from tests import factories
@@ -58,3 +58,31 @@ def test_sqlite_page_cache_is_given_back(app):
     assert connection.execute(text("PRAGMA cache_size")).scalar() == before
     insert_rows(connection, StatementLine.__table__, KEYS, [])  # nothing to insert: nothing happens
     assert len(_read(statement_import)) == 7
+
+
+def test_collector_resumes_only_when_the_last_of_overlapping_jobs_ends():
+    """Two bulk jobs overlapping in threads of one process: the collector stays paused until both end,
+    and is running afterwards (a job restoring 'as it found it' would leave it off for good)."""
+    import gc
+    import threading
+
+    from core.bulk import cycle_collector_paused
+
+    assert gc.isenabled()
+    first_in, second_done = threading.Event(), threading.Event()
+
+    def first():
+        with cycle_collector_paused():
+            first_in.set()
+            second_done.wait(5)
+            assert not gc.isenabled()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(5)
+    with cycle_collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the first job still runs
+    second_done.set()
+    thread.join()
+    assert gc.isenabled()
