@@ -228,7 +228,8 @@ class Payment(db.Model):
         CheckConstraint("period BETWEEN 190001 AND 299912", name="period_plausible"),
         CheckConstraint("length(voucher_no) > 0 AND length(payee) > 0", name="voucher_and_payee_present"),
         Index("ix_payment_source_project", "source_id", "project_id"),
-        Index("ix_payment_source_period", "source_id", "period"),
+        # A source's month, in date order (the reconciliation page's lists): filter and order by one index.
+        Index("ix_payment_source_period", "source_id", "period", "paid_on"),
         Index("ix_payment_project_milestone", "project_id", "milestone_id"),
         # Spending after a project's completion: a range of dates per project, not every payment.
         Index("ix_payment_project_paid_on", "project_id", "paid_on"),

@@ -25,8 +25,8 @@ from core.bulk import cycle_collector_paused, insert_rows
 from core.money import format_yuan
 from extensions import db
 from funds import matching
-from funds.models import FundSource, MonthClose, Payment, StatementImport, StatementLine
-from funds.services import FundsError, awaiting_statement_line, month_is_closed
+from funds.models import FundSource, MonthClose, Payment, SourceMonth, StatementImport, StatementLine
+from funds.services import FundsError, awaiting_by_period, awaiting_statement_line, month_is_closed
 from funds.statement_columns import DATE
 from funds.statements import Problem, StatementLineData, read_statement
 from projects.importing import file_sha256
@@ -318,10 +318,13 @@ def summary_by_month(source_id: int) -> list[MonthSummary]:
                func.sum(case((StatementLine.direction == "debit", StatementLine.amount_fen), else_=0)),
                func.sum(case((StatementLine.direction == "credit", StatementLine.amount_fen), else_=0)))
         .where(StatementLine.source_id == source_id).group_by(StatementLine.period))
-    payment_rows = db.session.execute(  # a payment and its reversal that no line matches settle each other
-        select(Payment.period, func.count(Payment.id),
-               func.sum(case((awaiting_statement_line(), 0), else_=1)), func.sum(Payment.amount_fen))
-        .where(Payment.source_id == source_id).group_by(Payment.period))
+    # Payments from the month summary kept in step; matched = entries less those awaiting a line (a
+    # payment and its reversal that no line matches settle each other: neither awaits one).
+    awaiting = awaiting_by_period(source_id)
+    payment_rows = [(period, entries, entries - awaiting.get(period, 0), paid + reversed_)
+                    for period, entries, paid, reversed_ in db.session.execute(
+                        select(SourceMonth.period, SourceMonth.entries, SourceMonth.paid_fen, SourceMonth.reversed_fen)
+                        .where(SourceMonth.source_id == source_id, SourceMonth.entries > 0))]
     months: dict[int, dict] = {}
     for period, count, matched, debit, credit in line_rows:
         months[period] = {"lines": count, "matched_lines": matched, "debit_fen": int(debit or 0),

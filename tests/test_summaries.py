@@ -99,3 +99,17 @@ def test_monthly_spending_from_the_summary_equals_summing_payments(paid, as_of, 
     assert monthly_payments(ReportFilter(source_id=source_id), 2026, as_of) == expected
     if as_of == date(2026, 3, 15):  # E (the 20th) is after the as-of day; D and its reversal net to nothing
         assert expected[("FIS-S", 202603)] == -3_000_000
+
+
+def test_reconciliation_months_count_payments_as_the_payments_do(paid):
+    """The reconciliation page's months: payments, matched payments (an unseen reversal pair counts as
+    settled) and net money, as summing the payments themselves gives them."""
+    from funds.reconciliation import summary_by_month
+
+    county, _ = paid
+    shown = {month.period: (month.payments, month.matched_payments, month.paid_fen)
+             for month in summary_by_month(county.id) if month.payments}
+    expected = {period: (entries, entries - awaiting, paid_fen + reversed_fen)
+                for period, (paid_fen, reversed_fen, entries, awaiting) in _raw_months(county.id).items()}
+    assert shown == expected
+    assert shown[202603] == (4, 2, -2_500_000)  # D matched, C's reversal settled with C; D's reversal and E wait

@@ -1,4 +1,4 @@
-"""a source's payments per month, kept in step
+"""a source's payments per month, kept in step; a month's payments in date order by index
 
 Revision ID: 0006
 Revises: 0005
@@ -37,6 +37,10 @@ def upgrade():
         "SELECT source_id, period, SUM(CASE WHEN amount_fen > 0 THEN amount_fen ELSE 0 END), "
         "SUM(CASE WHEN amount_fen < 0 THEN amount_fen ELSE 0 END), COUNT(*) FROM payment "
         "GROUP BY source_id, period")
+    # A month's payments in date order from one index: without it SQLite walked all of a source's
+    # payments by date (ix_payment_source_paid_on) to avoid a sort, 80 ms for the county account.
+    op.drop_index('ix_payment_source_period', table_name='payment')
+    op.create_index('ix_payment_source_period', 'payment', ['source_id', 'period', 'paid_on'], unique=False)
     op.create_index('ix_payment_source_reversal', 'payment', ['source_id', 'reversal_of_id'], unique=False,
                     sqlite_where=sa.text('reversal_of_id IS NOT NULL'),
                     postgresql_where=sa.text('reversal_of_id IS NOT NULL'))
@@ -44,4 +48,6 @@ def upgrade():
 
 def downgrade():
     op.drop_index('ix_payment_source_reversal', table_name='payment')
+    op.drop_index('ix_payment_source_period', table_name='payment')
+    op.create_index('ix_payment_source_period', 'payment', ['source_id', 'period'], unique=False)
     op.drop_table('source_month')
