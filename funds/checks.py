@@ -194,18 +194,9 @@ def breaches_for_project(project_id: int, today: Optional[date] = None) -> list[
 
 def checks_as_of(today: date, scope: Scope) -> CheckRun:
     """The checks run, through the app's cached runner when one is installed (the reports keep one,
-    keyed by their data version, in `app.extensions["cached_checks"]`), else computed now.
-
-    A source's breaches are taken from the whole county's cached run (the one the dashboard shows
-    and the reports' warmer keeps computed) rather than from a run of their own: each breach belongs
-    to one allocation, so filtering by source gives the same list."""
+    keyed by their data version, in `app.extensions["cached_checks"]`), else computed now."""
     cached = current_app.extensions.get("cached_checks")
-    if cached is None:
-        return run_checks(today, scope)
-    if scope.source_id is not None and scope.project_id is None:
-        county = cached(today, Scope())
-        return CheckRun([b for b in county.breaches if b.source_id == scope.source_id], county.problems)
-    return cached(today, scope)
+    return cached(today, scope) if cached is not None else run_checks(today, scope)
 
 
 def breaches_for_source(source_id: int, today: Optional[date] = None) -> list[Breach]:

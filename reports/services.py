@@ -60,12 +60,25 @@ def chart_csv(name: str, context: Context, version: tuple) -> bytes:
 
 def check_run(version: tuple, today: date, scope: Scope = Scope()) -> CheckRun:
     """The fund-rule breaches in `scope` as of `today` (funds.checks), once per data version and day."""
-    return report_cache().get_or_make((version, "checks", today, scope), lambda: run_checks(today, scope))
+    return report_cache().get_or_make(_checks_key(version, today, scope), lambda: run_checks(today, scope))
+
+
+def _checks_key(version: tuple, today: date, scope: Scope) -> tuple:
+    return (version, "checks", today, scope)
 
 
 def cached_checks(today: date, scope: Scope) -> CheckRun:
-    """check_run at the current data version: the checks page's runner (installed by the app)."""
-    return check_run(data_version(), today, scope)
+    """check_run at the current data version: the checks page's runner (installed by the app).
+
+    A source's breaches are taken from the whole county's run when that is cached (the dashboard's,
+    which the report warmer keeps computed): each breach belongs to one allocation, so filtering
+    by source gives the same list. Otherwise the source's own run, a fraction of the county's."""
+    version = data_version()
+    if scope.source_id is not None and scope.project_id is None:
+        if _checks_key(version, today, Scope()) in report_cache():
+            county = check_run(version, today)
+            return CheckRun([b for b in county.breaches if b.source_id == scope.source_id], county.problems)
+    return check_run(version, today, scope)
 
 
 def filter_breaches(breaches: list[Breach], filters: ReportFilter, today: date) -> list[Breach]:
