@@ -48,6 +48,14 @@ def render(runs: list[dict], extra_loads: list[dict]) -> str:
                 + (f"; generated in {run['generate_seconds']} s." if run.get("generate_seconds") else "."), ""]
         out += _pages(run) + [""]
         parts = run["parts"]
+        if "after_change" in parts:
+            a = parts["after_change"]
+            out += [f"After each finance entry (a 1-yuan payment or its reversal), the report warmer recomputed the "
+                    f"unfiltered reports in the background in **{a['background_seconds_median']} s** (median; "
+                    f"max {a['background_seconds_max']} s); the first view of each afterwards:", "",
+                    "| page | first view after a change |", "|---|---:|"]
+            out += [f"| {name} | {ms:.1f} ms |" for name, ms in a["first_view_ms"].items()]
+            out.append("")
         if "statement_import" in parts:
             s = parts["statement_import"]
             out.append(f"- Statement import + reconciliation: **{s['seconds']} s** for {s['lines']} lines "
