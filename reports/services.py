@@ -20,7 +20,7 @@ from reports.cache import data_version, report_cache
 from reports.catalog import CHARTS, Context
 from reports.charts import render
 from reports.earned_value import (Measures, ProjectValues, portfolio_measures, project_measures,
-                                  split_by_source)
+                                  rank_worst_first, split_by_source)
 from reports.filters import ReportFilter
 from reports.history import ProgressBook
 from reports.tables import Table, to_csv
@@ -196,6 +196,16 @@ def earned_value_report(filters: ReportFilter, as_of: date, today: date, version
     """Earned value of the filtered projects, the portfolio and each source as of `as_of` (cached)."""
     return report_cache().get_or_make((version, "earned-value", filters.key(), as_of, today),
                                       lambda: _compute_earned_value(filters, as_of, today, version))
+
+
+def ranked_earned_value(filters: ReportFilter, as_of: date, today: date, version: tuple,
+                        by: str) -> tuple[EarnedValueReport, list[ProjectEarnedValue]]:
+    """The earned-value report and its projects ranked worst first by `by` ('spi' or 'cpi'), both cached:
+    each page of the ranking is then a slice, not a sort of every project."""
+    report = earned_value_report(filters, as_of, today, version)
+    ranked = report_cache().get_or_make((version, "earned-value-ranked", filters.key(), as_of, today, by),
+                                        lambda: rank_worst_first(report.projects, by))
+    return report, ranked
 
 
 def project_earned_value(project: Project, as_of: date, today: date) -> tuple[Measures, list[SourceEarnedValue]]:

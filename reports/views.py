@@ -19,7 +19,6 @@ from reports import formatting, services
 from reports.cache import data_version
 from reports.catalog import CHARTS, DASHBOARD_CHARTS, PROJECT_CHARTS, Context, project_for
 from reports.charts import FORMATS
-from reports.earned_value import rank_worst_first
 from reports.filters import ReportFilter, parse_day, parse_language
 from reports.meeting import meeting_report_pdf
 from reports.tables import cell_text
@@ -89,8 +88,7 @@ def earned_value():
     filters = ReportFilter.from_args(request.args)
     by = "cpi" if request.args.get("by") == "cpi" else "spi"
     context = _context(filters)
-    report = services.earned_value_report(filters, context.as_of, context.today, data_version())
-    ranked = rank_worst_first(report.projects, by)
+    report, ranked = services.ranked_earned_value(filters, context.as_of, context.today, data_version(), by)
     page = Page.from_request(request.args, len(ranked), current_app.config["PAGE_SIZE"])
     return render_template("reports/earned_value.html", report=report, rows=ranked[page.offset:page.offset + page.size],
                            page=page, by=by, filters=filters, statuses=STATUSES, categories=CATEGORIES,

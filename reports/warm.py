@@ -53,7 +53,7 @@ def warm(locales: tuple[str, ...], today: Optional[date] = None, pdf: bool = Tru
             for name in DASHBOARD_CHARTS:
                 services.chart_table(name, context, version)
                 services.chart_image(name, "png", context, version)
-    services.earned_value_report(filters, today, today, version)
+    services.ranked_earned_value(filters, today, today, version, "spi")
     if pdf:
         for language in dict.fromkeys("zh_CN" if locale.startswith("zh") else "en" for locale in locales):
             meeting_report_pdf(filters, today, today, language, version)  # as the dashboard's link asks for it
