@@ -128,7 +128,9 @@ def cycle_collector_paused() -> Iterator[None]:
     cells, lines, tuples and rows alive at once, none of them in a cycle, and the collector, woken by
     every few hundred new objects, would walk them again and again (a third of the time it takes to
     read 100,000 lines). Reference counting still frees everything. The collector is process-wide:
-    it resumes (if it was running) when the last of the jobs running at the same time ends."""
+    it resumes (if it was running) when the last of the jobs running at the same time ends; until
+    then cyclic garbage of other threads of the process (the report warmer's matplotlib figures)
+    waits too, a passing rise of some tens of MB."""
     global _paused, _was_enabled
     with _pause_lock:
         if _paused == 0:

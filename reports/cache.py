@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any, Callable, Hashable
 
 from flask import current_app
@@ -61,6 +61,7 @@ class LruCache:
         # the size estimate of computed data (not bytes) is too rough to bound memory by itself.
         self.keep_versions = keep_versions
         self._versions: list = []
+        self._dropped: deque = deque(maxlen=64)  # versions already dropped: a late put of one is ignored
         self._entries: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -104,6 +105,8 @@ class LruCache:
         size = _size(value)
         with self._lock:
             if self.keep_versions:
+                if key[0] in self._dropped:
+                    return  # computed for a version two changes old: nobody will ask for it again
                 self._forget_old_versions(key[0])
             if key in self._entries:
                 self._bytes -= self._entries.pop(key)[1]
@@ -119,6 +122,7 @@ class LruCache:
         self._versions.append(version)
         while len(self._versions) > self.keep_versions:
             old = self._versions.pop(0)
+            self._dropped.append(old)
             for key in [key for key in self._entries if key[0] == old]:
                 self._bytes -= self._entries.pop(key)[1]
 
@@ -130,6 +134,7 @@ class LruCache:
         with self._lock:
             self._entries.clear()
             self._versions.clear()
+            self._dropped.clear()
             self._bytes = 0
 
 

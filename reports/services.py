@@ -163,8 +163,10 @@ def _progress_override(filters: ReportFilter, as_of: date, today: date, plans) -
 
 
 def _compute_earned_value(filters: ReportFilter, as_of: date, today: date, version: tuple) -> EarnedValueReport:
-    heads = ev_queries.project_heads(filters, today)
     plans = ev_queries.cached_project_plans(filters, today, version)
+    # The plans may come from the cache (read when `version` was): a project placed since then is in a
+    # fresh read of the heads but not in them, and waits for the next version's report.
+    heads = {pid: head for pid, head in ev_queries.project_heads(filters, today).items() if pid in plans}
     allocations = [row for row in ev_queries.allocation_rows(filters, as_of, today) if row[1] in heads]
     paid_by_project: dict[int, int] = {}
     for _source, project_id, _allocated, spent in allocations:

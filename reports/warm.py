@@ -13,7 +13,9 @@ thread rests 3T, so during a busy hour of data entry it uses at most a quarter o
 
 The thread starts with the first request of each process (so gunicorn's forked workers each get
 their own) and is off when `REPORT_WARM_SECONDS` is 0, as in the tests, which call `warm()`
-themselves. The meeting-report PDF comes last: it takes longest and is opened least.
+themselves. The meeting-report PDF is not warmed: it is opened for meetings, not all day, and
+building it holds the process's chart-rendering lock for seconds (rcParams are process-wide), which
+would stall any other chart that process is asked for meanwhile.
 """
 from __future__ import annotations
 
@@ -36,13 +38,11 @@ from reports.filters import ReportFilter
 log = logging.getLogger(__name__)
 
 
-def warm(locales: tuple[str, ...], today: Optional[date] = None, pdf: bool = True) -> tuple:
+def warm(locales: tuple[str, ...], today: Optional[date] = None) -> tuple:
     """Compute the unfiltered reports for `today` at the current data version; the version.
 
-    Cheapest and most looked-at first: the dashboard (with the checks), its charts, earned value,
-    then (with `pdf`) the meeting report in each language, which takes longest."""
-    from reports.meeting import meeting_report_pdf
-
+    Cheapest and most looked-at first: the dashboard (with the checks), its charts, then earned
+    value and its ranking."""
     today = today or date.today()
     version = data_version()
     filters = ReportFilter()
@@ -54,9 +54,6 @@ def warm(locales: tuple[str, ...], today: Optional[date] = None, pdf: bool = Tru
                 services.chart_table(name, context, version)
                 services.chart_image(name, "png", context, version)
     services.ranked_earned_value(filters, today, today, version, "spi")
-    if pdf:
-        for language in dict.fromkeys("zh_CN" if locale.startswith("zh") else "en" for locale in locales):
-            meeting_report_pdf(filters, today, today, language, version)  # as the dashboard's link asks for it
     return version
 
 
