@@ -15,7 +15,7 @@ from datetime import date
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased
 
 from extensions import db
@@ -133,11 +133,13 @@ def _late_spending(scope: Scope) -> dict[Pair, LateSpending]:
     query = (select(Payment.source_id, Payment.project_id, func.count(Payment.id), func.sum(Payment.amount_fen),
                     func.min(Payment.paid_on), func.max(Payment.paid_on))
              .join(Project, Project.id == Payment.project_id)
-             .outerjoin(reversal, reversal.reversal_of_id == Payment.id)
              # amount > 0 is "not a reversal" (CHECK signed_entry); testing reversal_of_id IS NULL instead
              # makes SQLite walk that column's index over every payment.
              .where(Project.actual_end.is_not(None), Payment.paid_on > Project.actual_end,
-                    Payment.amount_fen > 0, reversal.id.is_(None),
+                    Payment.amount_fen > 0,
+                    # NOT EXISTS, not an outer join to the reversal: PostgreSQL joined every payment to the
+                    # reversals first and then probed each one's project (1-1.7 s against 0.1 s).
+                    ~exists().where(reversal.reversal_of_id == Payment.id),
                     # Redundant for the result, but it lets SQLite seek each finished project's payments
                     # after its end by (project_id, paid_on) instead of walking all payments (0.2 s).
                     Payment.project_id.in_(select(Project.id).where(Project.actual_end.is_not(None))))
