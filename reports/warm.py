@@ -12,10 +12,12 @@ first). A request that arrives while the warmer is still computing waits for tha
 thread rests 3T, so during a busy hour of data entry it uses at most a quarter of a core.
 
 The thread starts with the first request of each process (so gunicorn's forked workers each get
-their own) and is off when `REPORT_WARM_SECONDS` is 0, as in the tests, which call `warm()`
-themselves. The meeting-report PDF is not warmed: it is opened for meetings, not all day, and
-building it holds the process's chart-rendering lock for seconds (rcParams are process-wide), which
-would stall any other chart that process is asked for meanwhile.
+their own) and makes its first round at once, so a new worker's reports are ready seconds later.
+It is off when `REPORT_WARM_SECONDS` is 0, as in the tests, which call `warm()` themselves.
+
+The meeting-report PDF is not warmed: it is opened for meetings, not all day, and building it holds
+the process's chart-rendering lock for seconds (rcParams are process-wide), which would stall any
+other chart that process is asked for meanwhile.
 """
 from __future__ import annotations
 
@@ -95,12 +97,14 @@ class ReportWarmer:
         self._wake.set()
 
     def _run(self) -> None:
-        rest = 0.0
+        rest, first = 0.0, True
         while not self._stopped:
             # After a round that took T seconds, rest 3T whatever the pokes: at most a quarter of a core.
             if rest and self._sleep(rest):
                 return
-            self._wake.wait(self.interval)
+            if not first:  # the first round runs at once: a new worker's cache fills before it is asked
+                self._wake.wait(self.interval)
+            first = False
             self._wake.clear()
             if self._stopped:
                 return
