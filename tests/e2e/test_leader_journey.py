@@ -52,4 +52,8 @@ def test_leader_filters_dashboard_opens_s_curve_and_downloads_report(browser, li
         page.locator("#meeting-report").click()
     body = open(download.value.path(), "rb").read()
     assert body.startswith(b"%PDF-") and len(PDF_PAGE.findall(body)) >= 6
+    # Fetched by the page while a notice said it was being prepared, then saved under the server's name.
+    assert download.value.url.startswith("blob:")
+    assert re.fullmatch(r"meeting-report-\d{4}-\d{2}-\d{2}-(zh|en)\.pdf", download.value.suggested_filename)
+    expect(page.locator("#meeting-report-busy")).to_be_hidden()
     context.close()
