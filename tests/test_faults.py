@@ -24,6 +24,7 @@ from projects.models import Milestone, Project
 from tests import factories
 from tests.conftest import ROOT
 from tests.http_session import HttpSession
+from tests.injection import fail_on_call
 from tests.spreadsheet_builders import PROJECT_HEADERS, make_county, project_line, xlsx_bytes
 
 
@@ -49,15 +50,8 @@ def test_failure_half_way_through_an_import_stores_nothing(client, auth, app, mo
     app.config["UPLOAD_FOLDER"] = str(app.instance_path) + "/uploads"
     calls = []
     if where == "third project":
-        real = import_write.PlanWriter._prepare_new_project
-
-        def failing(self, *args, **kwargs):
-            calls.append(1)
-            if len(calls) == 3:
-                raise RuntimeError("disk full (injected)")
-            return real(self, *args, **kwargs)
-
-        monkeypatch.setattr(import_write.PlanWriter, "_prepare_new_project", failing)
+        calls = fail_on_call(monkeypatch, import_write.PlanWriter, "_prepare_new_project", 3,
+                             RuntimeError("disk full (injected)"))
     else:
         real_many = audit_services.record_many
 

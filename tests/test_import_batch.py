@@ -25,6 +25,7 @@ from projects.importing import apply_import, guess_import_mapping, load_projects
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.services import PlanningError
 from tests import factories
+from tests.injection import fail_on_call
 from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, csv_bytes, make_county, project_line,
                                         xlsx_bytes)
 
@@ -322,15 +323,7 @@ def test_failure_half_way_through_a_bulk_import_stores_nothing(app, monkeypatch,
     before = (max_ids(), db.session.scalar(select(func.count(AuditEvent.id))))
     plan = plan_file(_mixed_file(), "mixed.xlsx")
     if where == "third project":
-        real, calls = import_write.PlanWriter._prepare_new_project, []
-
-        def failing(self, *args, **kwargs):
-            calls.append(1)
-            if len(calls) == 3:
-                raise RuntimeError("disk full (injected)")
-            return real(self, *args, **kwargs)
-
-        monkeypatch.setattr(import_write.PlanWriter, "_prepare_new_project", failing)
+        fail_on_call(monkeypatch, import_write.PlanWriter, "_prepare_new_project", 3, RuntimeError("disk full (injected)"))
     elif where == "milestones":
         monkeypatch.setattr(import_write.PlanWriter, "_flush_milestones",
                             lambda self: (_ for _ in ()).throw(RuntimeError("injected")))
