@@ -66,7 +66,8 @@ class ReportWarmer:
         self.app = app
         self.interval = interval
         self.locales: list[str] = [str(Locale.parse(app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")))]
-        self.warmed: Optional[tuple] = None
+        self.warmed: Optional[tuple] = None  # the data version of the last round
+        self._warmed_for: tuple = (None, ())  # and its day and languages
         self._wake = threading.Event()
         self._stopped = False
         self._pid: Optional[int] = None
@@ -111,8 +112,11 @@ class ReportWarmer:
             started, rest = time.monotonic(), 0.0
             try:
                 with self.app.app_context():
-                    if data_version() != self.warmed:
-                        self.warmed = warm(tuple(self.locales))
+                    # A new day (the reports are as of today) or a language not warmed yet is new work too.
+                    day, locales = date.today(), tuple(self.locales)
+                    if (data_version(), day, locales) != (self.warmed, self._warmed_for[0], self._warmed_for[1]):
+                        self.warmed = warm(locales, day)
+                        self._warmed_for = (day, locales)
                         rest = 3 * (time.monotonic() - started)
             except Exception:  # a failed warm-up costs a slower first request, never the process
                 log.exception("warming the reports failed")

@@ -367,3 +367,34 @@ def test_earned_value_of_a_version_ignores_projects_placed_after_its_plans_were_
     report = services._compute_earned_value(ReportFilter(), today, today, version)
     assert late.id not in {p.project_id for p in report.projects}
     assert {p.project_id for p in report.projects} <= set(plans)
+
+
+def test_warmer_warms_again_for_a_new_day_or_a_new_language(app, leader, monkeypatch):
+    """The reports are as of today: after midnight (or once English is read too) the warmer has new
+    work even though no data changed."""
+    import reports.warm as warm_module
+    from reports.warm import ReportWarmer
+
+    rounds = []
+    monkeypatch.setattr(warm_module, "warm", lambda locales, day: rounds.append((locales, day)) or data_version())
+    warmer = ReportWarmer(app, interval=60)
+    warmer.ensure_started()
+    try:
+        assert _wait_for(lambda: len(rounds) == 1)
+        warmer.seen("en")
+        warmer._sleep = lambda seconds: warmer._stopped  # no rest between rounds in this test
+        warmer.poke()
+        assert _wait_for(lambda: len(rounds) == 2) and rounds[1][0] == ("zh_Hans_CN", "en")
+
+        class Tomorrow(date):
+            @classmethod
+            def today(cls):
+                return date(2026, 11, 28)
+
+        monkeypatch.setattr(warm_module, "date", Tomorrow)
+        warmer.poke()
+        assert _wait_for(lambda: len(rounds) == 3) and rounds[2][1] == date(2026, 11, 28)
+        warmer.poke()
+        assert not _wait_for(lambda: len(rounds) == 4, seconds=1.0)  # nothing new: no round
+    finally:
+        warmer.stop()
