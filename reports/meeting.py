@@ -12,6 +12,7 @@ from io import BytesIO
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from matplotlib.backends.backend_pdf import PdfPages
 
 from core.money import format_wan
@@ -161,7 +162,7 @@ def _checks(writer: PageWriter, context: Context, version: tuple) -> None:
     idle = sorted((b for b in breaches if b.kind == services.IDLE),
                   key=lambda b: (-b.detail.get("unspent_fen", 0), b.project_code))
     writer.new_page()
-    writer.heading(_("Idle money: %(n)d allocations", n=len(idle)))
+    writer.heading(ngettext("Idle money: %(num)d allocation", "Idle money: %(num)d allocations", len(idle)))
     columns = (Col(_("Project"), 0.3), Col(_("Fund source"), 0.14), Col(_("Unspent (10k yuan)"), 0.14, "right"),
                Col(_("What is wrong"), 0.42))
     writer.table(columns, [[f"{b.project_code} {b.project_name}", b.source_code, format_wan(b.detail.get("unspent_fen", 0)),
