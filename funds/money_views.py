@@ -122,6 +122,10 @@ def pay(source_id: int):
 def reverse(payment_id: int):
     """Reverse a wrong payment with a linked entry and a reason; the original stays visible."""
     payment = db.session.get(Payment, payment_id) or abort(404)
+    refusal = services.why_not_reversible(payment)
+    if refusal is not None:  # say so at once rather than after the form is filled in
+        flash(refusal, "error")
+        return _ledger(payment.source, "payments")
     form = ReversalForm(voucher_no=f"{payment.voucher_no}-冲", reversed_on=date.today())
     if form.validate_on_submit() and _save(form, lambda: services.reverse_payment(
             payment, voucher_no=form.voucher_no.data, reversed_on=form.reversed_on.data,

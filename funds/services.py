@@ -250,14 +250,22 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
     return payment
 
 
+def why_not_reversible(original: Payment):
+    """Why `original` cannot be reversed (a reversal itself, or reversed already), or None."""
+    if original.reversal_of_id is not None:
+        return _l("A reversal cannot itself be reversed.")
+    if db.session.scalar(select(Payment.id).where(Payment.reversal_of_id == original.id)):
+        return _l("This payment has already been reversed.")
+    return None
+
+
 def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, reason: str,
                     actor=None, today: Optional[date] = None) -> Payment:
     """Cancel `original` by a linked entry of opposite amount; a payment is reversed at most once."""
     _not_future(reversed_on, today, "reversed_on")
-    if original.reversal_of_id is not None:
-        raise FundsError("payment", _l("A reversal cannot itself be reversed."))
-    if db.session.scalar(select(Payment.id).where(Payment.reversal_of_id == original.id)):
-        raise FundsError("payment", _l("This payment has already been reversed."))
+    refusal = why_not_reversible(original)
+    if refusal is not None:
+        raise FundsError("payment", refusal)
     if not reason.strip():
         raise FundsError("reason", _l("Give the reason for the reversal."))
     if reversed_on < original.paid_on:

@@ -82,8 +82,8 @@ def date_value(value: Any) -> Optional[date]:
         if match:
             try:
                 return date(*(int(part) for part in match.groups()))
-            except ValueError:
-                break
+            except ValueError:  # well written, but no such day (30 February, month 13)
+                raise CellError(_l("%(text)s is not a day of the calendar.", text=text)) from None
     raise CellError(_l("Not a date: write it as 2026-03-01."))
 
 

@@ -105,8 +105,15 @@ def test_reversal_keeps_both_entries_and_happens_once(client, auth):
     auth.as_role("finance")
     data = {"voucher_no": "记-9-冲", "reversed_on": "2026-03-02", "reason": "重复录入"}
     assert client.post(f"/funds/payments/{payment.id}/reverse", data=data).status_code == 302
-    again = client.post(f"/funds/payments/{payment.id}/reverse", data={**data, "voucher_no": "记-9-冲2"}, headers=EN)
+    again = client.post(f"/funds/payments/{payment.id}/reverse", data={**data, "voucher_no": "记-9-冲2"}, headers=EN,
+                        follow_redirects=True)
     assert "already been reversed" in again.data.decode()
+    # Opening the form again says so at once, on the ledger, instead of offering a form that will be refused.
+    form = client.get(f"/funds/payments/{payment.id}/reverse", headers=EN, follow_redirects=True)
+    assert "already been reversed" in form.data.decode() and 'name="reason"' not in form.data.decode()
+    reversal = db.session.scalar(select(Payment).where(Payment.reversal_of_id == payment.id))
+    form = client.get(f"/funds/payments/{reversal.id}/reverse", headers=EN, follow_redirects=True)
+    assert "A reversal cannot itself be reversed." in form.data.decode()
     page = client.get(f"/funds/sources/{source.id}", headers=EN).data.decode()
     assert "reversed by 记-9-冲" in page and "重复录入" in page and "-5,000.00" in page
     assert db.session.get(FundSource, source.id).spent_fen == 0

@@ -67,6 +67,13 @@ def test_what_is_not_a_date_is_refused(cell):
         date_value(cell)
 
 
+def test_a_well_written_day_that_does_not_exist_is_named():
+    """30 February is written correctly but is no day: the message says which value, not 'wrong format'."""
+    with pytest.raises(CellError) as refused:
+        date_value("2027-2-30")
+    assert str(refused.value.message) == "2027-2-30 is not a day of the calendar."
+
+
 @pytest.mark.parametrize("cell, unit, fen", [
     ("1,234.56", "yuan", 123456), ("１２３４．５", "yuan", 123450), (1234.56, "yuan", 123456),
     (0.1, "yuan", 10), (12.5, "wan", 12_500_000), ("12.5", "wan", 12_500_000), ("6080万", "yuan", 6_080_000_000),
