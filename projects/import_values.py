@@ -83,7 +83,7 @@ def date_value(value: Any) -> Optional[date]:
             try:
                 return date(*(int(part) for part in match.groups()))
             except ValueError:  # well written, but no such day (30 February, month 13)
-                raise CellError(_l("%(text)s is not a day of the calendar.", text=text)) from None
+                raise CellError(_l("%(text)s is not a day of the calendar; write a date such as 2026-03-01.", text=text)) from None
     raise CellError(_l("Not a date: write it as 2026-03-01."))
 
 

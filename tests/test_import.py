@@ -71,7 +71,7 @@ def test_a_well_written_day_that_does_not_exist_is_named():
     """30 February is written correctly but is no day: the message says which value, not 'wrong format'."""
     with pytest.raises(CellError) as refused:
         date_value("2027-2-30")
-    assert str(refused.value.message) == "2027-2-30 is not a day of the calendar."
+    assert str(refused.value.message) == "2027-2-30 is not a day of the calendar; write a date such as 2026-03-01."
 
 
 @pytest.mark.parametrize("cell, unit, fen", [
