@@ -69,3 +69,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     REPORT_WARM_SECONDS = 0  # tests call reports.warm.warm() themselves
     SECRET_KEY = "test-only-key-not-used-outside-tests"
+    AUDIT_KEY = "test-only-audit-key-not-used-outside-tests"

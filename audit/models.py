@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event, DDL
+from sqlalchemy import JSON, DDL, DateTime, ForeignKey, Index, SmallInteger, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 
 
 class AuditEvent(db.Model):
-    """An event in the chain; `hash` covers its content and `prev_hash`, the hash of the one before."""
+    """An event in the chain; `hash` covers every column and `prev_hash`, the hash of the one before."""
 
     __tablename__ = "audit_event"
 
@@ -28,6 +28,10 @@ class AuditEvent(db.Model):
     remote_addr: Mapped[Optional[str]] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # How `hash` was computed (audit/chain.py). Rows older than migration 0007 are 1 (unkeyed SHA-256,
+    # the server default the migration gave them); every row inserted since is 2 (keyed HMAC): the
+    # Python default covers any insert that does not say.
+    scheme: Mapped[int] = mapped_column(SmallInteger, server_default=text("1"), default=2)
 
     __table_args__ = (
         Index("ix_audit_event_object", "object_type", "object_id"),

@@ -8,29 +8,29 @@ Bulk writers (the spreadsheet import) append many events at once: inside `with d
 `record` only collects its event, and at the end of the block `record_many` takes the lock and reads
 the last hash once, chains the events in Python in the order they were recorded and inserts them
 with one executemany. The chain is the same as if each had been recorded alone.
+
+How each event is hashed (keyed, over every column) and how the chain is verified are audit/chain.py's.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from sqlalchemy import select, text
 
+from audit.chain import KEYED_SCHEME, event_content, keyed_digest, stored_content
+from audit.chain import GENESIS, ChainReport, verify_chain  # noqa: F401  (callers import them from here)
 from audit.models import AuditEvent
 from core.bulk import insert_with_ids
 from extensions import db
 
-GENESIS = "0" * 64
 _CHAIN_LOCK_KEY = 7_351_002  # arbitrary constant naming the audit chain's advisory lock
 SECRET_FIELDS = {"password", "password_hash", "token", "csrf_token", "session_token"}
 # Stored columns of an event, in table order (the id is the database's).
 EVENT_COLUMNS = ("at", "user_id", "username", "action", "object_type", "object_id", "before", "after", "outcome",
-                 "remote_addr", "prev_hash", "hash")
+                 "remote_addr", "prev_hash", "hash", "scheme")
 # The events collected by `deferred()`, or None when each event is written as it is recorded.
 _pending: ContextVar[list | None] = ContextVar("audit_pending", default=None)
 
@@ -46,26 +46,9 @@ def _clean(values: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
     }
 
 
-def event_digest(fields: dict[str, Any], prev_hash: str) -> str:
-    """SHA-256 over the canonical JSON of an event's content and the previous hash."""
-    payload = json.dumps({**fields, "prev_hash": prev_hash}, sort_keys=True, ensure_ascii=False,
-                         separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 def _content(event: AuditEvent) -> dict[str, Any]:
     """The hashed fields of an event (`_content_of` gives the same for an event held as a dict)."""
-    return {
-        "at": event.at.isoformat(timespec="microseconds"),
-        "user_id": event.user_id,
-        "username": event.username,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "before": event.before,
-        "after": event.after,
-        "outcome": event.outcome,
-    }
+    return stored_content(event)
 
 
 def _last_hash() -> str:
@@ -110,7 +93,7 @@ def record(action: str, *, user=None, object_type: str | None = None, object_id:
         pending.append(event)
         return event
     event.prev_hash = _last_hash()
-    event.hash = event_digest(_content(event), event.prev_hash)
+    event.scheme, event.hash = KEYED_SCHEME, keyed_digest(_content(event), event.prev_hash)
     db.session.add(event)
     db.session.flush()
     return event
@@ -118,9 +101,7 @@ def record(action: str, *, user=None, object_type: str | None = None, object_id:
 
 def _content_of(fields: dict[str, Any]) -> dict[str, Any]:
     """The hashed fields of an event given as a dict (as `_content` gives them for a stored event)."""
-    return {**{key: fields[key] for key in ("user_id", "username", "action", "object_type", "object_id",
-                                             "before", "after", "outcome")},
-            "at": fields["at"].isoformat(timespec="microseconds")}
+    return event_content(fields)
 
 
 def record_many(events: list) -> None:
@@ -135,10 +116,10 @@ def record_many(events: list) -> None:
         fields = event if isinstance(event, dict) else {key: getattr(event, key) for key in EVENT_COLUMNS[:10]}
         if fields["object_id"] is not None and not isinstance(fields["object_id"], str):
             fields = {**fields, "object_id": str(fields["object_id"])}
-        digest = event_digest(_content_of(fields), prev_hash)
-        rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
+        digest = keyed_digest(_content_of(fields), prev_hash)
+        rows.append({**fields, "prev_hash": prev_hash, "hash": digest, "scheme": KEYED_SCHEME})
         if not isinstance(event, dict):
-            event.prev_hash, event.hash = prev_hash, digest
+            event.prev_hash, event.hash, event.scheme = prev_hash, digest, KEYED_SCHEME
         prev_hash = digest
     ids = insert_with_ids(AuditEvent.__table__, rows, key=("hash",))
     # verify_chain walks the events in id order: the ids must follow the chain's order.
@@ -171,34 +152,6 @@ def deferred():
     finally:
         _pending.reset(token)
     record_many(pending)
-
-
-@dataclass
-class ChainReport:
-    """What `verify_chain` found: how many events were checked and the first broken one, if any."""
-
-    checked: int
-    broken_id: Optional[int] = None
-    problem: Optional[str] = None
-
-    @property
-    def ok(self) -> bool:
-        """True when every link holds."""
-        return self.broken_id is None
-
-
-def verify_chain(events: Iterable[AuditEvent]) -> ChainReport:
-    """Walk events in id order; report the first whose prev_hash or own hash does not hold."""
-    expected_prev = GENESIS
-    checked = 0
-    for event in events:
-        if event.prev_hash != expected_prev:
-            return ChainReport(checked, event.id, "prev_hash does not match the previous event")
-        if event_digest(_content(event), event.prev_hash) != event.hash:
-            return ChainReport(checked, event.id, "content does not match its hash")
-        expected_prev = event.hash
-        checked += 1
-    return ChainReport(checked)
 
 
 def verify_database() -> ChainReport:

@@ -1,4 +1,4 @@
-"""The audit trail is a hash chain: any change to a past event is found by `flask audit verify`."""
+"""The audit trail is a keyed hash chain: any change to a past event is found by `flask audit verify`."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,6 +6,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
+from audit.chain import LEGACY_SCHEME, keyed_digest, legacy_digest, stored_content
+from audit.keys import AuditKey
 from audit.models import AuditEvent
 from audit.services import GENESIS, collect, deferred, new_event, record, verify_chain, verify_database
 from extensions import db
@@ -41,6 +43,30 @@ def test_removed_event_is_reported(app):
     db.session.expunge_all()
     report = verify_chain([events[0], events[2]])
     assert report.broken_id == events[2].id and "prev_hash" in report.problem
+
+
+@pytest.mark.parametrize("column, value", [("remote_addr", "203.0.113.9"), ("username", "someone"),
+                                           ("outcome", "denied"), ("at", datetime(2026, 1, 1))])
+def test_every_column_is_hashed(app, column, value):
+    """The keyed hash covers every stored column, the client's address included."""
+    events = _three_events()
+    db.session.expunge_all()
+    setattr(events[1], column, value)
+    report = verify_chain(events)
+    assert report.broken_id == events[1].id and "does not match its hash" in report.problem
+
+
+def test_chain_recomputed_without_the_key_does_not_verify(app):
+    """Hashes recomputed by someone without the audit key, keyed (with a guess) or unkeyed (marked as the
+    older scheme after keyed events: a downgrade), are refused."""
+    events = _three_events()
+    db.session.expunge_all()
+    guessed = AuditKey("a-guess-at-the-key-long-enough-to-be-used")
+    events[1].hash = keyed_digest(stored_content(events[1]), events[1].prev_hash, guessed)
+    assert verify_chain(events).broken_id == events[1].id
+    events[1].scheme, events[1].hash = LEGACY_SCHEME, legacy_digest(stored_content(events[1]), events[1].prev_hash)
+    report = verify_chain(events)
+    assert report.broken_id == events[1].id and "downgrade" in report.problem
 
 
 def test_cli_verify(app, runner):
