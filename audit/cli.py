@@ -1,9 +1,11 @@
-"""`flask audit verify`: check the hash chain and report the first broken link."""
+"""`flask audit verify` and `flask audit anchor`: check the chain against the key and the anchors;
+write the chain's head outside the database."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
+from audit.anchors import AnchorLine, anchor_now, log_path
 from audit.services import verify_database
 
 
@@ -15,11 +17,28 @@ def audit_cli():
 @audit_cli.command("verify")
 @with_appcontext
 def verify_command():
-    """Recompute every event's hash; exit 1 at the first broken link."""
+    """Check every event's link and keyed hash and every anchor of the log; exit 1 at the first problem."""
     report = verify_database()
+    for note in report.notes:
+        click.echo(f"note: {note}")
     if report.ok:
-        click.echo(f"audit chain intact: {report.checked} events")
+        click.echo(f"audit chain intact: {report.checked} events; {report.anchors_checked} anchors checked")
         return
-    click.echo(f"audit chain broken at event {report.broken_id}: {report.problem} "
-               f"({report.checked} events before it are intact)", err=True)
+    where = f" at event {report.broken_id}" if report.broken_id is not None else ""
+    click.echo(f"audit chain broken{where}: {report.problem} ({report.checked} events before it hold)", err=True)
     raise SystemExit(1)
+
+
+def echo_anchor(line: AnchorLine) -> None:
+    """Print an anchor for the operator: the short line for the paper register, then the full hash."""
+    click.echo(line.paper_line())
+    click.echo(f"full hash: {line.head_hash}  (written to {log_path()}, line {line.number})")
+
+
+@audit_cli.command("anchor")
+@click.option("--reason", default="manual", show_default=True, help="Why this anchor (shown in the log).")
+@with_appcontext
+def anchor_command(reason: str):
+    """Write the chain's head (event count, newest event, its hash) to the anchor log and print it
+    for a paper register."""
+    echo_anchor(anchor_now(reason))

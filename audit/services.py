@@ -9,7 +9,8 @@ Bulk writers (the spreadsheet import) append many events at once: inside `with d
 the last hash once, chains the events in Python in the order they were recorded and inserts them
 with one executemany. The chain is the same as if each had been recorded alone.
 
-How each event is hashed (keyed, over every column) and how the chain is verified are audit/chain.py's.
+How each event is hashed (keyed, over every column) and how the chain is verified against the anchors
+kept outside the database are audit/chain.py's, audit/anchors.py's and audit/verification.py's.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from sqlalchemy import select, text
 from audit.chain import KEYED_SCHEME, event_content, keyed_digest, stored_content
 from audit.chain import GENESIS, ChainReport, verify_chain  # noqa: F401  (callers import them from here)
 from audit.models import AuditEvent
+from audit.verification import verify_database  # noqa: F401  (likewise)
 from core.bulk import insert_with_ids
 from extensions import db
 
@@ -152,11 +154,3 @@ def deferred():
     finally:
         _pending.reset(token)
     record_many(pending)
-
-
-def verify_database() -> ChainReport:
-    """Verify the whole chain stored in the database, streaming in id order."""
-    events = db.session.scalars(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
-    )
-    return verify_chain(events)

@@ -34,6 +34,7 @@ def _settings(url: str, instance: str) -> dict:
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     settings["SQLALCHEMY_DATABASE_URI"] = url
     settings["UPLOAD_FOLDER"] = os.path.join(instance, "uploads")
+    settings["AUDIT_ANCHOR_DIR"] = os.path.join(instance, "audit-anchors")
     return settings
 
 
