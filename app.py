@@ -127,8 +127,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _install_providers(app: Flask) -> None:
-    """Give planning pages their read of the finance ledger, and the checks page the reports' cached
-    runner, without planning importing finance or finance importing reports."""
+    """Give planning pages their read of the finance ledger, the checks page the reports' cached
+    runner, and `flask restore` the audit trail's restore note, without planning importing finance,
+    finance importing reports or core importing the audit trail."""
     from funds.project_money import LedgerForProjects
 
     app.extensions["project_money"] = LedgerForProjects()
@@ -140,6 +141,11 @@ def _install_providers(app: Flask) -> None:
     from reports.warm import install
 
     install(app)
+    # The audit trail notes in its anchor log (outside the database) that a restore took the
+    # database back in time.
+    from audit.cli import note_restore
+
+    app.extensions["after_restore"] = [note_restore]
 
 
 def _register_cli(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from audit.anchors import AnchorLine, anchor_now, log_path
+from audit.anchors import AnchorLine, anchor_now, log_path, record_restore
 from audit.services import verify_database
 
 
@@ -37,8 +37,24 @@ def echo_anchor(line: AnchorLine) -> None:
 
 @audit_cli.command("anchor")
 @click.option("--reason", default="manual", show_default=True, help="Why this anchor (shown in the log).")
+@click.option("--restored", "restored_from", metavar="BACKUP",
+              help="Record instead that the database was just restored from BACKUP by other means than "
+                   "`flask restore` (pg_restore by hand).")
 @with_appcontext
-def anchor_command(reason: str):
+def anchor_command(reason: str, restored_from: str | None):
     """Write the chain's head (event count, newest event, its hash) to the anchor log and print it
     for a paper register."""
-    echo_anchor(anchor_now(reason))
+    echo_anchor(record_restore(restored_from) if restored_from else anchor_now(reason))
+
+
+def note_restore(backup: object) -> None:
+    """After `flask restore`: write a restore line to the anchor log, so that verification knows the
+    anchors written since the backup describe a history the restore removed."""
+    try:
+        line = record_restore(str(backup))
+    except Exception as error:  # the database is restored already: say how to finish by hand
+        raise click.ClickException(
+            f"the database was restored, but the restore could not be written to the audit anchor log "
+            f"({error}); once that is fixed, run `flask audit anchor --restored {backup}`") from error
+    click.echo("restore recorded in the audit anchor log:")
+    echo_anchor(line)

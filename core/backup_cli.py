@@ -1,9 +1,15 @@
-"""`flask backup PATH` and `flask restore PATH`."""
+"""`flask backup PATH` and `flask restore PATH`.
+
+After a restore, each callable in `app.extensions["after_restore"]` is called with the backup's path:
+features that keep state outside the database (the audit trail's anchor log) learn that the
+database went back in time, without this module knowing them.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from core.backup import BackupError, backup, restore
@@ -35,3 +41,5 @@ def restore_command(path: Path, yes: bool):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"database restored from {path}")
+    for hook in current_app.extensions.get("after_restore", ()):
+        hook(path)

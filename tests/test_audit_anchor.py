@@ -1,4 +1,4 @@
-"""The audit key and the anchor log: the chain's head kept outside the database."""
+"""The audit key, the anchor log and restores: the chain's head kept outside the database."""
 from __future__ import annotations
 
 import json
@@ -93,6 +93,36 @@ def test_verify_cli_fails_naming_the_problem(app, runner):
     log_path().write_text(log_path().read_text().replace('"reason":"manual"', '"reason":"other"'))
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "anchor log line 1 has been altered" in result.output
+
+
+def test_restore_from_backup_verifies_and_later_tampering_does_not(app, runner, tmp_path):
+    """Backup, more events, anchor, restore: the restore is written to the log and the chain verifies
+    (the anchor past the restored head is excused); deleting restored events afterwards is found."""
+    _record(4)
+    backup = tmp_path / "before.backup"
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    _record(3)
+    anchor_now()
+    db.session.remove()
+    result = runner.invoke(args=["restore", str(backup), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "restore recorded" in result.output and "4 events" in result.output
+    report = verify_database()
+    assert report.ok and report.checked == 4 and "runs past the head restored" in report.notes[0]
+
+    _record(1)
+    anchor_now()
+    db.session.execute(text("DROP TRIGGER audit_event_no_delete" if db.engine.dialect.name == "sqlite"
+                            else "ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update"))
+    db.session.execute(text("DELETE FROM audit_event WHERE id = (SELECT MAX(id) FROM audit_event)"))
+    db.session.commit()
+    try:
+        report = verify_database()
+        assert not report.ok and "were deleted" in report.problem
+    finally:
+        if db.engine.dialect.name == "postgresql":  # the schema outlives this test there
+            db.session.execute(text("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update"))
+            db.session.commit()
 
 
 def _line(number: int, kind: str, count: int, head: str) -> AnchorLine:
