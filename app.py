@@ -141,11 +141,13 @@ def _install_providers(app: Flask) -> None:
     from reports.warm import install
 
     install(app)
-    # The audit trail notes in its anchor log (outside the database) that a restore took the
-    # database back in time.
+    # The audit trail anchors its chain once a day, and notes in its anchor log that a restore took
+    # the database back in time (the log lives outside the database).
     from audit.cli import note_restore
+    from audit.daily import install as install_daily_anchor
 
     app.extensions["after_restore"] = [note_restore]
+    install_daily_anchor(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -54,10 +54,12 @@ class Config:
     # How often (seconds) each server process checks whether the reports need computing again
     # (reports/warm.py); 0 turns the background warmer off.
     REPORT_WARM_SECONDS = float(os.environ.get("LIANDONG_REPORT_WARM_SECONDS", 5))
-    # Where the audit chain's anchor log is kept (audit/anchors.py; default instance/audit-anchors;
-    # never inside the database or its backups). The audit key itself is read by audit/keys.py from
-    # LIANDONG_AUDIT_KEY or instance/audit_key, not kept here.
+    # The audit chain's anchors (audit/anchors.py): where the anchor log is kept (default
+    # instance/audit-anchors; never inside the database or its backups), and how many hours may pass
+    # between two anchors before a server process writes one (0: no automatic anchoring). The audit
+    # key itself is read by audit/keys.py from LIANDONG_AUDIT_KEY or instance/audit_key, not kept here.
     AUDIT_ANCHOR_DIR = os.environ.get("LIANDONG_AUDIT_ANCHOR_DIR")
+    AUDIT_ANCHOR_HOURS = float(os.environ.get("LIANDONG_AUDIT_ANCHOR_HOURS", 24))
     # Account and session policy (GB/T 22239 level 2-3, OWASP ASVS level 2); each can be tuned here.
     PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LIANDONG_PASSWORD_MAX_AGE_DAYS", 90))
     LOGIN_MAX_FAILURES = int(os.environ.get("LIANDONG_LOGIN_MAX_FAILURES", 5))
@@ -74,3 +76,4 @@ class TestConfig(Config):
     REPORT_WARM_SECONDS = 0  # tests call reports.warm.warm() themselves
     SECRET_KEY = "test-only-key-not-used-outside-tests"
     AUDIT_KEY = "test-only-audit-key-not-used-outside-tests"
+    AUDIT_ANCHOR_HOURS = 0  # tests anchor themselves (audit/daily.py is tested with its own clock)

@@ -1,15 +1,18 @@
-"""The audit key, the anchor log and restores: the chain's head kept outside the database."""
+"""The audit key, the anchor log, daily anchoring and restores: the chain's head kept outside the database."""
 from __future__ import annotations
 
 import json
+import logging
 import stat
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
 
 from audit.anchors import AnchorLine, anchor_now, log_path, plan_checks, read_log
+from audit.daily import DailyAnchor
 from audit.keys import AuditKey, AuditKeyError, instance_audit_key
 from audit.services import record, verify_database
 from extensions import db
@@ -93,6 +96,46 @@ def test_verify_cli_fails_naming_the_problem(app, runner):
     log_path().write_text(log_path().read_text().replace('"reason":"manual"', '"reason":"other"'))
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and "anchor log line 1 has been altered" in result.output
+
+
+def test_daily_anchor_follows_the_clock(app):
+    """The daily check anchors an empty log at once, not again within 24 h, and again after 24 h;
+    another process looking at the same moment does not anchor twice."""
+    clock = [NOON]
+    daily = DailyAnchor(app, timedelta(hours=24), clock=lambda: clock[0])
+    other_process = DailyAnchor(app, timedelta(hours=24), clock=lambda: clock[0])
+    _record(1)
+    assert daily.tick().reason == "daily"
+    clock[0] = NOON + timedelta(hours=23)
+    assert daily.tick() is None
+    clock[0] = NOON + timedelta(hours=24, minutes=5)
+    assert daily.tick() is not None and other_process.tick() is None
+    assert [line.at for line in read_log()] == [NOON, NOON + timedelta(hours=24, minutes=5)]
+
+
+def test_daily_anchor_thread_looks_at_once_then_periodically(app):
+    """The thread a server process starts makes its first look at once (a new installation is anchored
+    within moments), keeps looking, and ends when stopped."""
+    _record(1)
+    daily = DailyAnchor(app, timedelta(hours=24), check_seconds=0.05)
+    daily.ensure_started()
+    daily.ensure_started()  # a second request of the same process starts nothing more
+    deadline = time.monotonic() + 10
+    while not read_log() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    daily.stop()
+    daily.thread.join(5)
+    assert len(read_log()) == 1 and not daily.thread.is_alive()
+
+
+def test_daily_anchor_failure_is_logged_not_raised(app, caplog):
+    """When the log cannot be written the check logs the failure and returns; nothing is raised."""
+    blocker = log_path().parent
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("a file where the folder should be")
+    with caplog.at_level(logging.ERROR):
+        assert DailyAnchor(app, timedelta(hours=24), clock=lambda: NOON).tick() is None
+    assert "daily audit anchor failed" in caplog.text
 
 
 def test_restore_from_backup_verifies_and_later_tampering_does_not(app, runner, tmp_path):
