@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 from audit import services as audit_services
 from audit.models import AuditEvent
 from audit.services import verify_database
+from config import TestConfig
 from extensions import db
 from funds import services as ledger
 from funds.models import MonthClose
@@ -109,8 +110,10 @@ main()
 
 
 def _serve(database_url: str, port: int, instance: str, marker: str) -> subprocess.Popen:
+    # The server keys the audit chain as the test's app does, and anchors into the test's folder.
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "kill-test", "PYTHONPATH": ROOT,
-           "LIANDONG_UPLOAD_FOLDER": instance, "LIANDONG_TEST_MARKER": marker}
+           "LIANDONG_UPLOAD_FOLDER": instance, "LIANDONG_TEST_MARKER": marker,
+           "LIANDONG_AUDIT_KEY": TestConfig.AUDIT_KEY, "LIANDONG_AUDIT_ANCHOR_DIR": os.path.join(instance, "anchors")}
     process = subprocess.Popen([sys.executable, "-c", PAUSED_SERVER, str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
