@@ -25,7 +25,7 @@ def verify_command():
         click.echo(f"audit chain intact: {report.checked} events; {report.anchors_checked} anchors checked")
         return
     where = f" at event {report.broken_id}" if report.broken_id is not None else ""
-    click.echo(f"audit chain broken{where}: {report.problem} ({report.checked} events before it hold)", err=True)
+    click.echo(f"audit verification FAILED{where}: {report.problem} ({report.checked} events checked)", err=True)
     raise SystemExit(1)
 
 

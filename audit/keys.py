@@ -53,13 +53,20 @@ class AuditKey:
 def instance_audit_key(instance_path: str) -> str:
     """The key kept in the instance folder, created (mode 0600) on first use."""
     path = Path(instance_path) / KEY_FILE_NAME
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # made before, perhaps a moment ago by another process
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside, then linked into place: a process starting at the same moment never reads a
+        # half-written key, and exactly one new key wins.
+        draft = path.with_name(f".{KEY_FILE_NAME}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: its key is the key
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

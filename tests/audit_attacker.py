@@ -33,7 +33,8 @@ def rows(connection: sqlite3.Connection) -> list[dict[str, Any]]:
     events = [dict(zip(COLUMNS, row)) for row in found]
     for event in events:
         event["at"] = datetime.fromisoformat(event["at"])
-        event["before"], event["after"] = (json.loads(event[name]) if event[name] else None for name in ("before", "after"))
+        for name in ("before", "after"):
+            event[name] = json.loads(event[name]) if event[name] else None
     return events
 
 
