@@ -1,13 +1,17 @@
 """Writing and verifying the audit chain.
 
 `record` adds an event to the current transaction, so the event commits or rolls back with the
-change it describes. On PostgreSQL a transaction-scoped advisory lock serialises writers of the
-chain; on SQLite the single writer lock does; on both, UNIQUE(prev_hash) makes a fork impossible.
+change it describes. The events of a transaction are chained and inserted when it commits (a
+`before_commit` listener), after the transaction's own rows are flushed: the chain's head is read
+and extended while holding the chain's lock — on PostgreSQL a transaction-scoped advisory lock, on
+SQLite the writer lock — and that lock is always the last one a transaction takes, so writers of the
+chain never deadlock with each other over rows they lock in different orders. UNIQUE(prev_hash)
+makes a fork impossible whatever happens.
 
-Bulk writers (the spreadsheet import) append many events at once: inside `with deferred():` each
-`record` only collects its event, and at the end of the block `record_many` takes the lock and reads
-the last hash once, chains the events in Python in the order they were recorded and inserts them
-with one executemany. The chain is the same as if each had been recorded alone.
+Bulk writers (the spreadsheet import) record thousands of events: they are chained in Python and
+inserted with one executemany. Inside `with deferred():` events are held by the block and handed to
+the transaction only when the block ends without an error. Reading audit events in a transaction
+writes its pending events first, so a reader sees what it recorded.
 
 How each event is hashed (keyed, over every column) and how the chain is verified against the anchors
 kept outside the database are audit/chain.py's, audit/anchors.py's and audit/verification.py's.
@@ -19,13 +23,16 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, Optional
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select, text
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from audit.chain import KEYED_SCHEME, event_content, keyed_digest, stored_content
 from audit.chain import GENESIS, ChainReport, verify_chain  # noqa: F401  (callers import them from here)
 from audit.models import AuditEvent
 from audit.verification import verify_database  # noqa: F401  (likewise)
 from core.bulk import insert_with_ids
+from core.database import take_write_lock
 from extensions import db
 
 _CHAIN_LOCK_KEY = 7_351_002  # arbitrary constant naming the audit chain's advisory lock
@@ -33,8 +40,9 @@ SECRET_FIELDS = {"password", "password_hash", "token", "csrf_token", "session_to
 # Stored columns of an event, in table order (the id is the database's).
 EVENT_COLUMNS = ("at", "user_id", "username", "action", "object_type", "object_id", "before", "after", "outcome",
                  "remote_addr", "prev_hash", "hash", "scheme")
-# The events collected by `deferred()`, or None when each event is written as it is recorded.
+# The events collected by `deferred()`, or None outside such a block.
 _pending: ContextVar[list | None] = ContextVar("audit_pending", default=None)
+_SESSION_PENDING = "audit_pending"  # key in Session.info: the transaction's events not yet written
 
 
 def _clean(values: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
@@ -54,7 +62,9 @@ def _content(event: AuditEvent) -> dict[str, Any]:
 
 
 def _last_hash() -> str:
-    """Hash of the newest event, after taking the chain lock where the database has one."""
+    """Hash of the newest event, read under the chain's lock: the writer lock on SQLite, an advisory
+    lock on PostgreSQL, both held until the transaction ends."""
+    take_write_lock(db.session)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK_KEY})
     last = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
@@ -84,21 +94,46 @@ def new_event(action: str, *, user=None, object_type: str | None = None, object_
 def record(action: str, *, user=None, object_type: str | None = None, object_id: Any = None,
            before: dict | None = None, after: dict | None = None, outcome: str = "ok",
            remote_addr: str | None = None, now: datetime | None = None) -> AuditEvent:
-    """Append an event to the session's transaction (the caller commits) and return it.
-
-    Inside `deferred()` the event is only collected (and returned without id or hash); it is
-    written, in order, when the block ends."""
+    """Add an event to the session's transaction and return it (without id or hash: it is chained
+    and written when the transaction commits; the caller commits)."""
     event = AuditEvent(**new_event(action, user=user, object_type=object_type, object_id=object_id, before=before,
                                    after=after, outcome=outcome, remote_addr=remote_addr, now=now))
-    pending = _pending.get()
-    if pending is not None:
-        pending.append(event)
-        return event
-    event.prev_hash = _last_hash()
-    event.scheme, event.hash = KEYED_SCHEME, keyed_digest(_content(event), event.prev_hash)
-    db.session.add(event)
-    db.session.flush()
+    _hold(event)
     return event
+
+
+def _hold(event) -> None:
+    """Keep an event for the `deferred()` block around us, else for the transaction's commit."""
+    pending = _pending.get()
+    if pending is None:
+        pending = db.session.info.setdefault(_SESSION_PENDING, [])
+    pending.append(event)
+
+
+def write_pending(session: Session) -> None:
+    """Chain and insert the transaction's events now (commit does this by itself)."""
+    pending = session.info.pop(_SESSION_PENDING, None)
+    if pending:
+        session.flush()  # the transaction's own rows first: the chain's lock is the last one taken
+        record_many(pending)
+
+
+@sqlalchemy_event.listens_for(Session, "before_commit")
+def _write_at_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@sqlalchemy_event.listens_for(Session, "after_soft_rollback")
+def _forget_at_rollback(session: Session, _previous_transaction) -> None:
+    session.info.pop(_SESSION_PENDING, None)
+
+
+@sqlalchemy_event.listens_for(Session, "do_orm_execute")
+def _write_before_reading_events(state: ORMExecuteState) -> None:
+    """A transaction that reads audit events sees the ones it recorded."""
+    if state.session.info.get(_SESSION_PENDING) and state.is_select and any(
+            source is AuditEvent.__table__ for source in state.statement.get_final_froms()):
+        write_pending(state.session)
 
 
 def _content_of(fields: dict[str, Any]) -> dict[str, Any]:
@@ -130,20 +165,16 @@ def record_many(events: list) -> None:
 
 
 def collect(event: dict[str, Any]) -> None:
-    """Write a `new_event` dict: inside `deferred()` with the block's other events, in the order
-    they were recorded or collected; outside one at once."""
-    pending = _pending.get()
-    if pending is None:
-        record_many([event])
-    else:
-        pending.append(event)
+    """Add a `new_event` dict to the transaction's events (or the `deferred()` block's), in order
+    with those `record` is given."""
+    _hold(event)
 
 
 @contextmanager
 def deferred():
-    """Collect the events `record` is given inside the block and write them with `record_many` when
-    the block ends; nothing is written when the block raises (the caller rolls back). Nested blocks
-    share the outermost one's events."""
+    """Hold the events recorded inside the block and hand them to the transaction, in order, when the
+    block ends; none when the block raises (the caller rolls back). Nested blocks share the
+    outermost one's events."""
     if _pending.get() is not None:
         yield
         return
@@ -153,4 +184,4 @@ def deferred():
         yield
     finally:
         _pending.reset(token)
-    record_many(pending)
+    db.session.info.setdefault(_SESSION_PENDING, []).extend(pending)

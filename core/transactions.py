@@ -1,6 +1,8 @@
 """Run a unit of work as one transaction, retrying when the database says "try again".
 
-PostgreSQL may abort a transaction that lost a race (serialization failure, deadlock), and two
+Each attempt is a write transaction from its first read (core.database: BEGIN IMMEDIATE on SQLite),
+so what the work checks still holds when it commits. PostgreSQL may abort a transaction that lost a
+race (serialization failure, deadlock), SQLite may give up waiting for the writer lock, and two
 people saving the same unique value at once make one of them fail a UNIQUE constraint. Either way
 nothing of the failed attempt is stored; we retry a couple of times and otherwise report a
 conflict the user can act on.
@@ -11,6 +13,7 @@ from typing import Callable, TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from core.database import take_write_lock, writing
 from extensions import db
 
 T = TypeVar("T")
@@ -32,8 +35,10 @@ def commit_with_retry(work: Callable[[], T], attempts: int = 3) -> T:
     """Call `work()` and commit; on a retryable failure roll back and try again (at most `attempts`)."""
     for attempt in range(1, attempts + 1):
         try:
-            result = work()
-            db.session.commit()
+            with writing():
+                take_write_lock(db.session)  # an open reader becomes a writer, or fails and is retried
+                result = work()
+                db.session.commit()
             return result
         except IntegrityError as error:
             db.session.rollback()

@@ -11,9 +11,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from audit.anchors import try_anchor
 from core.access import role_required
 from core.once import already_used, spend
 from core.transactions import ConflictError, commit_with_retry
+from core.params import query_int
 from extensions import db
 from funds import queries, services
 from funds.forms import (AllocationForm, AppropriationForm, AppropriationReversalForm, CloseMonthForm,
@@ -82,7 +84,7 @@ def add_appropriation(source_id: int):
 def allocate(source_id: int):
     """Allocate the source's money to a project, or reduce an allocation."""
     source = _source_or_404(source_id)
-    form = AllocationForm(project_id=request.args.get("project", type=int), entry_date=date.today())
+    form = AllocationForm(project_id=query_int("project"), entry_date=date.today())
     form.project_id.choices = queries.allocatable_projects(source.id)
     if form.validate_on_submit():
         project = db.session.get(Project, form.project_id.data) or abort(404)
@@ -101,7 +103,7 @@ def allocate(source_id: int):
 def pay(source_id: int):
     """Record a payment against a milestone of a project this source funds."""
     source = _source_or_404(source_id)
-    form = PaymentForm(project_id=request.args.get("project", type=int), paid_on=date.today())
+    form = PaymentForm(project_id=query_int("project"), paid_on=date.today())
     form.project_id.choices = queries.funded_projects(source.id)
     project_id = form.project_id.data or (form.project_id.choices[0][0] if form.project_id.choices else None)
     form.milestone_id.choices = queries.milestone_choices(project_id) if project_id else []
@@ -159,8 +161,9 @@ def close_month(source_id: int):
     if period is None:
         flash(_("Give the month as YYYY-MM."), "error")
     else:
-        _save(form, lambda: services.close_month(source, period, today=date.today(), actor=current_user),
-              _("Month %(month)s closed.", month=form.period.data), on_form=False)
+        if _save(form, lambda: services.close_month(source, period, today=date.today(), actor=current_user),
+                 _("Month %(month)s closed.", month=form.period.data), on_form=False):
+            try_anchor("month-close")  # the closed month's records, anchored outside the database
     return _ledger(source, "months")
 
 

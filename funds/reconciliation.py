@@ -21,12 +21,13 @@ from sqlalchemy import bindparam, case, exists, func, select, update
 
 from audit.services import record
 from auth.models import utcnow
+from core import dates
 from core.bulk import cycle_collector_paused, insert_rows
 from core.money import format_yuan
 from extensions import db
 from funds import matching
 from funds.models import FundSource, MonthClose, Payment, SourceMonth, StatementImport, StatementLine
-from funds.services import FundsError, awaiting_by_period, awaiting_statement_line, month_is_closed
+from funds.services import FundsError, awaiting_by_period, awaiting_statement_line, lock_source, month_is_closed
 from funds.statement_columns import DATE
 from funds.statements import Problem, StatementLineData, read_statement
 from projects.importing import file_sha256
@@ -86,9 +87,10 @@ def import_statement(source: FundSource, data: bytes, filename: str, *, mapping:
 
 def _import_statement(source: FundSource, data: bytes, filename: str, mapping: Optional[Mapping[int, str]],
                       actor) -> ImportResult:
-    statement = read_statement(data, filename, mapping)
+    statement = read_statement(data, filename, mapping, window=dates.window())
     if statement.problems:
         raise StatementRejected(statement.problems)
+    lock_source(source.id)
     lines = statement.lines
     first, last = min(line.period for line in lines), max(line.period for line in lines)
     closed = closed_periods(source.id)
@@ -187,14 +189,6 @@ def _record_matches(matches: list[matching.Match], actor) -> None:
             [{"line": match.line_id, "payment": match.payment_id, "method": match.method} for match in matches])
 
 
-def auto_match(source_id: int, first: int, last: int, closed: set[int], actor=None) -> int:
-    """Match the source's stored unmatched lines of months first..last (closed months aside) against
-    its unmatched payments of open months; return how many pairs were made."""
-    on_stored, _ = match_lines(source_id, first, last, closed)
-    _record_matches(on_stored, actor)
-    return len(on_stored)
-
-
 def _unmatched_counts(source_id: int, first: int, last: int) -> tuple[int, int]:
     """(unmatched lines, unmatched payments) of the source in months first..last."""
     lines = db.session.scalar(select(func.count(StatementLine.id)).where(
@@ -212,8 +206,15 @@ def _refuse_closed(line: StatementLine, payment: Payment) -> None:
                                         month=day.strftime("%Y-%m")))
 
 
+def _lock_and_refresh(line: StatementLine) -> None:
+    """Take the line's source lock, then read the line again: what the caller loaded may be stale."""
+    lock_source(line.source_id)
+    db.session.refresh(line)
+
+
 def manual_match(line: StatementLine, payment: Payment, *, actor=None) -> None:
     """Match a line to a payment by hand: same source, equal amounts, both still free, months open."""
+    _lock_and_refresh(line)
     if payment.source_id != line.source_id:
         raise FundsError("payment", _l("The payment is from another fund source."))
     if line.payment_id is not None:
@@ -241,6 +242,7 @@ def manual_match(line: StatementLine, payment: Payment, *, actor=None) -> None:
 
 def unmatch(line: StatementLine, *, actor=None) -> None:
     """Free a matched line and its payment (months open), so either can be matched again."""
+    _lock_and_refresh(line)
     payment = db.session.get(Payment, line.payment_id) if line.payment_id is not None else None
     if payment is None:
         raise FundsError("line", _l("This statement line is not matched."))
@@ -253,6 +255,7 @@ def unmatch(line: StatementLine, *, actor=None) -> None:
 
 def explain_line(line: StatementLine, reason: str, *, actor=None) -> None:
     """Settle a line no payment will match (a bank fee, money received) with a reason; month open."""
+    _lock_and_refresh(line)
     if line.payment_id is not None:
         raise FundsError("line", _l("This statement line is already matched."))
     if line.explanation is not None:
@@ -273,6 +276,7 @@ def explain_line(line: StatementLine, reason: str, *, actor=None) -> None:
 
 def withdraw_explanation(line: StatementLine, *, actor=None) -> None:
     """Make an explained line unsettled again (month open)."""
+    _lock_and_refresh(line)
     if line.explanation is None:
         raise FundsError("line", _l("This statement line is not explained."))
     if month_is_closed(line.source_id, line.txn_date):

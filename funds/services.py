@@ -1,5 +1,12 @@
 """Ledger operations: receive, allocate, pay, reverse. Each re-checks every rule the forms check.
 
+Every operation that moves a source's money or decides about its months (receive, allocate, pay,
+reverse, close and reopen a month, import, match and explain statement lines) first takes the
+source's lock (`lock_source`): its row on PostgreSQL, the writer lock on SQLite. So a month cannot
+be closed between a payment's "is the month open?" and its INSERT, nor a payment added between the
+close's "is everything reconciled?" and its record; and every transaction takes the source first,
+then allocations, then the project, so two of them never wait for each other in a circle.
+
 Balances move by guarded UPDATEs (`... SET allocated = allocated + d WHERE allocated + d <=
 received`): the database row lock makes two simultaneous requests queue, and the losing one
 finds the guard false and is refused, so a source can never be overspent. The CHECK constraints
@@ -16,7 +23,9 @@ from sqlalchemy.orm import aliased
 
 from audit.services import record
 from auth.models import utcnow
-from core.money import format_yuan
+from core import dates
+from core.database import take_write_lock
+from core.money import MAX_FEN, MAX_TOTAL_FEN, format_yuan
 from extensions import db
 from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationCategory, AllocationEntry,
                           Appropriation, FundRule, FundSource, MonthClose, Payment, SourceMonth, month_of)
@@ -30,6 +39,14 @@ class FundsError(ValueError):
         super().__init__(str(message))
         self.field = field
         self.message = message
+
+
+def lock_source(source_id: int) -> None:
+    """Hold the source's lock until the transaction ends (see the module docstring); call it before
+    reading anything the operation decides on."""
+    take_write_lock(db.session)
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(FundSource.id).where(FundSource.id == source_id).with_for_update())
 
 
 def create_source(*, code: str, name: str, channel: str, level: str, fiscal_year: int,
@@ -58,7 +75,8 @@ def create_source(*, code: str, name: str, channel: str, level: str, fiscal_year
 def receive_appropriation(source: FundSource, *, document_no: str, received_on: date,
                           amount_fen: int, note: str = "", actor=None, today: Optional[date] = None) -> Appropriation:
     """Record money received by `source` under a document number that is new for that source."""
-    _not_future(received_on, today, "received_on")
+    _check_day(received_on, today, "received_on")
+    lock_source(source.id)
     document_no = document_no.strip()
     if not document_no:
         raise FundsError("document_no", _l("Enter the document number."))
@@ -67,11 +85,17 @@ def receive_appropriation(source: FundSource, *, document_no: str, received_on: 
     if db.session.scalar(select(Appropriation.id).where(
             Appropriation.source_id == source.id, Appropriation.document_no == document_no)):
         raise FundsError("document_no", _l("This document number is already recorded for this source."))
+    if amount_fen > MAX_FEN:
+        raise FundsError("amount", _l("One entry can be at most %(max)s yuan.", max=format_yuan(MAX_FEN)))
+    moved = db.session.execute(update(FundSource).where(FundSource.id == source.id,
+                                                        FundSource.received_fen + amount_fen <= MAX_TOTAL_FEN)
+                               .values(received_fen=FundSource.received_fen + amount_fen)).rowcount
+    if not moved:
+        raise FundsError("amount", _l("A fund source can hold at most %(max)s yuan in all.",
+                                      max=format_yuan(MAX_TOTAL_FEN)))
     entry = Appropriation(source_id=source.id, document_no=document_no, received_on=received_on,
                           amount_fen=amount_fen, note=note, created_by_id=getattr(actor, "id", None))
     db.session.add(entry)
-    db.session.execute(update(FundSource).where(FundSource.id == source.id)
-                       .values(received_fen=FundSource.received_fen + amount_fen))
     db.session.flush()
     record("appropriation.create", user=actor, object_type="appropriation", object_id=entry.id,
            after={"source": source.code, "document_no": document_no, "amount_fen": amount_fen,
@@ -91,11 +115,12 @@ def _category_allowed(source: FundSource, project: Project) -> bool:
 def allocate(source: FundSource, project: Project, *, delta_fen: int, entry_date: date,
              document_no: str = "", reason: str = "", actor=None, today: Optional[date] = None) -> Allocation:
     """Commit (delta > 0) or withdraw (delta < 0) a source's money for a project."""
-    _not_future(entry_date, today, "entry_date")
+    _check_day(entry_date, today, "entry_date")
     if delta_fen == 0:
         raise FundsError("amount", _l("The amount must not be zero."))
     if delta_fen > 0 and project.status == "cancelled":  # withdrawing its money stays possible
         raise FundsError("project", _l("The project is cancelled."))
+    lock_source(source.id)
     if delta_fen > 0 and not _category_allowed(source, project):
         raise FundsError("project", _l("This fund source's rules do not allow this kind of project."))
     allocation = db.session.scalar(select(Allocation).where(
@@ -202,10 +227,13 @@ def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_o
                        .values(spent_fen=Project.spent_fen + amount_fen))
 
 
-def _not_future(day: date, today: Optional[date], field: str) -> None:
-    """Money is recorded when it has moved: a date after today is a typing error (when `today` is given)."""
-    if today is not None and day > today:
-        raise FundsError(field, _l("The date %(day)s is in the future.", day=day.isoformat()))
+def _check_day(day: date, today: Optional[date], field: str) -> None:
+    """Refuse a date that cannot be right (core.dates): before the earliest date, or after `today`
+    (money is recorded when it has moved). Without `today` (tests, scripts) only the window's far
+    bounds apply."""
+    problem = dates.window().problem(day, today=today or date.today(), kind=dates.PAST if today else dates.PLAN)
+    if problem is not None:
+        raise FundsError(field, problem)
 
 
 def _check_voucher(source: FundSource, voucher_no: str) -> str:
@@ -222,7 +250,7 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
                    payee: str, paid_on: date, amount_fen: int, cost_category: str,
                    actor=None, today: Optional[date] = None) -> Payment:
     """Record spending from `source` on `project` against one of its milestones."""
-    _not_future(paid_on, today, "paid_on")
+    _check_day(paid_on, today, "paid_on")
     if amount_fen <= 0:
         raise FundsError("amount", _l("The amount must be greater than zero."))
     if milestone.project_id != project.id:
@@ -233,6 +261,7 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
         raise FundsError("cost_category", _l("Unknown cost category."))
     if not payee.strip():
         raise FundsError("payee", _l("Enter the payee."))
+    lock_source(source.id)
     if month_is_closed(source.id, paid_on):
         raise FundsError("paid_on", _l("The month of this date is closed for this source."))
     voucher_no = _check_voucher(source, voucher_no)
@@ -262,7 +291,8 @@ def why_not_reversible(original: Payment):
 def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, reason: str,
                     actor=None, today: Optional[date] = None) -> Payment:
     """Cancel `original` by a linked entry of opposite amount; a payment is reversed at most once."""
-    _not_future(reversed_on, today, "reversed_on")
+    _check_day(reversed_on, today, "reversed_on")
+    lock_source(original.source_id)
     refusal = why_not_reversible(original)
     if refusal is not None:
         raise FundsError("payment", refusal)
@@ -286,13 +316,6 @@ def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, re
            after={"reversal_id": reversal.id, "voucher_no": voucher_no, "reason": reversal.reversal_reason,
                   "amount_fen": reversal.amount_fen})
     return reversal
-
-
-def remaining_for(source_id: int, project_id: int) -> Optional[int]:
-    """Allocated-but-unspent fen of a source on a project, or None without an allocation."""
-    row = db.session.execute(select(Allocation.amount_fen, Allocation.spent_fen).where(
-        Allocation.source_id == source_id, Allocation.project_id == project_id)).first()
-    return None if row is None else row.amount_fen - row.spent_fen
 
 
 def update_source(source: FundSource, *, name: str, channel: str, level: str, fiscal_year: int,
@@ -378,6 +401,7 @@ def close_month(source: FundSource, period: int, *, today: date, actor=None) -> 
     """Close a finished, fully reconciled month: afterwards nothing can be dated in it."""
     if period >= month_of(today):
         raise FundsError("period", _l("Only a month that has ended can be closed."))
+    lock_source(source.id)
     if month_is_closed(source.id, date(period // 100, period % 100, 1)):
         raise FundsError("period", _l("This month is already closed."))
     payments, lines = unreconciled_counts(source.id, period)
@@ -394,6 +418,7 @@ def close_month(source: FundSource, period: int, *, today: date, actor=None) -> 
 
 def reopen_month(source: FundSource, period: int, *, reason: str, actor=None) -> MonthClose:
     """Reopen a closed month (administrators), keeping the closing record and saying why."""
+    lock_source(source.id)
     closing = db.session.scalar(select(MonthClose).where(
         MonthClose.source_id == source.id, MonthClose.period == period, MonthClose.reopened_at.is_(None)))
     if closing is None:
@@ -414,7 +439,8 @@ def reverse_appropriation(original: Appropriation, *, reversed_on: date, reason:
     """Cancel a wrongly recorded receipt by a linked negative entry with a reason, at most once.
 
     Refused when the source has already allocated money the correction would take away."""
-    _not_future(reversed_on, today, "reversed_on")
+    _check_day(reversed_on, today, "reversed_on")
+    lock_source(original.source_id)
     if original.reversal_of_id is not None:
         raise FundsError("reason", _l("A reversal cannot itself be reversed."))
     if db.session.scalar(select(Appropriation.id).where(Appropriation.reversal_of_id == original.id)):
