@@ -36,8 +36,6 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     password_changed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
     __table_args__ = (
         CheckConstraint("role IN ('" + "','".join(ROLES) + "')", name="role_known"),
@@ -65,3 +63,22 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Session identity: the id plus the current token, so a rotated token logs the cookie out."""
         return f"{self.id}:{self.session_token}"
+
+
+class SignInThrottle(db.Model):
+    """A counter of failed sign-ins for an account from one address, an account, or an address
+    (auth.throttle says how they are counted and what they lock)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    locked_until: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint("scope IN ('account_address','account','address')", name="scope_known"),
+        CheckConstraint("failures >= 0 AND lockouts >= 0", name="counts_not_negative"),
+    )

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from audit.services import record
+from auth import throttle
 from auth.models import User
 from auth.passwords import password_problem
 from core.access import ROLES
@@ -49,7 +50,7 @@ def create_user(username: str, role: str, password: str, actor: Optional[User] =
     if problem:
         raise AccountError("password", problem)
     user = User(username=username, role=role, display_name=display_name.strip(), active=True,
-                must_change_password=must_change_password, failed_logins=0)
+                must_change_password=must_change_password)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -79,6 +80,7 @@ def update_user(user: User, *, role: str, display_name: str, actor: Optional[Use
         user.set_password(new_password)
         user.must_change_password = True  # a password set by someone else is changed at next sign-in
         user.rotate_session_token()
+        throttle.forget_account(user.id)  # the owner can sign in with it at once, wherever they are
     user.role, user.display_name = role, display_name.strip()
     after = {"role": role, "display_name": user.display_name, "password_changed": bool(new_password)}
     record("user.update", user=actor, object_type="user", object_id=user.id, before=before, after=after)
@@ -96,10 +98,21 @@ def set_active(user: User, active: bool, actor: Optional[User]) -> None:
            object_id=user.id, before=before, after={"active": active})
 
 
-def change_own_password(user: User, current: str, new: str) -> None:
-    """The user replaces their password; the old one must be right and the new one acceptable and different."""
-    if not user.check_password(current):
-        raise AccountError("current_password", _l("The current password is wrong."))
+def confirm_current_password(user: User, password: str, reservation: throttle.Reservation,
+                             remote_addr: str | None) -> bool:
+    """Check the password a signed-in user typed to prove it is them (before changing it). The
+    attempt was counted against the sign-in limits beforehand (auth.throttle); a right one gives it
+    back, a wrong one is audited and stays counted."""
+    if user.check_password(password):
+        throttle.succeeded(reservation)
+        return True
+    record("user.password_change", user=user, object_type="user", object_id=user.id, outcome="denied",
+           after={"reason": "wrong current password"}, remote_addr=remote_addr)
+    return False
+
+
+def change_own_password(user: User, new: str) -> None:
+    """Give the user (who has just confirmed their current password) a new one, acceptable and different."""
     problem = password_problem(new, user.username)
     if problem:
         raise AccountError("new_password", problem)
