@@ -1,24 +1,19 @@
 """The audit trail at /audit/, for auditors and administrators: browse and filter."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import func, select
 
 from audit.models import AuditEvent
 from core.access import role_required
+from core import dates
 from core.paging import Page
+from core.params import query_day
 from extensions import db
 
 bp = Blueprint("audit", __name__)
-
-
-def _parse_day(text: str | None):
-    try:
-        return datetime.strptime(text, "%Y-%m-%d") if text else None
-    except ValueError:
-        return None
 
 
 @bp.route("/")
@@ -33,10 +28,12 @@ def index():
         query = query.where(AuditEvent.action.startswith(filters["action"], autoescape=True))
     if filters["object"]:
         query = query.where(AuditEvent.object_type == filters["object"])
-    if start := _parse_day(filters["from"]):
-        query = query.where(AuditEvent.at >= start)
-    if end := _parse_day(filters["to"]):
-        query = query.where(AuditEvent.at < end + timedelta(days=1))
+    window = dates.window()
+    bounds = {"low": window.earliest, "high": window.latest(date.today(), dates.PLAN)}
+    if start := query_day("from", **bounds):
+        query = query.where(AuditEvent.at >= datetime.combine(start, time()))
+    if end := query_day("to", **bounds):
+        query = query.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time()))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = Page.from_request(request.args, int(total or 0), current_app.config["PAGE_SIZE"])
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.size))

@@ -1,9 +1,10 @@
-"""Form fields shared by every feature: amounts typed in yuan or 万元, stored as exact fen."""
+"""Form fields shared by every feature: amounts typed in yuan or 万元, stored as exact fen; dates."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import DateField, StringField
 
+from core.dates import DateProblem, parse_day
 from core.money import MoneyError, format_yuan, parse_amount
 
 MONEY_MESSAGES = {
@@ -43,3 +44,22 @@ class MoneyField(StringField):
         if self.raw_text:
             return self.raw_text
         return format_yuan(self.data) if isinstance(self.data, int) else ""
+
+
+class DayField(DateField):
+    """A date input whose text is read as people write dates (core.dates.parse_day: 2026-03-01,
+    2026/3/1, 2026年3月1日, full-width digits) and whose refusal says what is wrong ("2026-02-30 is
+    not a day of the calendar"). Use InputRequired, not DataRequired, with it: DataRequired would
+    replace that message with "This field is required"."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "") or ""
+        self.raw_data = [text]
+        if not text.strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_day(text.strip()[:40])
+        except DateProblem as problem:
+            self.data = None
+            raise ValueError(str(problem.message)) from problem

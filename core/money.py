@@ -6,17 +6,24 @@ refuses anything that is not an exact number of fen, so no amount is ever rounde
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
+
+from core.text import fold_width
 
 FEN_PER_YUAN = 100
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10,000 yuan
-MAX_FEN = 10**17  # far above any county's money, far below a 64-bit integer
+# One entry (a receipt, an allocation change, a payment, a statement line, a budget): at most 100
+# billion yuan, far above any county's single amount. A balance (what a source received, allocated or
+# spent; a project's or allocation's totals): at most 10 trillion yuan. The database enforces both
+# (CHECK), so that no sum a page computes — thousands of balances, or a source's entries, whose net is
+# its balance — can overflow a 64-bit integer (9.2e18 fen), which SQLite would turn into a float.
+MAX_FEN = 10**13
+MAX_TOTAL_FEN = 10**15
 
 _WAN_SUFFIXES = ("万元", "万")
 _YUAN_SUFFIXES = ("元", "¥", "￥", "CNY", "RMB")
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-_PLAIN = re.compile(r"^\d+(\.\d+)?$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+_PLAIN = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 
 
 class MoneyError(ValueError):
@@ -28,32 +35,34 @@ class MoneyError(ValueError):
 
 
 def _normalise(text: str) -> str:
-    """Fold full-width digits and punctuation to ASCII and drop spaces."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(folded.split()).replace("，", ",")
+    """Full-width digits and punctuation folded to ASCII (core.text), spaces around the text dropped.
+    Spaces inside it stay, and make it malformed unless they stand between the number and its unit
+    ("12.5 万元")."""
+    return fold_width(text).strip()
 
 
 def parse_amount(text: str, unit: str = "yuan") -> int:
     """Return the fen in `text`, typed in yuan (default) or 万元; a 万/万元 suffix overrides `unit`.
 
-    Accepts thousands separators and full-width digits. Refuses negatives, zero-width input, more
-    precision than one fen, and anything else that is not a plain number (MoneyError.code says why).
+    Accepts ASCII and full-width digits, and commas only between groups of three digits. Refuses
+    negatives, empty input, more precision than one fen, amounts over MAX_FEN, spaces inside the
+    number, and any other digit (superscripts, other scripts) (MoneyError.code says why).
     """
     if text is None:
         raise MoneyError("empty")
     value = _normalise(str(text))
     for suffix in _WAN_SUFFIXES:
         if value.endswith(suffix):
-            value, unit = value[: -len(suffix)], "wan"
+            value, unit = value[: -len(suffix)].rstrip(), "wan"
             break
     else:
         for suffix in _YUAN_SUFFIXES:
             if value.upper().endswith(suffix):
-                value = value[: -len(suffix)]
+                value = value[: -len(suffix)].rstrip()
                 break
         for prefix in ("¥", "￥"):
             if value.startswith(prefix):
-                value = value[len(prefix):]
+                value = value[len(prefix):].lstrip()
     if not value:
         raise MoneyError("empty")
     if value.startswith("-"):

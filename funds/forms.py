@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms import MoneyField
+from core.forms import DayField, MoneyField
 from core.once import OnceForm
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS
 
@@ -27,7 +27,7 @@ class AppropriationForm(OnceForm):
     """Money received by a source."""
 
     document_no = StringField(_l("Document number"), validators=[DataRequired(), Length(max=64)])
-    received_on = DateField(_l("Date received"), validators=[DataRequired()])
+    received_on = DayField(_l("Date received"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
@@ -39,7 +39,7 @@ class AllocationForm(OnceForm):
     direction = RadioField(_l("Change"), choices=[("increase", _l("Allocate more")), ("decrease", _l("Reduce"))],
                            default="increase")
     amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
-    entry_date = DateField(_l("Date"), validators=[DataRequired()])
+    entry_date = DayField(_l("Date"), validators=[InputRequired()])
     document_no = StringField(_l("Document number"), validators=[Optional(), Length(max=64)])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
@@ -51,7 +51,7 @@ class PaymentForm(OnceForm):
     milestone_id = SelectField(_l("Milestone"), coerce=int, validators=[DataRequired()])
     voucher_no = StringField(_l("Voucher number"), validators=[DataRequired(), Length(max=64)])
     payee = StringField(_l("Payee"), validators=[DataRequired(), Length(max=200)])
-    paid_on = DateField(_l("Payment date"), validators=[DataRequired()])
+    paid_on = DayField(_l("Payment date"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
     cost_category = SelectField(_l("Cost category"), choices=lambda: list(COST_CATEGORIES.items()),
                                 validators=[DataRequired()])
@@ -61,7 +61,7 @@ class ReversalForm(OnceForm):
     """Reverse a wrong payment with a linked entry of opposite amount."""
 
     voucher_no = StringField(_l("Reversal voucher number"), validators=[DataRequired(), Length(max=64)])
-    reversed_on = DateField(_l("Date"), validators=[DataRequired()])
+    reversed_on = DayField(_l("Date"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
 
 
@@ -81,5 +81,5 @@ class ReopenMonthForm(FlaskForm):
 class AppropriationReversalForm(OnceForm):
     """Take back a wrongly recorded receipt."""
 
-    reversed_on = DateField(_l("Date"), validators=[DataRequired()])
+    reversed_on = DayField(_l("Date"), validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])

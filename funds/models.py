@@ -17,6 +17,7 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTi
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auth.models import utcnow
+from core.money import MAX_FEN, MAX_TOTAL_FEN
 from extensions import db
 from projects.models import CATEGORIES, Milestone, Project, _in
 
@@ -48,6 +49,8 @@ RULE_KINDS = {
     "idle_allocation": _l("Idle allocation thresholds"),
 }
 
+# core.money: one entry at most MAX_FEN, a balance at most MAX_TOTAL_FEN, so that no sum overflows.
+_ENTRY_CAP = f"amount_fen BETWEEN {-MAX_FEN} AND {MAX_FEN}"
 _SIGNED_ENTRY = ("(reversal_of_id IS NULL AND amount_fen > 0 AND reversal_reason IS NULL) OR "
                  "(reversal_of_id IS NOT NULL AND amount_fen < 0 AND reversal_reason IS NOT NULL)")
 
@@ -75,6 +78,7 @@ class FundSource(db.Model):
         CheckConstraint(_in("level", LEVELS), name="level_known"),
         CheckConstraint("fiscal_year BETWEEN 2000 AND 2100", name="fiscal_year_plausible"),
         CheckConstraint("received_fen >= 0", name="received_not_negative"),
+        CheckConstraint(f"received_fen <= {MAX_TOTAL_FEN}", name="received_within_cap"),
         CheckConstraint("allocated_fen >= 0 AND allocated_fen <= received_fen",
                         name="allocated_within_received"),
         CheckConstraint("spent_fen >= 0 AND spent_fen <= allocated_fen", name="spent_within_allocated"),
@@ -102,6 +106,7 @@ class Appropriation(db.Model):
     __table_args__ = (
         UniqueConstraint("source_id", "document_no"),
         CheckConstraint(_SIGNED_ENTRY, name="signed_entry"),
+        CheckConstraint(_ENTRY_CAP, name="amount_within_cap"),
     )
 
 
@@ -124,6 +129,7 @@ class Allocation(db.Model):
     __table_args__ = (
         UniqueConstraint("source_id", "project_id"),
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint(f"amount_fen <= {MAX_TOTAL_FEN}", name="amount_within_cap"),
         CheckConstraint("spent_fen >= 0 AND spent_fen <= amount_fen", name="spent_within_amount"),
     )
 
@@ -142,7 +148,10 @@ class AllocationCategory(db.Model):
     cost_category: Mapped[str] = mapped_column(String(16), primary_key=True)
     spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
-    __table_args__ = (CheckConstraint(_in("cost_category", COST_CATEGORIES), name="cost_category_known"),)
+    __table_args__ = (
+        CheckConstraint(_in("cost_category", COST_CATEGORIES), name="cost_category_known"),
+        CheckConstraint(f"spent_fen BETWEEN {-MAX_TOTAL_FEN} AND {MAX_TOTAL_FEN}", name="spent_within_cap"),
+    )
 
 
 class SourceMonth(db.Model):
@@ -163,6 +172,7 @@ class SourceMonth(db.Model):
 
     __table_args__ = (
         CheckConstraint("paid_fen >= 0 AND reversed_fen <= 0 AND entries >= 0", name="signs_and_count"),
+        CheckConstraint(f"paid_fen <= {MAX_TOTAL_FEN} AND reversed_fen >= {-MAX_TOTAL_FEN}", name="sums_within_cap"),
         CheckConstraint("period BETWEEN 190001 AND 299912", name="period_plausible"),
     )
 
@@ -183,6 +193,7 @@ class AllocationEntry(db.Model):
 
     __table_args__ = (
         CheckConstraint("delta_fen <> 0", name="delta_not_zero"),
+        CheckConstraint(f"delta_fen BETWEEN {-MAX_FEN} AND {MAX_FEN}", name="delta_within_cap"),
         Index("ix_allocation_entry_allocation_day", "allocation_id", "entry_date"),  # each one's last entry
     )
 
@@ -224,6 +235,7 @@ class Payment(db.Model):
         ForeignKeyConstraint(["source_id", "project_id"], ["allocation.source_id", "allocation.project_id"],
                              name="fk_payment_allocation"),
         CheckConstraint(_SIGNED_ENTRY, name="signed_entry"),
+        CheckConstraint(_ENTRY_CAP, name="amount_within_cap"),
         CheckConstraint(_in("cost_category", COST_CATEGORIES), name="cost_category_known"),
         CheckConstraint("period BETWEEN 190001 AND 299912", name="period_plausible"),
         CheckConstraint("length(voucher_no) > 0 AND length(payee) > 0", name="voucher_and_payee_present"),
@@ -286,6 +298,7 @@ class StatementLine(db.Model):
         UniqueConstraint("source_id", "fingerprint"),
         CheckConstraint("payment_id IS NULL OR explanation IS NULL", name="matched_or_explained"),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint(f"amount_fen <= {MAX_FEN}", name="amount_within_cap"),
         CheckConstraint("direction IN ('debit','credit')", name="direction_known"),
         CheckConstraint("(payment_id IS NULL) = (match_method IS NULL)", name="match_has_method"),
         Index("ix_statement_line_source_period", "source_id", "period"),

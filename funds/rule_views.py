@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core.access import role_required
 from core.paging import Page
+from core.params import query_int
 from extensions import db
 from funds.checks import Scope, checks_as_of
 from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
@@ -52,7 +53,7 @@ def _show_error(form: RuleForm, error: RuleError) -> None:
 def checks():
     """Every fund-rule breach, grouped by kind, filtered by kind and source, a page at a time."""
     kind = request.args.get("kind", "")
-    source_id = request.args.get("source", type=int)
+    source_id = query_int("source")
     run = checks_as_of(date.today(), Scope(source_id=source_id))
     shown = [b for b in run.breaches if b.kind == kind] if kind in BREACH_KINDS else run.breaches
     order = {code: number for number, code in enumerate(BREACH_KINDS)}

@@ -23,6 +23,8 @@ from typing import Any, Mapping, Optional, Sequence
 from flask_babel import lazy_gettext as _l
 
 from core.money import MAX_FEN
+from core.dates import PAST, DateWindow
+from core.text import fold_width
 from core.spreadsheets import Sheet, SpreadsheetError, column_letter, read_table
 from funds import statement_columns as columns
 from funds.models import month_of
@@ -110,8 +112,10 @@ def locate_table(data: bytes, filename: str = "") -> Sheet:
     return sheets[0]
 
 
-def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[int, str]] = None) -> Statement:
-    """Read every line of the statement, or say exactly what is wrong (nothing is half-read)."""
+def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[int, str]] = None,
+                   today: Optional[date] = None, window: DateWindow = DateWindow()) -> Statement:
+    """Read every line of the statement, or say exactly what is wrong (nothing is half-read). A
+    line dated outside `window` (core.dates: before its earliest day, after `today`) is a problem."""
     try:
         sheet = locate_table(data, filename)
     except SpreadsheetError as error:
@@ -121,7 +125,7 @@ def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[in
     if wrong:
         return Statement(sheet, chosen, problems=[Problem(sheet.header_row, "", "", message) for message in wrong])
     statement = Statement(sheet, chosen)
-    reader = _RowReader(sheet, chosen)
+    reader = _RowReader(sheet, chosen, window, today or date.today())
     for number, values in sheet.rows:
         line, problems = reader.read(number, values)
         statement.problems.extend(problems)
@@ -138,8 +142,9 @@ class _RowReader:
 
     The mapping is turned into column positions once, so a row costs one look-up per cell."""
 
-    def __init__(self, sheet: Sheet, mapping: Mapping[int, str]):
+    def __init__(self, sheet: Sheet, mapping: Mapping[int, str], window: DateWindow, today: date):
         self.sheet = sheet
+        self.window, self.today, self.earliest = window, today, window.earliest
         self.index = {key: position for position, key in mapping.items()}
         self.width = max(self.index.values(), default=-1) + 1
         self.date_at = self.index.get(columns.DATE)
@@ -165,6 +170,8 @@ class _RowReader:
             day, problem = None, self._problem(number, columns.DATE, error.message)
         else:
             problem = self._problem(number, columns.DATE, _l("Enter the date.")) if day is None else None
+            if day is not None and not self.earliest <= day <= self.today:  # the common case, cheaply
+                problem = self._problem(number, columns.DATE, self.window.problem(day, today=self.today, kind=PAST))
         if problem is not None:
             if _is_total_row(values, date_cell):
                 return None, []
@@ -234,7 +241,7 @@ def _signed_fen(value: Any, key: str) -> int:
         number = Decimal(str(value))
         negative, text = number < 0, format(abs(number), "f")
     else:
-        text = unicodedata.normalize("NFKC", str(value)).replace("\u2212", "-").strip()
+        text = fold_width(str(value)).replace("\u2212", "-").strip()
         negative = text.startswith("-")
         text = text.lstrip("+-").strip()
     try:
@@ -267,7 +274,7 @@ def _read_date(value: Any) -> Optional[date]:
                 return date(int(iso[1]), int(iso[2]), int(iso[3]))
             except ValueError:
                 pass  # date_value explains what is wrong
-        text = unicodedata.normalize("NFKC", value).strip().replace("T", " ")
+        text = fold_width(value).strip().replace("T", " ")
         value = text.split(" ", 1)[0] if text else value
     return date_value(value)
 

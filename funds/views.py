@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.access import role_required
 from core.paging import Page
+from core.params import query_int
 from extensions import db
 from funds import queries, services
 from funds.checks import Scope, checks_as_of
@@ -46,7 +47,7 @@ def index():
 def source(source_id: int):
     """A source's ledger: balances, money received, allocations per project, months, every entry."""
     fund = db.session.get(FundSource, source_id) or abort(404)
-    period = request.args.get("period", type=int)
+    period = query_int("period", low=190001, high=299912)
     payments, months = queries.payments_query(fund.id, period), queries.months(fund.id)
     # The months already count the entries: no second pass over the source's payments to count them.
     total = sum(month.entries for month in months if not period or month.period == period)

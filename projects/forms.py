@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms import MoneyField
+from core.forms import DayField, MoneyField
 from core.once import OnceForm
 from projects.models import CATEGORIES
 
@@ -22,10 +22,10 @@ class ProjectForm(OnceForm):
     scale_unit = StringField(_l("Unit of scale"), validators=[Optional(), Length(max=32)],
                              description=_l("e.g. km, households, m²"))
     budget_fen = MoneyField(_l("Budget"), description=_l("In yuan; add 万 for 万元, e.g. 6080万"))
-    planned_start = DateField(_l("Planned start"), validators=[Optional()])
-    planned_end = DateField(_l("Planned end"), validators=[Optional()])
-    actual_start = DateField(_l("Actual start"), validators=[Optional()])
-    actual_end = DateField(_l("Actual end"), validators=[Optional()])
+    planned_start = DayField(_l("Planned start"), validators=[Optional()])
+    planned_end = DayField(_l("Planned end"), validators=[Optional()])
+    actual_start = DayField(_l("Actual start"), validators=[Optional()])
+    actual_end = DayField(_l("Actual end"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
     responsible_unit = StringField(_l("Responsible unit"), validators=[Optional(), Length(max=200)])
     contractor = StringField(_l("Contractor"), validators=[Optional(), Length(max=200)])
@@ -59,7 +59,7 @@ class MilestoneForm(OnceForm):
     """A milestone's plan."""
 
     name = StringField(_l("Milestone"), validators=[DataRequired(), Length(max=200)])
-    planned_date = DateField(_l("Planned date"), validators=[DataRequired()])
+    planned_date = DayField(_l("Planned date"), validators=[InputRequired()])
     planned_cost_fen = MoneyField(_l("Planned cost"), description=_l("In yuan; add 万 for 万元"))
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=1000)])
 
@@ -68,5 +68,5 @@ class ProgressForm(FlaskForm):
     """A progress report on a milestone."""
 
     progress_pct = IntegerField(_l("Percent complete"), validators=[InputRequired(), NumberRange(min=0, max=100)])
-    reported_on = DateField(_l("Date"), validators=[DataRequired()])
+    reported_on = DayField(_l("Date"), validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])

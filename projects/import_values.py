@@ -18,17 +18,19 @@ from flask_babel import lazy_gettext as _l
 
 from core.forms import MONEY_MESSAGES
 from core.money import MoneyError, parse_amount
+from core.text import fold_width
 from core.spreadsheets import restore_neutralised
 from projects.import_columns import fold
 
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日?$"),
+    re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$"),
 )
-_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?)(.*)$")
+_QUANTITY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(.*)$")
+_WHOLE = re.compile(r"^[0-9]+(\.0*)?$")
 AREA_SEPARATORS = ("/", "·", "|")
 
 
@@ -76,7 +78,7 @@ def date_value(value: Any) -> Optional[date]:
         return value.date()
     if isinstance(value, date):
         return value
-    text = unicodedata.normalize("NFKC", text_value(value)).replace(" ", "")
+    text = fold_width(text_value(value)).replace(" ", "")
     for pattern in _DATE_PATTERNS:
         match = pattern.match(text)
         if match:
@@ -106,7 +108,7 @@ def quantity_value(value: Any) -> tuple[Optional[Decimal], str]:
     number = _number(value)
     unit = ""
     if number is None:
-        text = unicodedata.normalize("NFKC", str(value)).replace(",", "").strip()
+        text = fold_width(str(value)).replace(",", "").strip()
         if text.startswith("-"):
             raise CellError(_l("The scale cannot be negative."))
         match = _QUANTITY.match(text)
@@ -126,11 +128,8 @@ def whole_number(value: Any, low: int, high: int) -> Optional[int]:
         return None
     number = _number(value)
     if number is None:
-        text = unicodedata.normalize("NFKC", str(value)).strip().rstrip("%").strip()
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
+        text = fold_width(str(value)).strip().rstrip("%").strip()
+        number = Decimal(text) if _WHOLE.match(text) else None
     if number is None or number != number.to_integral_value() or not low <= number <= high:
         raise CellError(_l("A whole number from %(low)d to %(high)d.", low=low, high=high))
     return int(number)

@@ -11,6 +11,7 @@ from sqlalchemy import (BigInteger, CheckConstraint, Date, DateTime, ForeignKey,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auth.models import utcnow
+from core.money import MAX_FEN, MAX_TOTAL_FEN
 from extensions import db
 
 AREA_KINDS = {"town": _l("town"), "township": _l("township"), "village": _l("village"),
@@ -107,6 +108,7 @@ class Project(db.Model):
         CheckConstraint(_in("category", CATEGORIES), name="category_known"),
         CheckConstraint(_in("status", STATUSES), name="status_known"),
         CheckConstraint("budget_fen >= 0", name="budget_not_negative"),
+        CheckConstraint(f"budget_fen <= {MAX_FEN} AND allocated_fen <= {MAX_TOTAL_FEN}", name="money_within_cap"),
         CheckConstraint("allocated_fen >= 0 AND spent_fen >= 0 AND spent_fen <= allocated_fen",
                         name="spent_within_allocated"),
         CheckConstraint("progress_bp IS NULL OR progress_bp BETWEEN 0 AND 10000", name="progress_in_range"),
@@ -156,6 +158,7 @@ class Milestone(db.Model):
 
     __table_args__ = (
         CheckConstraint("planned_cost_fen >= 0", name="planned_cost_not_negative"),
+        CheckConstraint(f"planned_cost_fen <= {MAX_FEN}", name="planned_cost_within_cap"),
         CheckConstraint("progress_pct BETWEEN 0 AND 100", name="progress_in_range"),
         CheckConstraint("actual_date IS NULL OR progress_pct = 100", name="done_when_dated"),
         CheckConstraint("length(name) > 0", name="name_present"),

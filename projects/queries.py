@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from auth.models import User
+from core.params import query_int
 from extensions import db
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.progress import ProgressReport, progress_series
@@ -16,14 +17,6 @@ from projects.progress import ProgressReport, progress_series
 ATTENTION = ("late", "over_budget", "unfunded")
 SORTS = ("code", "name", "category", "area", "status", "budget", "allocated", "spent", "progress",
          "planned_start", "planned_end")
-
-
-def optional_int(value) -> Optional[int]:
-    """A query-string value as an int, None when empty or not a number."""
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -42,15 +35,16 @@ class ProjectFilter:
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "ProjectFilter":
-        """Read the filter from a query string, ignoring values that are not allowed."""
-        year = optional_int(args.get("year"))
+        """Read the filter from a query string, ignoring choices that are not allowed (a number that is not
+        one answers 400: core.params)."""
+        year = query_int("year", low=1, high=9999, args=args)
         return cls(
             text=(args.get("q") or "").strip()[:100],
             category=args.get("category", "") if args.get("category") in CATEGORIES else "",
             status=args.get("status", "") if args.get("status") in STATUSES else "",
-            area_id=optional_int(args.get("area")),
+            area_id=query_int("area", args=args),
             year=year if year and 2000 <= year <= 2100 else None,
-            source_id=optional_int(args.get("source")),
+            source_id=query_int("source", args=args),
             attention=args.get("attention", "") if args.get("attention") in ATTENTION else "",
             sort=args.get("sort", "code") if args.get("sort") in SORTS else "code",
             descending=args.get("dir") == "desc",

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from audit.services import record
+from core import dates
 from extensions import db
 from projects import lifecycle
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
@@ -74,7 +75,7 @@ def check_project_input(data: ProjectInput, existing: Optional[Project] = None) 
 
 
 def project_input_problems(data: ProjectInput, values: dict[str, Any], *, code_taken: bool, area_known: bool,
-                           new: bool) -> dict[str, Any]:
+                           new: bool, today: Optional[date] = None) -> dict[str, Any]:
     """check_project_input's rules without the database: whether the code is another project's and
     whether the area exists are given (the bulk import looks them up once for every row)."""
     errors: dict[str, Any] = {}
@@ -99,7 +100,16 @@ def project_input_problems(data: ProjectInput, values: dict[str, Any], *, code_t
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         if values[start] and values[end] and values[end] < values[start]:
             errors[end] = _l("The end date is before the start date.")
+    errors.update(date_problems({key: values[key] for key in ("planned_start", "planned_end")}, dates.PLAN, today))
+    errors.update(date_problems({key: values[key] for key in ("actual_start", "actual_end")}, dates.PAST, today))
     return errors
+
+
+def date_problems(days: dict[str, Optional[date]], kind: str, today: Optional[date] = None) -> dict[str, Any]:
+    """{field: why} for each of `days` outside the configured date window (core.dates) seen from `today`."""
+    window, today = dates.window(), today or date.today()
+    return {key: problem for key, day in days.items()
+            if (problem := window.problem(day, today=today, kind=kind)) is not None}
 
 
 def snapshot_values(values: dict[str, Any], status: str) -> dict[str, Any]:
@@ -214,9 +224,9 @@ def refresh_progress(project_id: int) -> None:
 
 
 def milestone_problems(project_status: str, name: str, planned_date: Optional[date],
-                       planned_cost_fen: Optional[int]) -> dict[str, Any]:
+                       planned_cost_fen: Optional[int], today: Optional[date] = None) -> dict[str, Any]:
     """Every problem with a milestone's plan, for a project in `project_status`."""
-    errors: dict[str, Any] = {}
+    errors: dict[str, Any] = date_problems({"planned_date": planned_date}, dates.PLAN, today)
     if not (name or "").strip():
         errors["name"] = _l("Enter the milestone name.")
     if planned_date is None:
@@ -234,9 +244,10 @@ def _check_milestone(project: Project, name: str, planned_date: Optional[date], 
         raise PlanningError(errors)
 
 
-def progress_problems(project_status: str, progress_pct: Optional[int], reported_on: Optional[date]) -> dict[str, Any]:
+def progress_problems(project_status: str, progress_pct: Optional[int], reported_on: Optional[date],
+                      today: Optional[date] = None) -> dict[str, Any]:
     """Every problem with a progress report on a milestone of a project in `project_status`."""
-    errors: dict[str, Any] = {}
+    errors: dict[str, Any] = date_problems({"reported_on": reported_on}, dates.PLAN, today)
     if progress_pct is None or not 0 <= progress_pct <= 100:
         errors["progress_pct"] = _l("Progress is a whole number from 0 to 100.")
     if reported_on is None:

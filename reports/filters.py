@@ -6,11 +6,12 @@ dashboard links to a list that shows exactly the projects behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Mapping, Optional
 
 from projects.models import CATEGORIES
-from projects.queries import ProjectFilter, optional_int
+from core.params import query_int
+from projects.queries import ProjectFilter
 
 LANGUAGES = {"zh": "zh_CN", "zh_CN": "zh_CN", "zh-CN": "zh_CN", "en": "en"}
 
@@ -27,10 +28,10 @@ class ReportFilter:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "ReportFilter":
         """Read the filter from a query string, dropping values that are not allowed."""
-        year = optional_int(args.get("year"))
+        year = query_int("year", low=1, high=9999, args=args)
         category = args.get("category") or ""
-        return cls(year=year if year and 2000 <= year <= 2100 else None, area_id=optional_int(args.get("area")),
-                   category=category if category in CATEGORIES else "", source_id=optional_int(args.get("source")))
+        return cls(year=year if year and 2000 <= year <= 2100 else None, area_id=query_int("area", args=args),
+                   category=category if category in CATEGORIES else "", source_id=query_int("source", args=args))
 
     @property
     def narrows_projects(self) -> bool:
@@ -56,16 +57,6 @@ class ReportFilter:
     def key(self) -> tuple:
         """A hashable key for caches."""
         return (self.year, self.area_id, self.category, self.source_id)
-
-
-def parse_day(text: Optional[str], default: date) -> Optional[date]:
-    """A YYYY-MM-DD date, `default` when empty, None when malformed."""
-    if not text:
-        return default
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
-    except ValueError:
-        return None
 
 
 def parse_language(text: Optional[str], default: str) -> Optional[str]:

@@ -12,6 +12,8 @@ from flask_babel import get_locale
 
 from core.access import role_required
 from core.paging import Page
+from core import dates
+from core.params import query_day, query_int
 from extensions import db
 from funds.rules import BREACH_KINDS
 from projects.models import CATEGORIES, STATUSES, Project
@@ -19,7 +21,7 @@ from reports import formatting, services
 from reports.cache import data_version
 from reports.catalog import CHARTS, DASHBOARD_CHARTS, PROJECT_CHARTS, Context, project_for
 from reports.charts import FORMATS
-from reports.filters import ReportFilter, parse_day, parse_language
+from reports.filters import ReportFilter, parse_language
 from reports.meeting import meeting_report_pdf
 from reports.tables import cell_text
 from reports.warm import note_locale
@@ -66,7 +68,7 @@ def chart(name: str, fmt: str):
     kind = CHARTS.get(name)
     if kind is None or (fmt not in FORMATS and fmt != "csv"):
         abort(404)
-    project = project_for(request.args.get("project", type=int)) if kind.per_project else None
+    project = project_for(query_int("project")) if kind.per_project else None
     if kind.per_project and project is None:
         abort(404)
     context, version = _context(ReportFilter.from_args(request.args), project), data_version()
@@ -111,9 +113,9 @@ def project(project_id: int):
 def meeting_report():
     """The printable meeting report (A4 PDF) as of ?as_of=YYYY-MM-DD in ?lang=zh|en, for the filter."""
     today = date.today()
-    as_of = parse_day(request.args.get("as_of"), today)
+    as_of = query_day("as_of", low=dates.window().earliest, high=today, default=today)
     locale = parse_language(request.args.get("lang"), "zh_CN" if str(get_locale()).startswith("zh") else "en")
-    if as_of is None or locale is None or as_of > today:
+    if locale is None:
         abort(400)
     filters = ReportFilter.from_args(request.args)
     body = meeting_report_pdf(filters, as_of, today, locale, data_version())

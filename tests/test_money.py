@@ -14,6 +14,8 @@ from core.money import MAX_FEN, MoneyError, format_wan, format_yuan, parse_amoun
     ("１２３４．５６", 123456),          # full-width digits and point
     ("１，２３４", 123400),             # full-width comma separator
     (" 60,800,000 ", 6_080_000_000),
+    ("12.5 万元", 12_500_000),          # a space before the unit
+    ("100,000,000,000.00", 10**13),     # the largest single amount
     ("6080万元", 6_080_000_000),
     ("6080万", 6_080_000_000),
     ("0.5万元", 500_000),
@@ -34,6 +36,8 @@ def test_unit_wan_applies_without_suffix():
 @pytest.mark.parametrize("text, code", [
     ("", "empty"), ("   ", "empty"), ("-5", "negative"), ("12.345", "too_precise"), ("1,23.00", "malformed"),
     ("abc", "malformed"), ("1e5", "malformed"), ("1.2.3", "malformed"), ("NaN", "malformed"),
+    ("12 3", "malformed"), ("1 234", "malformed"), ("²", "malformed"), ("١٢٣", "malformed"), ("１２³", "malformed"),
+    ("100,000,000,000.01", "too_large"),
     ("0.0000001万元", "too_precise"), ("9" * 20, "too_large"),
 ])
 def test_refuses_garbage_with_a_reason(text, code):
