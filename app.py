@@ -6,24 +6,12 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, render_template, request, session
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+import core.database  # noqa: F401  (connection and transaction behaviour, by engine events)
+from core import params
 from core.access import on_denied
 from config import Config, instance_secret_key, normalise_database_url
 from extensions import babel, csrf, db, login_manager, migrate
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record):
-    """Make SQLite enforce foreign keys, as PostgreSQL always does."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        # Readers do not wait for a writer (and the reverse) in WAL mode; in-memory databases refuse it.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
 
 
 def _select_locale() -> str:
@@ -51,10 +39,17 @@ def create_app(config: dict | None = None) -> Flask:
         default = "sqlite:///" + os.path.join(app.instance_path, "liandong.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("DATABASE_URL", default)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or instance_secret_key(app.instance_path)
 
     app.json.ensure_ascii = False
+    if app.config.get("PROXY_HOPS"):  # the client's address from X-Forwarded-For, set by our own proxies only
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    params.install(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     csrf.init_app(app)
@@ -66,6 +61,19 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
     _register_template_helpers(app)
     return app
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite database file owner-only before SQLite does (its WAL and shared-memory files
+    take the same mode): it holds password hashes and every money record."""
+    from sqlalchemy.engine import make_url
+
+    from core.files import create_private
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        create_private(Path(parsed.database))
 
 
 def _init_login(app: Flask) -> None:
@@ -97,14 +105,22 @@ def _init_login(app: Flask) -> None:
 
 
 def _audit_denied(reason: str, endpoint: str, path: str) -> None:
-    """Keep a record of every refused request, in its own small transaction."""
-    from audit.services import record
+    """Keep a record of every refused request, in its own small write transaction (retried when
+    other writers are busy; the refusal is answered even if it could not be written)."""
+    from types import SimpleNamespace
 
+    from audit.services import record
+    from core.transactions import ConflictError, commit_with_retry
+
+    # Plain values: the signed-in user's row is expired by the rollback that ends the request's work.
+    who = SimpleNamespace(id=current_user.id, username=current_user.username) if current_user.is_authenticated else None
     db.session.rollback()
-    record("access.denied", user=current_user if current_user.is_authenticated else None,
-           object_type="route", object_id=path[:64], after={"endpoint": endpoint, "reason": reason},
-           outcome="denied", remote_addr=request.remote_addr)
-    db.session.commit()
+    try:
+        commit_with_retry(lambda: record(
+            "access.denied", user=who, object_type="route", object_id=path[:64],
+            after={"endpoint": endpoint, "reason": reason}, outcome="denied", remote_addr=request.remote_addr))
+    except ConflictError:
+        current_app.logger.exception("could not record a refused request to %s", path)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -183,7 +199,9 @@ def _register_error_pages(app: Flask) -> None:
         code = getattr(error, "code", 500) or 500
         if code == 500:
             db.session.rollback()
-        return render_template("errors/error.html", code=code), code
+        # A 400 raised by core.params carries a message for people; werkzeug's own descriptions do not.
+        message = getattr(error, "description", None) if code == 400 and getattr(error, "liandong", False) else None
+        return render_template("errors/error.html", code=code, message=message), code
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, render_error)

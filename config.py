@@ -44,6 +44,7 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = 8 * 3600
+    ONCE_TOKEN_REQUIRED = True  # forms that create something must carry their one-time token (core/once.py)
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     # Uploads wait here between the steps of an import (default: instance/uploads).
     UPLOAD_FOLDER = os.environ.get("LIANDONG_UPLOAD_FOLDER")
@@ -62,17 +63,29 @@ class Config:
     AUDIT_ANCHOR_HOURS = float(os.environ.get("LIANDONG_AUDIT_ANCHOR_HOURS", 24))
     # Account and session policy (GB/T 22239 level 2-3, OWASP ASVS level 2); each can be tuned here.
     PASSWORD_MAX_AGE_DAYS = int(os.environ.get("LIANDONG_PASSWORD_MAX_AGE_DAYS", 90))
+    # Sign-in limits (auth/throttle.py): per account and address, per account, per address.
     LOGIN_MAX_FAILURES = int(os.environ.get("LIANDONG_LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCK_MINUTES = int(os.environ.get("LIANDONG_LOGIN_LOCK_MINUTES", 5))
+    LOGIN_LOCK_MAX_MINUTES = int(os.environ.get("LIANDONG_LOGIN_LOCK_MAX_MINUTES", 60))
+    LOGIN_ACCOUNT_MAX_FAILURES = int(os.environ.get("LIANDONG_LOGIN_ACCOUNT_MAX_FAILURES", 30))
+    LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LIANDONG_LOGIN_ADDRESS_MAX_FAILURES", 50))
+    LOGIN_WINDOW_MINUTES = int(os.environ.get("LIANDONG_LOGIN_WINDOW_MINUTES", 60))
+    # How many reverse proxies in front of the app set X-Forwarded-For (0: use the peer's address).
+    PROXY_HOPS = int(os.environ.get("LIANDONG_PROXY_HOPS", 0))
+    # The dates that can be right (core/dates.py): none before this day; plans at most so many years ahead.
+    DATE_EARLIEST = os.environ.get("LIANDONG_DATE_EARLIEST", "2000-01-01")
+    PLAN_YEARS_AHEAD = int(os.environ.get("LIANDONG_PLAN_YEARS_AHEAD", 5))
     SESSION_IDLE_MINUTES = int(os.environ.get("LIANDONG_SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("LIANDONG_SESSION_ABSOLUTE_HOURS", 12))
 
 
 class TestConfig(Config):
-    """Settings for the test suite: a database given by the fixture, no CSRF unless a test asks."""
+    """Settings for the test suite: a database given by the fixture, no CSRF and no required one-time
+    form token unless a test asks (the live server, driven by real HTTP clients and browsers, asks)."""
 
     TESTING = True
     WTF_CSRF_ENABLED = False
+    ONCE_TOKEN_REQUIRED = False
     REPORT_WARM_SECONDS = 0  # tests call reports.warm.warm() themselves
     SECRET_KEY = "test-only-key-not-used-outside-tests"
     AUDIT_KEY = "test-only-audit-key-not-used-outside-tests"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
 
+from core.files import create_private
+
 
 class BackupError(RuntimeError):
     """The backup or restore could not be done; the message says why."""
@@ -48,6 +50,7 @@ def backup(engine: Engine, target: Path) -> None:
     target = Path(target)
     if target.exists():
         raise BackupError(f"{target} exists; choose a new file name")
+    create_private(target)  # it holds password hashes and every money record: owner-only from the start
     if engine.dialect.name == "sqlite":
         with sqlite3.connect(_sqlite_path(engine)) as source, sqlite3.connect(target) as copy:
             source.backup(copy)

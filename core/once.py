@@ -9,9 +9,11 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
+from flask import current_app, flash
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from sqlalchemy import DateTime, String, select
 from sqlalchemy.orm import Mapped, mapped_column
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from extensions import db
@@ -41,9 +43,22 @@ class OnceField(HiddenField):
 
 
 class OnceForm(FlaskForm):
-    """A form that creates something: it carries a one-time token."""
+    """A form that creates something: it carries a one-time token.
+
+    A submission without the token is refused (`ONCE_TOKEN_REQUIRED`, on outside the unit tests): a
+    browser always sends it, so only a script leaves it out — and a script that resends the same
+    form would otherwise store twice."""
 
     once = OnceField()
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, and the one-time token present when it is required."""
+        valid = super().validate(extra_validators)
+        if current_app.config.get("ONCE_TOKEN_REQUIRED", True) and not (self.once.data or "").strip():
+            flash(_l("The form was sent without its one-time token; nothing was saved. Reload the page and "
+                     "send the form again."), "error")
+            return False
+        return valid
 
 
 def already_used(token: str | None) -> bool:

@@ -161,6 +161,7 @@ def live_server(app, database_url, tmp_path):
     """The app (on the test's own database) served on a free loopback port; yields its base URL."""
     settings = _settings(database_url, str(tmp_path))
     settings["WTF_CSRF_ENABLED"] = True  # the browser goes through the real CSRF protection
+    settings["ONCE_TOKEN_REQUIRED"] = True  # and sends each form's one-time token, as browsers do
     served = create_app(settings)
     server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -8,6 +8,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ONCE = re.compile(r'name="once"[^>]*value="([^"]+)"')
 
 
 class HttpSession:
@@ -22,15 +23,23 @@ class HttpSession:
         return self._send(urllib.request.Request(self.base + path))
 
     def post(self, path: str, data: dict, token_from: str | None = None) -> tuple[int, str]:
-        """POST a form, with the CSRF token read from `token_from` (default: the same path)."""
-        token = self.csrf_token(token_from or path)
-        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
+        """POST a form with the hidden tokens (CSRF, one-time) of `token_from` (default: the same path)."""
+        body = urllib.parse.urlencode({**data, **self.form_tokens(token_from or path)}).encode()
         return self._send(urllib.request.Request(self.base + path, data=body, method="POST"))
 
-    def post_with_token(self, path: str, data: dict, token: str) -> int:
-        """POST a form with a token fetched earlier (so racing requests leave together); the status."""
-        body = urllib.parse.urlencode({**data, "csrf_token": token}).encode()
+    def post_with_token(self, path: str, data: dict, token: str | dict) -> int:
+        """POST a form with tokens fetched earlier (so racing requests leave together); the status.
+        `token` is the CSRF token, or the hidden fields `form_tokens` read."""
+        tokens = token if isinstance(token, dict) else {"csrf_token": token}
+        body = urllib.parse.urlencode({**data, **tokens}).encode()
         return self._send(urllib.request.Request(self.base + path, data=body, method="POST"))[0]
+
+    def form_tokens(self, path: str) -> dict:
+        """The hidden fields a browser would send with the page's form: its CSRF and one-time tokens."""
+        status, page = self.get(path)
+        csrf, once = CSRF.search(page), ONCE.search(page)
+        assert csrf, f"no CSRF token on {path} ({status})"
+        return {"csrf_token": csrf.group(1), **({"once": once.group(1)} if once else {})}
 
     def post_file(self, path: str, field: str, filename: str, content: bytes, token_from: str) -> tuple[int, str, str]:
         """POST a multipart form with one file and the CSRF token; (status, body, final URL)."""

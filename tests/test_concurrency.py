@@ -26,7 +26,7 @@ def _race(live_server, requests):
         session = HttpSession(live_server)
         session.login("finance-racer", factories.PASSWORD)
         sessions.append(session)
-    tokens = [s.csrf_token(token_from) for s, (_, _, token_from) in zip(sessions, requests)]
+    tokens = [s.form_tokens(token_from) for s, (_, _, token_from) in zip(sessions, requests)]
     barrier = threading.Barrier(len(requests))
     statuses = [None] * len(requests)
 
