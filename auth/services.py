@@ -98,17 +98,21 @@ def set_active(user: User, active: bool, actor: Optional[User]) -> None:
            object_id=user.id, before=before, after={"active": active})
 
 
-def confirm_current_password(user: User, password: str, reservation: throttle.Reservation,
-                             remote_addr: str | None) -> bool:
-    """Check the password a signed-in user typed to prove it is them (before changing it). The
-    attempt was counted against the sign-in limits beforehand (auth.throttle); a right one gives it
-    back, a wrong one is audited and stays counted."""
-    if user.check_password(password):
-        throttle.succeeded(reservation)
+def confirm_current_password(user: User, password: str, remote_addr: str, now: datetime,
+                             policy: throttle.Policy) -> Optional[bool]:
+    """Check the password a signed-in user typed to prove it is them (before changing it), counted
+    against the sign-in limits (auth.throttle) like a sign-in: True when right; False when wrong (and
+    audited); None when the limits refuse it, or this failure reached them."""
+    gate = throttle.open_gate(user.id, remote_addr, now)
+    if gate.allowed and user.check_password(password):
+        throttle.succeeded(gate)
         return True
     record("user.password_change", user=user, object_type="user", object_id=user.id, outcome="denied",
-           after={"reason": "wrong current password"}, remote_addr=remote_addr)
-    return False
+           after={"reason": "wrong current password" if gate.allowed else "locked"}, remote_addr=remote_addr)
+    if not gate.allowed:
+        return None
+    locked, _until = throttle.failed(gate, now, policy)
+    return None if locked else False
 
 
 def change_own_password(user: User, new: str) -> None:

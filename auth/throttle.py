@@ -14,11 +14,14 @@ Three counters, each a row of `sign_in_throttle`, in the database so that every 
 - **address, any account** (`address`): `LOGIN_ADDRESS_MAX_FAILURES` (50) failures within the window
   refuse that address everything: password spraying over many accounts from one place.
 
-An attempt is counted **before** its password is checked (`reserve`), under the counter rows' locks
-(the writer lock on SQLite, `SELECT ... FOR UPDATE` on PostgreSQL), in a short transaction of its
-own: a burst of parallel guesses queues on the rows, and only the first ones within the limit get a
-password check; the others are refused unchecked. An attempt that fails stays counted whatever
-happens after (even a crash); one that succeeds gives its reservation back (`succeeded`).
+An attempt takes the rows of its account's counters under lock (`SELECT ... FOR UPDATE` on
+PostgreSQL; on SQLite its write transaction holds the writer lock), is refused unchecked when one is
+locked, and keeps them locked while its password is checked and its outcome counted, in one
+transaction: parallel guesses at one account queue on its rows, so a burst is checked no faster than
+one guess after another and the sixth never reaches the password. A correct password clears the
+account's counter at that address. The address's own counter is not held during the check (that
+would make everyone behind one office router wait for each other): it is locked only for the moment
+a failure is added to it.
 Which address a request comes from: `request.remote_addr`, set from X-Forwarded-For only for the
 number of trusted proxies configured (`LIANDONG_PROXY_HOPS`, app.py).
 """
@@ -64,30 +67,33 @@ class Policy:
 
 
 @dataclass(frozen=True)
-class Reservation:
-    """What `reserve` decided: may the password be checked, and which counters it moved."""
+class Gate:
+    """An attempt's counters, taken: whether the password may be checked, and what refused it."""
 
-    allowed: bool
-    refused_by: Optional[str] = None  # the locked counter that refused the attempt unchecked
-    locked: tuple[str, ...] = ()  # counters this attempt brought to their limit: if it fails, they stay locked
-    keys: tuple[tuple[str, str], ...] = ()
-    until: Optional[datetime] = None  # when the lock that refused it, or that it set, ends
+    keys: tuple[tuple[str, str], ...]
+    refused_by: Optional[str] = None  # the locked counter that refuses the attempt unchecked
+    until: Optional[datetime] = None  # when that lock ends
+
+    @property
+    def allowed(self) -> bool:
+        """True when no counter of the attempt is locked."""
+        return self.refused_by is None
 
 
 def _keys(user_id: Optional[int], address: str) -> list[tuple[str, str]]:
-    keys = [(ADDRESS, address[:64])]
+    keys = [(ADDRESS, address[:64] or "-")]
     if user_id is not None:
         keys += [(ACCOUNT, str(user_id)), (ACCOUNT_ADDRESS, f"{user_id}|{address}"[:200])]
-    return keys
+    return sorted(keys)  # one order everywhere: two attempts never wait for each other in a circle
 
 
-def _locked_row(scope: str, key: str) -> SignInThrottle:
-    """The counter's row, created when missing, with its lock held until the transaction ends."""
+def _row(scope: str, key: str, lock: bool) -> SignInThrottle:
+    """The counter's row, created when missing; locked until the transaction ends when `lock`."""
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SignInThrottle)
     db.session.execute(insert.values(scope=scope, key=key, failures=0, lockouts=0).on_conflict_do_nothing())
     query = select(SignInThrottle).where(SignInThrottle.scope == scope, SignInThrottle.key == key)
-    if dialect == "postgresql":
+    if lock and dialect == "postgresql":
         query = query.with_for_update()
     return db.session.scalars(query.execution_options(populate_existing=True)).one()
 
@@ -97,27 +103,34 @@ def _limit(policy: Policy, scope: str) -> int:
             ADDRESS: policy.address_max_failures}[scope]
 
 
-def reserve(user_id: Optional[int], address: str, now: datetime, policy: Policy) -> Reservation:
-    """Count one attempt against each counter of the account and address, or refuse it unchecked when
-    a counter is locked (the caller commits at once, before checking the password)."""
+def open_gate(user_id: Optional[int], address: str, now: datetime) -> Gate:
+    """Take the attempt's counters (the account's ones locked until the transaction ends) and say
+    whether its password may be checked. Call it first in the attempt's write transaction."""
     take_write_lock(db.session)
-    keys = _keys(user_id, address or "-")
-    rows = [_locked_row(scope, key) for scope, key in sorted(keys)]  # one order everywhere: no deadlock
-    for row in rows:
+    keys = _keys(user_id, address)
+    for scope, key in keys:
+        row = _row(scope, key, lock=scope != ADDRESS)
         if row.locked_until is not None and row.locked_until > now:
-            return Reservation(False, refused_by=row.scope, until=row.locked_until)
+            return Gate(tuple(keys), scope, row.locked_until)
+    return Gate(tuple(keys))
+
+
+def failed(gate: Gate, now: datetime, policy: Policy) -> tuple[tuple[str, ...], Optional[datetime]]:
+    """Count a wrong password on each counter of the attempt; the counters it brought to their
+    limit (now locked) and until when."""
     locked, until = [], None
-    for row in rows:
+    for scope, key in gate.keys:
+        row = _row(scope, key, lock=True)  # the address's row only now, for this one update
         if _count(row, now, policy):
-            locked.append(row.scope)
+            locked.append(scope)
             until = max(until or row.locked_until, row.locked_until)
     db.session.flush()
-    return Reservation(True, locked=tuple(locked), keys=tuple(keys), until=until)
+    return tuple(locked), until
 
 
 def _count(row: SignInThrottle, now: datetime, policy: Policy) -> bool:
-    """Add a failure to an unlocked counter (starting a new window when the last one ended or a lock
-    expired); lock it when it reaches its limit and say so."""
+    """Add a failure to a counter (starting a new window when the last one ended or a lock expired);
+    lock it when it reaches its limit and say so."""
     window = timedelta(minutes=policy.window_minutes)
     if row.window_started is not None and row.window_started <= now - timedelta(days=1):
         row.lockouts = 0  # a quiet day: the next lockout is a first one again
@@ -133,17 +146,12 @@ def _count(row: SignInThrottle, now: datetime, policy: Policy) -> bool:
     return True
 
 
-def succeeded(reservation: Reservation) -> None:
-    """The password was right: give the attempt back, lift any lock it set, and clear the account's
-    counter at this address (lockouts in a row start again from one)."""
-    take_write_lock(db.session)
-    for scope, key in sorted(reservation.keys):
-        values: dict = {"failures": 0, "lockouts": 0} if scope == ACCOUNT_ADDRESS else {
-            "failures": SignInThrottle.failures - 1}
-        if scope == ACCOUNT_ADDRESS or scope in reservation.locked:
-            values["locked_until"] = None
-        db.session.execute(update(SignInThrottle).where(SignInThrottle.scope == scope, SignInThrottle.key == key,
-                                                        SignInThrottle.failures > 0).values(**values))
+def succeeded(gate: Gate) -> None:
+    """The password was right: the account's counter at this address starts again from nothing."""
+    for scope, key in gate.keys:
+        if scope == ACCOUNT_ADDRESS:
+            db.session.execute(update(SignInThrottle).where(SignInThrottle.scope == scope, SignInThrottle.key == key)
+                               .values(failures=0, locked_until=None, lockouts=0, window_started=None))
 
 
 def forget_account(user_id: int) -> None:

@@ -52,9 +52,7 @@ def login():
     name, address, now = form.username.data.strip(), request.remote_addr or "", utcnow()
     policy = throttle.Policy.from_config(current_app.config)
     try:
-        attempt = commit_with_retry(lambda: signin.begin(name, address, now, policy))
-        accepted = signin.password_matches(attempt, form.password.data)
-        user = commit_with_retry(lambda: signin.finish(attempt, accepted, now))
+        user = commit_with_retry(lambda: signin.sign_in(name, form.password.data, address, now, policy))
     except ConflictError:
         flash(_("The server is busy; nothing was decided. Please try again in a moment."), "error")
         return render_template("auth/login.html", form=form), 503
@@ -80,11 +78,11 @@ def change_password():
         return render_template("auth/password.html", form=form)
     user, address = current_user._get_current_object(), request.remote_addr or ""
     policy = throttle.Policy.from_config(current_app.config)
-    reservation = commit_with_retry(lambda: throttle.reserve(user.id, address, utcnow(), policy))
-    if not reservation.allowed or not commit_with_retry(lambda: confirm_current_password(
-            user, form.current_password.data, reservation, address)):
-        if not reservation.allowed or reservation.locked:
-            return _signed_out(_("Too many wrong passwords: you have been signed out. Try again later."))
+    confirmed = commit_with_retry(lambda: confirm_current_password(
+        user, form.current_password.data, address, utcnow(), policy))
+    if confirmed is None:
+        return _signed_out(_("Too many wrong passwords: you have been signed out. Try again later."))
+    if not confirmed:
         form.current_password.errors.append(_("The current password is wrong."))
         return render_template("auth/password.html", form=form)
     try:

@@ -72,6 +72,6 @@ class HttpSession:
     def _send(self, request) -> tuple[int, str]:
         try:
             with self.opener.open(request, timeout=60) as response:
-                return response.status, response.read().decode()
+                return response.status, response.read().decode(errors="replace")
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+            return error.code, error.read().decode(errors="replace")

@@ -1,4 +1,5 @@
-"""Ledger invariants that must hold after every test, whatever the test did.
+"""Ledger invariants that must hold after every test, whatever the test did (tests that close months
+through the service also check `unreconciled_closed_months`: a month is closed only once reconciled).
 
 Checked by the `app` fixture's teardown with plain SQL, independently of the services' own sums.
 """
@@ -66,6 +67,16 @@ CHECKS = {
         SELECT p.voucher_no FROM payment p JOIN month_close c
           ON c.source_id = p.source_id AND c.period = p.period AND c.reopened_at IS NULL
         WHERE p.created_at > c.closed_at""",
+    "closed month changed after its closing (a line added, matched, explained or unmatched)": """
+        SELECT CAST(c.source_id AS VARCHAR(20)) || '-' || CAST(c.period AS VARCHAR(20)) FROM month_close c
+        WHERE c.reopened_at IS NULL AND (
+          EXISTS (SELECT 1 FROM statement_line l JOIN statement_import i ON i.id = l.import_id
+                  WHERE l.source_id = c.source_id AND l.period = c.period AND (i.imported_at > c.closed_at
+                        OR l.matched_at > c.closed_at OR l.explained_at > c.closed_at))
+          OR EXISTS (SELECT 1 FROM statement_line l JOIN audit_event e ON e.object_type = 'statement_line'
+                     AND e.object_id = CAST(l.id AS VARCHAR(20))
+                     WHERE l.source_id = c.source_id AND l.period = c.period AND e.at > c.closed_at
+                     AND e.action IN ('statement.unmatch', 'statement.unexplain') AND e.outcome = 'ok'))""",
     "reversal does not mirror its payment": """
         SELECT r.voucher_no FROM payment r JOIN payment o ON r.reversal_of_id = o.id
         WHERE r.amount_fen <> -o.amount_fen OR r.source_id <> o.source_id OR r.project_id <> o.project_id""",
@@ -80,3 +91,19 @@ def broken_invariants() -> dict[str, list]:
         if rows:
             failures[name] = rows[:5]
     return failures
+
+
+UNRECONCILED_CLOSED_MONTHS = """
+    SELECT CAST(c.source_id AS VARCHAR(20)) || '-' || CAST(c.period AS VARCHAR(20)) FROM month_close c
+    WHERE c.reopened_at IS NULL AND (
+      EXISTS (SELECT 1 FROM statement_line l WHERE l.source_id = c.source_id AND l.period = c.period
+              AND l.payment_id IS NULL AND l.explanation IS NULL)
+      OR EXISTS (SELECT 1 FROM payment p WHERE p.source_id = c.source_id AND p.period = c.period
+                 AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.payment_id = p.id)
+                 AND NOT EXISTS (SELECT 1 FROM payment o WHERE (o.reversal_of_id = p.id OR o.id = p.reversal_of_id)
+                                 AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.payment_id = o.id))))"""
+
+
+def unreconciled_closed_months() -> list[str]:
+    """source-period of each closed month holding a payment or statement line nobody reconciled."""
+    return db.session.execute(text(UNRECONCILED_CLOSED_MONTHS)).scalars().all()
