@@ -112,7 +112,8 @@ def test_receipts_stop_at_the_balance_cap_with_a_message(app):
             break
     assert refused == (MAX_TOTAL_FEN // MAX_FEN, "amount", "A fund source can hold at most 10,000,000,000,000.00 yuan in all.")
     total = db.session.scalar(select(func.sum(Appropriation.amount_fen)))
-    assert isinstance(total, int) and total == db.session.get(FundSource, source.id).received_fen == MAX_TOTAL_FEN
+    received = db.session.get(FundSource, source.id).received_fen
+    assert not isinstance(total, float) and int(total) == received == MAX_TOTAL_FEN and isinstance(received, int)
 
 
 def test_the_database_refuses_amounts_beyond_the_caps_whatever_writes_them(app):
