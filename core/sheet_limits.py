@@ -1,0 +1,58 @@
+"""How much of a spreadsheet from outside is read, and the error that refuses one: every limit in one place.
+
+An uploaded file costs the server what its content asks for, not what its size suggests: a 100 KB
+.xlsx can claim a cell in column XFD on every row, a million shared strings or a part that expands
+a thousand times. So every reader checks these limits before it starts (file size, zip directory,
+declared part sizes and compression ratios) and while it runs (bytes really decompressed, XML
+elements and nesting, shared strings, rows, columns, cells and characters), and refuses a file with
+a SpreadsheetError whose code names the limit passed. Readers look the limits up here when they
+run, so a test can lower one with monkeypatch.
+
+The values keep real files working: a bank statement of 200,000 lines × 20 columns (4,000,000
+cells), a planning sheet of 5,000 projects × 40 columns, anything Excel itself can hold in one cell.
+
+Guaranteed bounds (measured on the 2-core development machine, see bench/RESULTS.md): every file
+these limits accept is read within BOUND_SECONDS seconds of CPU and BOUND_MB MB of peak memory
+(resident, the interpreter included); the worst case is an .xlsx of MAX_CELLS cells, each a
+different number, which nothing smaller than about 20 MB of zip can hold. A refusal by a check made
+before reading (file size, zip directory, part sizes, compression ratio, DOCTYPE, nesting, a column
+beyond the limit, the shared strings' declared count) comes within 2 seconds; a refusal by a count
+(rows, cells, elements) comes when the count passes its limit, which is never later than the bound.
+"""
+from __future__ import annotations
+
+MIB = 1024 * 1024
+
+# --- any file -----------------------------------------------------------------------------------
+MAX_FILE_BYTES = 64 * MIB  # the web stops at MAX_CONTENT_LENGTH (20 MB) first; this bounds the CLI
+MAX_ROWS = 200_000  # non-empty data rows per sheet: a county's decade of statement lines fits
+MAX_SHEET_ROWS = 1_048_576  # rows counting empty ones, and the highest row number (Excel's own maximum)
+MAX_COLUMNS = 256  # columns read, A to IV; a value further right is refused, naming its column
+MAX_CELLS = 4_000_000  # rows × columns of a table as kept (every row padded to the widest)
+MAX_CELL_CHARS = 32_767  # characters in one cell (Excel's own maximum)
+
+# --- CSV ----------------------------------------------------------------------------------------
+MAX_LINE_CHARS = 100_000  # characters in one line of text (a quoted cell may span lines)
+
+# --- .xlsx --------------------------------------------------------------------------------------
+MAX_ZIP_MEMBERS = 5_000  # parts in the zip (a workbook of 300 sheets with drawings has ~1,500)
+MAX_ZIP_DIRECTORY_BYTES = 2 * MIB  # the zip's central directory, checked before it is parsed
+MAX_XML_BYTES = 256 * MIB  # bytes the parts read expand to, together (declared, then really counted)
+MAX_COMPRESSION_RATIO = 100  # expanded ÷ compressed, per part; sheets compress 5-30 times
+MAX_XML_ELEMENTS = 12_000_000  # XML elements of the parts read, together (4M cells need ~10M)
+MAX_XML_DEPTH = 64  # nesting of XML elements (a worksheet needs about 8)
+MAX_SHARED_STRINGS = 1_000_000  # distinct texts in the shared strings table
+MAX_SHARED_CHARS = 20_000_000  # characters of the shared strings table, together
+MAX_TEXT_CHARS = 50_000_000  # characters of text in the sheets read, a shared string counted at each use
+
+
+class SpreadsheetError(ValueError):
+    """A file that cannot be read as a table; `code` says why (empty, old_xls, damaged_xlsx, not_text,
+    or the limit passed: too_many_rows, too_many_columns, xlsx_too_large, ...). `facts` carry what a
+    message needs beyond the limit itself, such as the column that is too far right."""
+
+    def __init__(self, code: str, detail: str = "", **facts: str):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+        self.facts = facts
