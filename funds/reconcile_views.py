@@ -104,7 +104,7 @@ def statements(source_id: int):
         try:
             table = locate_table(data, name)
         except SpreadsheetError as error:
-            form.file.errors.append(spreadsheet_message(error.code))
+            form.file.errors.append(spreadsheet_message(error))
             return page([])
         if not needs_mapping(table.headers):
             return _run_import(source, data, name, None, page)[1]

@@ -115,7 +115,7 @@ def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[in
     try:
         sheet = locate_table(data, filename)
     except SpreadsheetError as error:
-        return Statement(None, {}, problems=[Problem(0, "", "", spreadsheet_message(error.code))])
+        return Statement(None, {}, problems=[Problem(0, "", "", spreadsheet_message(error))])
     chosen = dict(mapping) if mapping is not None else columns.guess_mapping(sheet.headers)
     wrong = columns.mapping_problems(chosen)
     if wrong:

@@ -71,7 +71,7 @@ def import_upload():
         try:
             sheets = read_import_file(data, name)
         except SpreadsheetError as error:
-            form.file.errors.append(spreadsheet_message(error.code))
+            form.file.errors.append(spreadsheet_message(error))
         else:
             token = save_upload(_folder(), data, {"name": name, "user_id": current_user.id,
                                                   "sha256": file_sha256(data)})
