@@ -26,7 +26,8 @@ MIB = 1024 * 1024
 # --- any file -----------------------------------------------------------------------------------
 MAX_FILE_BYTES = 64 * MIB  # the web stops at MAX_CONTENT_LENGTH (20 MB) first; this bounds the CLI
 MAX_ROWS = 200_000  # non-empty data rows per sheet: a county's decade of statement lines fits
-MAX_SHEET_ROWS = 1_048_576  # rows counting empty ones, and the highest row number (Excel's own maximum)
+MAX_SHEET_ROWS = 500_000  # rows counting empty ones (the highest row number; lines of a CSV): empty rows
+# cost time too, and a sheet of 200,000 lines has no need of 300,000 empty ones
 MAX_COLUMNS = 256  # columns read, A to IV; a value further right is refused, naming its column
 MAX_CELLS = 4_000_000  # rows × columns of a table as kept (every row padded to the widest)
 MAX_CELL_CHARS = 32_767  # characters in one cell (Excel's own maximum)

@@ -169,6 +169,27 @@ def feed(parser: expat.XMLParserType, chunks: Iterator[bytes]) -> Iterator[None]
     yield
 
 
+def stream_part(chunks: Iterator[bytes], budget: Budget, root: str, handlers_for) -> Iterator[None]:
+    """Parse a large part (a worksheet, the shared strings) whose root element must be `root`,
+    pausing after each chunk. At the root, `handlers_for(namespace, root attributes)` returns expat's
+    start, end and text handlers for the rest and a function that returns (and resets) how many
+    elements they saw: those are charged to the budget after each chunk."""
+    parser = xml_parser()
+    counters: list = []
+
+    def at_root(name: str, attributes: dict) -> None:
+        if local_name(name) != root:
+            raise SpreadsheetError("damaged_xlsx", f"not a {root} part")
+        start, end, text, take_elements = handlers_for(namespace_of(name), attributes)
+        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+        counters.append(take_elements)
+
+    parser.StartElementHandler = at_root
+    for _ in feed(parser, chunks):
+        budget.spend_elements(counters[0]() if counters else 0)
+        yield
+
+
 def namespace_of(name: str) -> str:
     """The namespace prefix of a name as expat reports it ("uri " or "" for none), to build the
     names a part's elements will have."""

@@ -16,8 +16,7 @@ from typing import Optional
 
 from core import sheet_limits as limits
 from core.sheet_limits import SpreadsheetError
-from core.xlsx.archive import (Budget, element_starts, feed, has_part, local_name, namespace_of, part_chunks,
-                               xml_parser)
+from core.xlsx.archive import Budget, element_starts, has_part, part_chunks, stream_part
 from core.xlsx.values import BUILTIN_DATE_FORMATS, MAC_EPOCH, WINDOWS_EPOCH, is_date_format, is_duration_format
 
 ROOT_RELATIONSHIPS = "_rels/.rels"
@@ -122,78 +121,68 @@ def read_date_styles(archive: zipfile.ZipFile, part: Optional[str], budget: Budg
 def read_shared_strings(archive: zipfile.ZipFile, part: Optional[str], budget: Budget) -> list[str]:
     """The shared strings table: each string's text and its rich text runs' texts, phonetic guides
     left out, and "x005F_" removed as openpyxl removes it."""
-    if part is None:
-        return []
-    reader = _SharedStrings()
-    parser = xml_parser()
-    parser.StartElementHandler, parser.EndElementHandler = reader.start, reader.end
-    parser.CharacterDataHandler = reader.text
-    for _ in feed(parser, part_chunks(archive, part, budget)):
-        budget.spend_elements(reader.elements)
-        reader.elements = 0
-    return reader.strings
+    strings: list[str] = []
+    if part is not None:
+        for _ in stream_part(part_chunks(archive, part, budget), budget, "sst",
+                             lambda namespace, attributes: _string_handlers(namespace, attributes, strings)):
+            pass
+    return strings
 
 
-class _SharedStrings:
-    """expat's handlers for sharedStrings.xml, counting as they go."""
+def _string_handlers(namespace: str, attributes: dict, strings: list[str]):
+    """expat's handlers for the shared strings, counting as they go (closures, like a worksheet's:
+    a million strings cost five calls each)."""
+    declared = attributes.get("uniqueCount", "")
+    max_strings = limits.MAX_SHARED_STRINGS
+    if declared.isdigit() and int(declared) > max_strings:
+        raise SpreadsheetError("too_many_shared_strings")  # before reading any of them
+    STRING, TEXT, PHONETIC = (namespace + local for local in ("si", "t", "rPh"))
+    max_depth, max_length, max_characters = limits.MAX_XML_DEPTH, limits.MAX_CELL_CHARS, limits.MAX_SHARED_CHARS
+    depth = elements = 1
+    length = characters = 0
+    parts: list[str] = []
+    collecting = phonetic = False
 
-    def __init__(self):
-        self.strings: list[str] = []
-        self.parts: list[str] = []
-        self.names: dict[str, str] = {}
-        self.depth = self.elements = self.length = self.characters = 0
-        self.collecting = self.phonetic = False
-        self.max_depth, self.max_strings = limits.MAX_XML_DEPTH, limits.MAX_SHARED_STRINGS
-
-    def start(self, name: str, attributes: dict) -> None:
-        """An element begins: a string, a text run, a phonetic guide, or the table (with its count)."""
-        self.depth += 1
-        self.elements += 1
-        if self.depth > self.max_depth:
+    def start(name: str, _attributes: dict) -> None:
+        nonlocal depth, elements, parts, length, collecting, phonetic
+        depth += 1
+        elements += 1
+        if depth > max_depth:
             raise SpreadsheetError("xml_too_deep")
-        local = self.names.get(name) or self._name(name, attributes)
-        if local == "si":
-            self.parts, self.length = [], 0
-        elif local == "t":
-            self.collecting = not self.phonetic
-        elif local == "rPh":
-            self.phonetic = True
+        if name == STRING:
+            parts, length = [], 0
+        elif name == TEXT:
+            collecting = not phonetic
+        elif name == PHONETIC:
+            phonetic = True
 
-    def _name(self, name: str, attributes: dict) -> str:
-        if self.depth == 1:
-            if local_name(name) != "sst":
-                raise SpreadsheetError("damaged_xlsx", "no shared strings table")
-            declared = attributes.get("uniqueCount", "")
-            if declared.isdigit() and int(declared) > self.max_strings:
-                raise SpreadsheetError("too_many_shared_strings")  # before reading any of them
-            namespace = namespace_of(name)
-            self.names.update({namespace + local: local for local in ("si", "t", "rPh")})
-        return self.names.get(name, "")
+    def end(name: str) -> None:
+        nonlocal depth, characters, collecting, phonetic
+        depth -= 1
+        if name == TEXT:
+            collecting = False
+        elif name == STRING:
+            text = "".join(parts).replace("x005F_", "")
+            strings.append(text)
+            characters += len(text)
+            if len(strings) > max_strings:
+                raise SpreadsheetError("too_many_shared_strings")
+            if characters > max_characters:
+                raise SpreadsheetError("shared_text_too_long")
+        elif name == PHONETIC:
+            phonetic = False
 
-    def end(self, name: str) -> None:
-        """An element ends; a string ends with its si element."""
-        self.depth -= 1
-        local = self.names.get(name)
-        if local == "t":
-            self.collecting = False
-        elif local == "si":
-            self._add("".join(self.parts).replace("x005F_", ""))
-        elif local == "rPh":
-            self.phonetic = False
-
-    def _add(self, text: str) -> None:
-        self.strings.append(text)
-        self.characters += len(text)
-        if len(self.strings) > self.max_strings:
-            raise SpreadsheetError("too_many_shared_strings")
-        if self.characters > limits.MAX_SHARED_CHARS:
-            raise SpreadsheetError("shared_text_too_long")
-
-    def text(self, data: str) -> None:
-        """Text arrives; kept only inside a string's text elements."""
-        if self.collecting:
-            self.length += len(data)
-            if self.length > limits.MAX_CELL_CHARS:
+    def text(data: str) -> None:
+        nonlocal length
+        if collecting:
+            length += len(data)
+            if length > max_length:
                 raise SpreadsheetError("cell_too_long")
-            self.parts.append(data)
+            parts.append(data)
 
+    def take_elements() -> int:
+        nonlocal elements
+        count, elements = elements, 0
+        return count
+
+    return start, end, text, take_elements

@@ -16,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 from itertools import repeat
-from typing import Callable, Iterator
+from typing import Iterator
 
 from core import sheet_limits as limits
 from core.cell_references import column_letter, reference_column
 from core.sheet_limits import SpreadsheetError
-from core.xlsx.archive import Budget, feed, local_name, namespace_of, xml_parser
+from core.xlsx.archive import Budget, stream_part
 from core.xlsx.parts import DateStyles
 from core.xlsx.values import from_iso8601, from_serial, number
 
@@ -44,19 +44,8 @@ def worksheet_rows(chunks: Iterator[bytes], context: CellContext,
                    budget: Budget) -> Iterator[tuple[int, list]]:
     """(row number, values up to the last one) of each row of the worksheet that has a value."""
     ready: list[tuple[int, list]] = []
-    parser = xml_parser()
-    counted: list[Callable[[], int]] = []
-
-    def root(name: str, attributes: dict) -> None:
-        if local_name(name) != "worksheet":
-            raise SpreadsheetError("damaged_xlsx", "not a worksheet")
-        start, end, text, take_elements = _cell_handlers(namespace_of(name), context, budget, ready)
-        parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
-        counted.append(take_elements)
-
-    parser.StartElementHandler = root
-    for _ in feed(parser, chunks):
-        budget.spend_elements(counted[0]() if counted else 0)
+    for _ in stream_part(chunks, budget, "worksheet",
+                         lambda namespace, _attributes: _cell_handlers(namespace, context, budget, ready)):
         yield from ready
         ready.clear()
 
@@ -107,6 +96,7 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
 
     def start(name: str, attributes: dict) -> None:
         nonlocal depth, elements, reference, kind, style, content, collecting, inline, phonetic
+        nonlocal rows_seen, row_number, last_number, next_number, values, position
         depth += 1
         elements += 1
         if depth > max_depth:
@@ -119,24 +109,21 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
         elif name == TEXT:
             collecting = inline and not phonetic
         elif name == ROW:
-            begin_row(attributes.get("r"))
+            rows_seen += 1
+            label = attributes.get("r")
+            row_number = last_number + 1 if label is None else _parse_row_number(label)
+            last_number = row_number
+            if rows_seen > max_rows or row_number > max_rows:
+                raise SpreadsheetError("sheet_too_long")
+            position = 0
+            if row_number < next_number:  # openpyxl skipped a row numbered at or before one read
+                values = None
+            else:
+                values, next_number = [], row_number + 1
         elif name == INLINE:
             inline = kind == "inlineStr"
         elif name == PHONETIC:
             phonetic = True
-
-    def begin_row(label) -> None:
-        nonlocal rows_seen, row_number, last_number, next_number, values, position
-        rows_seen += 1
-        row_number = last_number + 1 if label is None else _parse_row_number(label)
-        last_number = row_number
-        if rows_seen > max_rows or row_number > max_rows:
-            raise SpreadsheetError("sheet_too_long")
-        position = 0
-        if row_number < next_number:
-            values = None
-        else:
-            values, next_number = [], row_number + 1
 
     def end(name: str) -> None:
         nonlocal depth, collecting, inline, phonetic, position, text_chars
