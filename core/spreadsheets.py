@@ -21,6 +21,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, BinaryIO, Iterable, Optional, Sequence
 
 from core import sheet_limits as limits
@@ -162,7 +163,17 @@ def _split_header(title: str, numbered_rows: Iterable[tuple[int, list]]) -> Opti
             raise SpreadsheetError("too_many_cells")
     if header is None:
         return None
-    return _build_sheet(title, header[0], header[1], rows)
+    return _padded_in_place(title, header, rows, widest)
+
+
+def _padded_in_place(title: str, header: tuple[int, list], rows: list[tuple[int, list]], width: int) -> Sheet:
+    """A Sheet of rows just read (lists nobody else holds), each padded to `width` where it stands:
+    copying them, as _build_sheet must for a sheet's own rows, would hold the table twice at the end."""
+    for _number, values in rows:
+        if len(values) < width:
+            values.extend(repeat(None, width - len(values)))
+    headers = [_header_text(value) for value in header[1]] + [""] * (width - len(header[1]))
+    return Sheet(title=title, headers=headers, rows=rows, header_row=header[0])
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:

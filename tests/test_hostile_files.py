@@ -105,8 +105,8 @@ def test_large_legal_files_are_read_within_the_ceiling(tmp_path):
     by a child whose address space is capped."""
     xlsx = hostile.read_in_child(hostile.write(tmp_path / "big.xlsx", hostile.dense_xlsx(50_000, 10)), 1024, 120)
     assert xlsx["rows"] == 50_000 and xlsx["columns"] == 10
-    text = hostile.read_in_child(hostile.write(tmp_path / "big.csv", hostile.statement_csv(200_000)), 1024, 120)
-    assert text["rows"] == 200_000 and text["columns"] == 8
+    text = hostile.read_in_child(hostile.write(tmp_path / "big.csv", hostile.statement_csv(200_000, 6)), 1024, 120)
+    assert text["rows"] == 200_000 and text["columns"] == 6
 
 
 # --- limits lowered in this process ------------------------------------------------------------
