@@ -78,11 +78,37 @@ def most_elements_empty_cells() -> bytes:
     return _rows_xlsx(_header(1), body, styles_xml([0] * 7))
 
 
+def _unique_texts(start: int, count: int) -> list[str]:
+    """`count` different five-letter texts (base 36), so that no pool can share them."""
+    texts = []
+    for number in range(start, start + count):
+        text = ""
+        for _ in range(5):
+            number, digit = divmod(number, 36)
+            text += "0123456789abcdefghijklmnopqrstuvwxyz"[digit]
+        texts.append(text)
+    return texts
+
+
+def most_text_objects() -> bytes:
+    """As many inline-string cells as the element limit allows (three elements each), every text
+    different: the most memory text can cost in an .xlsx."""
+    columns = 20
+    rows = (limits.MAX_XML_ELEMENTS - 1_000) // (3 * columns + 1)
+    letters = [column_letter(i) for i in range(columns)]
+    body = (f'<row r="{n}">' + "".join(f'<c r="{letter}{n}" t="inlineStr"><is><t>{text}</t></is></c>' for letter, text
+                                       in zip(letters, _unique_texts(n * columns, columns))) + "</row>"
+            for n in range(2, rows + 2))
+    return _rows_xlsx(_header(columns), body)
+
+
 def csv_most_cells() -> bytes:
-    """The most cells a table may have (200,000 × 20) as CSV, each a different short text, within
-    MAX_FILE_BYTES: the most memory a CSV can cost."""
-    lines = [",".join(f"c{i}" for i in range(20))]
-    lines += [",".join(f"{(n * 20 + i) % 46_656:x}" for i in range(20)) for n in range(limits.MAX_ROWS)]
+    """As many cells as fit in MAX_FILE_BYTES as CSV (about 3,300,000), every text different: the
+    most memory a CSV can cost."""
+    columns = 20
+    rows = limits.MAX_FILE_BYTES // (6 * columns) - 1_000
+    lines = [",".join(f"c{i}" for i in range(columns))]
+    lines += [",".join(_unique_texts(n * columns, columns)) for n in range(rows)]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -90,10 +116,11 @@ FILES = {
     # accepted: the worst cases, and ordinary large files
     "most-cells-distinct-numbers.xlsx": most_cells_distinct_numbers,
     "most-elements-empty-cells.xlsx": most_elements_empty_cells,
+    "most-text-objects.xlsx": most_text_objects,
     "statement-200000x20.xlsx": lambda: hostile.dense_xlsx(limits.MAX_ROWS, 20),
     "statement-200000x10.xlsx": lambda: hostile.dense_xlsx(limits.MAX_ROWS, 10),
     "statement-100000x10.xlsx": lambda: hostile.dense_xlsx(100_000, 10),
-    "most-cells-short-texts.csv": csv_most_cells,
+    "most-cells-different-texts.csv": csv_most_cells,
     "statement-70000x20.csv": lambda: hostile.statement_csv(70_000, 20),
     "projects-5000x40.xlsx": lambda: hostile.dense_xlsx(5_000, 40),
     # refused

@@ -18,6 +18,7 @@ from typing import Iterable, Iterator
 
 from core import sheet_limits as limits
 from core.sheet_limits import SpreadsheetError
+from core.text_pool import TextPool
 
 DELIMITERS = (",", ";", "\t")
 DECODE_CHUNK_BYTES = 1024 * 1024
@@ -46,11 +47,11 @@ def _records(lines: Iterator[str]) -> Iterator[tuple[int, list]]:
         if line.strip():
             break
     reader = csv.reader(chain(head, lines), delimiter=delimiter_of(head[-1] if head else ""))
-    max_chars = limits.MAX_CELL_CHARS
+    max_chars, share = limits.MAX_CELL_CHARS, TextPool()
     for number, cells in enumerate(reader, start=1):
         if cells and max(map(len, cells)) > max_chars:
             raise SpreadsheetError("cell_too_long")
-        yield number, [cell if cell.strip() else None for cell in cells]  # csv gives text: empty -> None
+        yield number, [share(cell) if cell.strip() else None for cell in cells]  # csv gives text: empty -> None
 
 
 def text_encoding(data: bytes) -> str:

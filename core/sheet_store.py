@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from core.spreadsheets import Sheet
+from core.text_pool import TextPool
 
 FORMAT = 1
 ROWS_PER_WRITE = 1_000
@@ -90,8 +91,8 @@ def read_sheets(stream: BinaryIO) -> list[Sheet]:
 
 
 def _read_sheet(entry: dict, lines) -> Sheet:
-    rows = []
+    rows, share = [], TextPool()  # JSON makes an object per cell; repeated texts are kept once, as read
     for _ in range(entry["rows"]):
         number, values = _DECODER.decode(next(lines))
-        rows.append((number, values))
+        rows.append((number, [share(value) if value.__class__ is str else value for value in values]))
     return Sheet(title=entry["title"], headers=entry["headers"], rows=rows, header_row=entry["header_row"])

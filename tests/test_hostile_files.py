@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -170,6 +171,16 @@ def test_unreadable_compression_and_encryption_are_refused():
         for item in source.infolist():
             target.writestr(item.filename, source.read(item.filename), zipfile.ZIP_BZIP2)
     assert refusal(stream.getvalue()).code == "damaged_xlsx"
+
+
+def test_a_zip64_directory_claiming_too_many_parts_is_refused_before_zipfile_reads_it():
+    """zipfile takes its directory's size from a zip64 end record when a locator precedes the end
+    record: that claim is checked too, before zipfile turns the directory into objects."""
+    data = _rows_xlsx(2)
+    end = data.rfind(b"PK\x05\x06")
+    record = b"PK\x06\x06" + struct.pack("<QHHIIQQQQ", 44, 45, 45, 0, 0, 10**7, 10**7, 10**9, 0)
+    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, end, 1)
+    assert refusal(data[:end] + record + locator + data[end:]).code == "too_many_parts"
 
 
 def test_a_wrong_stored_dimension_is_neither_trusted_nor_refused():

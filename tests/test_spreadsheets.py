@@ -268,3 +268,19 @@ def test_xlsx_reader_returns_what_openpyxl_returned(build):
     formula values, every kind of date: the new reader's rows are openpyxl's, value for value and type for type."""
     data = build()
     assert typed(reader_rows(data)) == typed(openpyxl_rows(data))
+
+
+def test_a_text_repeated_in_many_cells_is_kept_once():
+    """A payee on every line is one object in the table, from CSV and from inline strings alike, so a
+    long statement costs memory for its different texts, not for its cells."""
+    from core.text_pool import TextPool
+
+    [from_csv] = read_table(("付款方\n" + "永州某某路桥建设有限公司\n" * 3).encode())
+    inline = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>永州某某路桥建设有限公司</t></is></c></row>'
+                     for n in range(1, 5))
+    [from_xlsx] = read_table(xlsx_from_parts([("S", worksheet_xml(inline))]))
+    for sheet in (from_csv, from_xlsx):
+        first, second, third = (values[0] for _number, values in sheet.rows)
+        assert first == "永州某某路桥建设有限公司" and first is second is third
+    pool = TextPool(size=1)
+    assert pool("a" * 2) is pool("".join(["a", "a"])) and pool("b" * 2) is not pool("".join(["b", "b"]))

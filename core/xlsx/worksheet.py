@@ -21,6 +21,7 @@ from typing import Iterator
 from core import sheet_limits as limits
 from core.cell_references import column_letter, reference_column
 from core.sheet_limits import SpreadsheetError
+from core.text_pool import TextPool
 from core.xlsx.archive import Budget, stream_part
 from core.xlsx.parts import DateStyles
 from core.xlsx.values import from_iso8601, from_serial, number
@@ -85,6 +86,7 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
     max_rows, max_chars = limits.MAX_SHEET_ROWS, limits.MAX_CELL_CHARS
     columns = {column_letter(index): index for index in range(max_columns)}
     style_kinds: dict = {}  # the style attribute's text -> NUMBER, DATE or DURATION
+    share = TextPool()
     dates: dict = {}  # a date cell's text -> its value
     durations: dict = {}
     depth = elements = 1  # the worksheet element is open
@@ -146,8 +148,10 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
                     value = moment(content, shown_as is DURATION)
             elif kind == "s":
                 value = strings[int(content)]
-            else:
+            else:  # an inline string, a formula's text, an error: a new object per cell unless pooled
                 value = _other_value(kind, content)
+                if value.__class__ is str:
+                    value = share(value)
             if value.__class__ is str:
                 if not value or value.isspace():  # blank text is an empty cell
                     return
