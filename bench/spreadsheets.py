@@ -6,7 +6,7 @@ hostile ones it refuses, each read by core.spreadsheets.read_table in a fresh ch
     .venv/bin/python bench/spreadsheets.py --json out.json
 
 Not a test: it prints what it measured (the figures behind the bounds stated in core.sheet_limits
-and bench/RESULTS.md). Peak is the child's resident high-water mark (VmHWM), the interpreter
+and bench/SPREADSHEETS.md). Peak is the child's resident high-water mark (VmHWM), the interpreter
 included; seconds are the child's CPU seconds for read_table alone.
 """
 from __future__ import annotations
