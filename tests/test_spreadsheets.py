@@ -236,15 +236,17 @@ HAND_WRITTEN_ROWS = (
     '<c r="J7" s="1"><v>1E10</v></c><c r="K7" s="9"><v>45000</v></c><c r="L7" s="1"><v>-1</v></c>'
     '<c r="M7" s="10"><v>45000</v></c><c r="N7" s="11"><v>0.0208333</v></c><c r="O7" s="99"><v>45000</v></c>'
     '<c r="P7" t="d"><v>2026-03-01T08:30:00</v></c><c r="Q7" t="d"><v>2026-03-01</v></c>'
-    '<c r="R7" t="d"><v>10:20:30.5</v></c><c r="S7" s="1"/><c r="T7" t="s"/><c r="U7"><v></v></c></row>'
+    '<c r="R7" t="d"><v>10:20:30.5</v></c><c r="S7" s="1"/><c r="T7" t="s"/><c r="U7"><v></v></c>'
+    '<c r="V7" s="12"><v>2.5</v></c></row>'
     '<row r="8" spans="1:3"><c r="A8" t="s"><v>6</v></c><c r="C8"><v>3</v></c></row>')
 HAND_WRITTEN_STRINGS = ["<t>编码</t>", '<t xml:space="preserve">  有空格  </t>',
                         "<r><t>富</t></r><r><rPr><i/></rPr><t>文本</t></r>",
                         "<t>双牌</t><rPh sb=\"0\" eb=\"2\"><t>shuangpai</t></rPh><phoneticPr fontId=\"1\"/>",
                         "<t>_x005F_x000D_ and x005F_</t>", "<t/>", "<t>   </t>"]
-HAND_WRITTEN_STYLES = styles_xml([0, 14, 22, 164, 21, 15, 165, 166, 167, 46, 168, 47],
+HAND_WRITTEN_STYLES = styles_xml([0, 14, 22, 164, 21, 15, 165, 166, 167, 46, 168, 47, 169],
                                  {164: "0.00_);[Red](0.00)", 165: 'yyyy"年"m"月"d"日"', 166: '"day" 0',
-                                  167: "[$-F800]dddd, mmmm dd, yyyy", 168: "[Red]0.00;[Blue]dd", 14: "yyyy-mm-dd"})
+                                  167: "[$-F800]dddd, mmmm dd, yyyy", 168: "[Red]0.00;[Blue]dd", 14: "yyyy-mm-dd",
+                                  169: "[S]"})
 
 
 def _hand_written(prefix: str = "", date1904: bool = False) -> bytes:

@@ -177,8 +177,11 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
 
     def style_kind(label):
         index = 0 if label is None else int(label)
-        shown_as = style_kinds[label] = (DURATION if index in context.styles.durations else
-                                         DATE if index in context.styles.dates else NUMBER)
+        if index not in context.styles.dates:  # a duration format that is no date format ([S]) is a number
+            shown_as = NUMBER
+        else:
+            shown_as = DURATION if index in context.styles.durations else DATE
+        style_kinds[label] = shown_as
         return shown_as
 
     def moment(text: str, duration: bool):
