@@ -3,8 +3,9 @@
 Registered on the funds blueprint. Everyone who reads the funds sees the reconciliation; finance
 staff import statements and match or unmatch by hand. A statement whose headers are all recognised
 is imported at once; otherwise its table, parsed once at upload, is kept under
-instance/uploads/<random token> (core.uploads) while finance says what each column holds. Each change runs in one transaction through
-funds.reconciliation, the same code the `flask statements import` command runs.
+instance/uploads/<random token> (core.uploads) while finance says what each column holds. Each
+change runs in one transaction through funds.reconciliation, the same code the `flask statements
+import` command runs.
 """
 from __future__ import annotations
 

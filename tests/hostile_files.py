@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Optional
 
 from core import sheet_limits as limits
 from core.cell_references import column_letter
-from tests.spreadsheet_builders import MAIN, shared_strings_xml, styles_xml, worksheet_xml, xlsx_from_parts
+from tests.spreadsheet_builders import MAIN, shared_strings_xml, styles_xml, xlsx_from_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSHEET_OPEN = f'<worksheet xmlns="{MAIN}"><sheetData>'
@@ -196,7 +196,8 @@ def dense_xlsx(rows: int, columns: int, distinct: bool = False) -> bytes:
     `distinct`, every cell a different number (the most memory a cell can cost)."""
     letters = [column_letter(index) for index in range(columns)]
     strings = [f"<t>永州某某路桥建设有限公司{n}</t>" for n in range(500)] + [f"<t>列{n}</t>" for n in range(columns)]
-    header = '<row r="1">' + "".join(f'<c r="{letters[i]}1" t="s"><v>{500 + i}</v></c>' for i in range(columns)) + "</row>"
+    header = ('<row r="1">' + "".join(f'<c r="{letters[i]}1" t="s"><v>{500 + i}</v></c>' for i in range(columns))
+              + "</row>")
     body = (_dense_row(number, letters, distinct) for number in range(2, rows + 2))
     return _stream_xlsx(header, body, shared_strings_xml(strings))
 

@@ -90,7 +90,8 @@ def xlsx_from_parts(sheets: Sequence[tuple[str, str]], shared_strings: Optional[
         + "</Types>")
     parts["_rels/.rels"] = (f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" '
                             f'Type="{RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-    parts["xl/_rels/workbook.xml.rels"] = f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{"".join(relations)}</Relationships>'
+    parts["xl/_rels/workbook.xml.rels"] = (f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{"".join(relations)}'
+                                           "</Relationships>")
     sheet_list = "".join(f'<sheet name="{escape(title)}" sheetId="{n}" r:id="rId{n}"/>'
                          for n, (title, _xml) in enumerate(sheets, start=1))
     parts["xl/workbook.xml"] = (f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'

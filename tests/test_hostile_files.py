@@ -97,7 +97,8 @@ def test_too_many_rows_are_refused_in_csv_and_xlsx(tmp_path):
     """200,001 data rows under a header: refused as the 200,001st arrives, from either kind of file."""
     assert refused(tmp_path, hostile.statement_csv(200_001, 4), "rows.csv")["code"] == "too_many_rows"
     rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 200_003))
-    data = xlsx_from_parts([("S", worksheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>' + rows))])
+    header = '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+    data = xlsx_from_parts([("S", worksheet_xml(header + rows))])
     assert refused(tmp_path, data)["code"] == "too_many_rows"
 
 
