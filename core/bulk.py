@@ -24,13 +24,12 @@ which sends the rows in batched multi-row INSERTs. Either way the same rows are 
 """
 from __future__ import annotations
 
-import gc
-import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Sequence
 
 from sqlalchemy import Connection, Table, insert, text
 
+from core.collector import cycle_collector_paused  # noqa: F401 - re-exported: bulk jobs pause it
 from extensions import db
 
 BULK_CACHE_KIB = 65_536  # SQLite page cache during a bulk insert; the connection's own size is restored after
@@ -115,32 +114,3 @@ def insert_with_ids(table: Table, rows: list[dict[str, Any]], key: tuple[str, ..
     if len(found) != len(rows) or None in ids:
         raise RuntimeError(f"{table.name}: {len(rows)} rows inserted, {len(found)} ids returned")
     return ids
-
-
-_paused = 0  # bulk jobs running now with the collector paused (threads of one process share it)
-_was_enabled = False
-_pause_lock = threading.Lock()
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector for a bulk job. A long statement keeps hundreds of thousands of
-    cells, lines, tuples and rows alive at once, none of them in a cycle, and the collector, woken by
-    every few hundred new objects, would walk them again and again (a third of the time it takes to
-    read 100,000 lines). Reference counting still frees everything. The collector is process-wide:
-    it resumes (if it was running) when the last of the jobs running at the same time ends; until
-    then cyclic garbage of other threads of the process (the report warmer's matplotlib figures)
-    waits too, a passing rise of some tens of MB."""
-    global _paused, _was_enabled
-    with _pause_lock:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()

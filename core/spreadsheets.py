@@ -4,8 +4,11 @@ Generic on purpose: the planning import, the project export, bank statements and
 ledger all use it. No Flask and no database here.
 
 Reading decides the kind of file by its content, never by its name: an .xlsx is a zip archive
-(`PK\\x03\\x04`); anything else must be text, decoded as UTF-8 (with or without BOM), UTF-16 with a
-BOM ("Unicode text" from Excel), else GB18030 (the superset of the GBK that Chinese Excel uses).
+(`PK\\x03\\x04`, read by core.xlsx); anything else must be text (read by core.csv_reader): UTF-8
+(with or without BOM), UTF-16 with a BOM ("Unicode text" from Excel), else GB18030 (the superset of
+the GBK that Chinese Excel uses). Every read stays within the limits of core.sheet_limits, which
+also says what time and memory that guarantees; a file beyond one is refused with a
+SpreadsheetError naming it.
 
 Writing neutralises every text cell that a spreadsheet could run as a formula (CSV/formula
 injection): text starting with = + - @, tab or CR gets a leading apostrophe. Numbers, Decimals and
@@ -18,24 +21,21 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, BinaryIO, Iterable, Optional, Sequence
+
+from core import sheet_limits as limits
+from core.cell_references import column_letter
+from core.collector import cycle_collector_paused
+from core.csv_reader import bounded_lines, csv_rows, delimiter_of, first_filled_line
+from core.sheet_limits import SpreadsheetError
+
+__all__ = ["SpreadsheetError", "Sheet", "OutputSheet", "column_letter", "neutralise", "restore_neutralised",
+           "read_table", "sniff_delimiter", "write_csv", "write_xlsx"]
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) format
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-DELIMITERS = (",", ";", "\t")
-
-
-MAX_ROWS = 200_000  # rows per sheet: a county's decade of statement lines fits; a runaway file does not
-
-
-class SpreadsheetError(ValueError):
-    """A file that cannot be read as a table; `code` says why (empty, old_xls, damaged_xlsx, not_text)."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass
@@ -59,16 +59,6 @@ class Sheet:
         raise ValueError(f"row {row_number} is not a data row of {self.title!r}")
 
 
-def column_letter(index: int) -> str:
-    """The spreadsheet's name of the 0-based column `index`: 0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def neutralise(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula, prefixed with `'`; anything else unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
@@ -89,15 +79,21 @@ def read_table(data: bytes, filename: str = "") -> list[Sheet]:
     """Every non-empty sheet of an .xlsx, or the one table of a CSV, as `Sheet`s.
 
     `filename` only names the CSV's sheet; the kind of file is decided by its content.
-    Raises SpreadsheetError when the file cannot be read.
+    Raises SpreadsheetError when the file cannot be read or passes a limit of core.sheet_limits.
     """
-    if not data or not data.strip():
+    if not data or data.isspace():
         raise SpreadsheetError("empty")
-    if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
+    if len(data) > limits.MAX_FILE_BYTES:
+        raise SpreadsheetError("file_too_large")
     if data.startswith(OLE_MAGIC):
         raise SpreadsheetError("old_xls")
-    return _read_csv(data, _csv_title(filename))
+    with cycle_collector_paused():  # a table of millions of cells, none in a cycle: see core.collector
+        if data.startswith(XLSX_MAGIC):
+            return _read_xlsx(data)
+        sheet = _split_header(_csv_title(filename), csv_rows(data))
+    if sheet is None:
+        raise SpreadsheetError("empty")
+    return [sheet]
 
 
 def _csv_title(filename: str) -> str:
@@ -139,104 +135,69 @@ def _last_filled(values: Sequence, at_least: int = 0) -> int:
 
 
 def _split_header(title: str, numbered_rows: Iterable[tuple[int, list]]) -> Optional[Sheet]:
-    """The first non-empty row is the header; later non-empty rows are data. None for an empty sheet."""
+    """The first non-empty row is the header; later non-empty rows are data. None for an empty sheet.
+
+    Counts as it goes, so that a runaway file stops early: data rows, columns, and the cells of the
+    table as it will be kept (rows × the widest row so far); trailing empty cells are dropped here."""
     header: Optional[tuple[int, list]] = None
     rows: list[tuple[int, list]] = []
+    widest = 0
+    max_rows, max_columns, max_cells = limits.MAX_ROWS, limits.MAX_COLUMNS, limits.MAX_CELLS
     for number, values in numbered_rows:
-        for value in values:  # a loop, not all(...): no generator per row on long files
-            if not _is_empty(value):
-                break
-        else:
+        filled = _last_filled(values)
+        if not filled:
             continue
+        if filled < len(values):
+            values = values[:filled]
+        if filled > widest:
+            if filled > max_columns:
+                raise SpreadsheetError("too_many_columns", column=column_letter(filled - 1))
+            widest = filled
         if header is None:
             header = (number, values)
-        else:
-            rows.append((number, values))
-            if len(rows) > MAX_ROWS:  # stop reading: one upload must not tie up a server process
-                raise SpreadsheetError("too_many_rows")
+            continue
+        rows.append((number, values))
+        if len(rows) > max_rows:  # stop reading: one upload must not tie up a server process
+            raise SpreadsheetError("too_many_rows")
+        if len(rows) * widest > max_cells:
+            raise SpreadsheetError("too_many_cells")
     if header is None:
         return None
-    return _build_sheet(title, header[0], header[1], rows)
+    return _padded_in_place(title, header, rows, widest)
 
 
-def _xlsx_value(value: Any) -> Any:
-    """Dates without a time of day become dates; everything else as openpyxl read it."""
-    if isinstance(value, datetime) and value.time() == time(0, 0):
-        return value.date()
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
+def _padded_in_place(title: str, header: tuple[int, list], rows: list[tuple[int, list]], width: int) -> Sheet:
+    """A Sheet of rows just read (lists nobody else holds), each padded to `width` where it stands:
+    copying them, as _build_sheet must for a sheet's own rows, would hold the table twice at the end."""
+    for _number, values in rows:
+        if len(values) < width:
+            values.extend(repeat(None, width - len(values)))
+    headers = [_header_text(value) for value in header[1]] + [""] * (width - len(header[1]))
+    return Sheet(title=title, headers=headers, rows=rows, header_row=header[0])
 
 
 def _read_xlsx(data: bytes) -> list[Sheet]:
-    from openpyxl import load_workbook
+    from core.xlsx import read_workbook
 
+    sheets = []
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged or foreign zip
-        raise SpreadsheetError("damaged_xlsx", str(error)[:200]) from error
-    try:
-        sheets = []
-        for worksheet in workbook.worksheets:
-            if not hasattr(worksheet, "reset_dimensions"):
-                continue  # a chart sheet has no cells
-            # The stored dimensions are often wrong (some writers say A1:A1): read what is there.
-            worksheet.reset_dimensions()
-            numbered = ((number, [_xlsx_value(value) for value in values]) for number, values in
-                        enumerate(worksheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1))
-            sheet = _split_header(worksheet.title, numbered)
+        for title, rows in read_workbook(data):
+            sheet = _split_header(title, rows)
             if sheet is not None:
                 sheets.append(sheet)
     except SpreadsheetError:
         raise
-    except Exception as error:
+    except Exception as error:  # a damaged part can fail in many ways (a bad number, a missing string)
         raise SpreadsheetError("damaged_xlsx", str(error)[:200]) from error
-    finally:
-        workbook.close()
     if not sheets:
         raise SpreadsheetError("empty")
     return sheets
 
 
-def decode_text(data: bytes) -> str:
-    """Text of a CSV file: UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise SpreadsheetError("not_text") from error
-    if b"\x00" in data:
-        raise SpreadsheetError("not_text")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SpreadsheetError("not_text")  # pragma: no cover - GB18030 decodes almost any byte string
-
-
 def sniff_delimiter(text: str) -> str:
-    """The delimiter among , ; and tab that splits the first line into the most cells (ties: comma)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {delimiter: len(next(csv.reader([first], delimiter=delimiter), [])) for delimiter in DELIMITERS}
-    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] > counts[","] else ","
-
-
-def _read_csv(data: bytes, title: str) -> list[Sheet]:
-    text = decode_text(data)
-    if any(ord(char) < 32 and char not in "\t\r\n" for char in text[:4096]):
-        raise SpreadsheetError("not_text")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    numbered = ((number, [cell if cell.strip() else None for cell in cells])  # csv gives text: empty -> None
-                for number, cells in enumerate(reader, start=1))
-    try:
-        sheet = _split_header(title, numbered)
-    except csv.Error as error:
-        raise SpreadsheetError("not_text", str(error)) from error
-    if sheet is None:
-        raise SpreadsheetError("empty")
-    return [sheet]
+    """The delimiter among , ; and tab that splits the first non-blank line into the most cells (ties:
+    comma); SpreadsheetError("line_too_long") when the lines before it are longer than the limit."""
+    return delimiter_of(first_filled_line(bounded_lines(io.StringIO(text, newline=""))))
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """`flask statements import FILE --source CODE [--json]`: import and match a statement from the shell.
 
-Runs funds.reconciliation.import_statement, the code the web page runs, in one transaction. A file
-with problems prints each as row, column and message (JSON with --json) and exits with status 1,
-storing nothing.
+Reads the file once and runs funds.reconciliation.import_statement_table, the code the web page
+runs, in one transaction. A file with problems prints each as row, column and message (JSON with
+--json) and exits with status 1, storing nothing.
 """
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from core.spreadsheets import SpreadsheetError
 from core.transactions import ConflictError, commit_with_retry
 from extensions import db
 from funds.models import FundSource
-from funds.reconciliation import StatementRejected, import_statement
+from funds.reconciliation import StatementRejected, import_statement_table
 from funds.statement_columns import mapping_from_names
 from funds.statements import Problem, locate_table
+from projects.importing import file_sha256, spreadsheet_message
 
 
 @click.group("statements")
@@ -26,7 +28,7 @@ def statements_cli():
     """Bank and treasury statements."""
 
 
-def _mapping(data: bytes, name: str, columns: tuple[str, ...]):
+def _mapping(headers: list[str], columns: tuple[str, ...]):
     """The mapping from --map FIELD=HEADER options, on top of the recognised headers; None without any."""
     if not columns:
         return None
@@ -34,11 +36,9 @@ def _mapping(data: bytes, name: str, columns: tuple[str, ...]):
     if len(pairs) != len(columns):
         raise click.BadParameter("use FIELD=HEADER", param_hint="--map")
     try:
-        return mapping_from_names(locate_table(data, name).headers, pairs)
+        return mapping_from_names(headers, pairs)
     except KeyError as error:
         raise click.BadParameter(f"unknown field or header: {error.args[0]}", param_hint="--map") from error
-    except ValueError:
-        return None  # an unreadable file: the import reports it with the other problems
 
 
 def _report(problems: list[Problem], as_json: bool) -> None:
@@ -65,9 +65,15 @@ def import_command(file: Path, source_code: str, columns: tuple[str, ...], as_js
     if source is None:
         raise click.ClickException(f"no fund source with code {source_code!r}")
     data = file.read_bytes()
-    mapping = _mapping(data, file.name, columns)
     try:
-        result = commit_with_retry(lambda: import_statement(source, data, file.name, mapping=mapping))
+        table = locate_table(data, file.name)  # parsed once, here
+    except SpreadsheetError as error:
+        _report([Problem(0, "", "", spreadsheet_message(error))], as_json)
+        click.get_current_context().exit(1)
+    mapping = _mapping(table.headers, columns)
+    try:
+        result = commit_with_retry(lambda: import_statement_table(source, table, file.name, file_sha256(data),
+                                                                  mapping=mapping))
     except StatementRejected as error:
         db.session.rollback()
         _report(error.problems, as_json)

@@ -2,9 +2,10 @@
 
 Registered on the funds blueprint. Everyone who reads the funds sees the reconciliation; finance
 staff import statements and match or unmatch by hand. A statement whose headers are all recognised
-is imported at once; otherwise it is kept under instance/uploads/<random token> (core.uploads) while
-finance says what each column holds. Each change runs in one transaction through
-funds.reconciliation, the same code the `flask statements import` command runs.
+is imported at once; otherwise its table, parsed once at upload, is kept under
+instance/uploads/<random token> (core.uploads) while finance says what each column holds. Each
+change runs in one transaction through funds.reconciliation, the same code the `flask statements
+import` command runs.
 """
 from __future__ import annotations
 
@@ -26,14 +27,14 @@ from funds.matching import AMOUNT_PAYEE, MANUAL, REFERENCE
 from funds.models import FundSource, Payment, StatementLine
 from funds.reconcile_forms import (ExplainForm, MatchForm, StatementUploadForm, UnmatchForm, column_field, mapping_form,
                                    mapping_from_form)
-from funds.reconciliation import (StatementRejected, closed_periods, display_filename, import_statement,
-                                  explain_line, manual_match, summary_by_month, unmatch,
+from funds.reconciliation import (StatementRejected, closed_periods, display_filename, explain_line,
+                                  import_statement_table, manual_match, summary_by_month, unmatch,
                                   withdraw_explanation)
 from funds.services import FundsError
 from funds.statement_columns import guess_mapping, mapping_problems, needs_mapping
 from funds.statements import locate_table
 from funds.views import MONEY_WRITERS, READERS, bp
-from projects.importing import spreadsheet_message
+from projects.importing import file_sha256, spreadsheet_message
 
 SHOWN_PROBLEMS = 200
 
@@ -71,11 +72,12 @@ def _commit(work) -> bool:
     return False
 
 
-def _run_import(source: FundSource, data: bytes, name: str, mapping, page) -> tuple[bool, object]:
-    """Import and match in one transaction: (True, redirect to the month) or, storing nothing,
-    (False, `page(problems)`)."""
+def _run_import(source: FundSource, table, name: str, sha256: str, mapping, page) -> tuple[bool, object]:
+    """Import and match the parsed table in one transaction: (True, redirect to the month) or,
+    storing nothing, (False, `page(problems)`)."""
     try:
-        result = commit_with_retry(lambda: import_statement(source, data, name, mapping=mapping, actor=current_user))
+        result = commit_with_retry(lambda: import_statement_table(source, table, name, sha256, mapping=mapping,
+                                                                  actor=current_user))
     except StatementRejected as error:
         db.session.rollback()
         return False, page(error.problems)
@@ -104,11 +106,12 @@ def statements(source_id: int):
         try:
             table = locate_table(data, name)
         except SpreadsheetError as error:
-            form.file.errors.append(spreadsheet_message(error.code))
+            form.file.errors.append(spreadsheet_message(error))
             return page([])
         if not needs_mapping(table.headers):
-            return _run_import(source, data, name, None, page)[1]
-        token = save_upload(_folder(), data, {"name": name, "user_id": current_user.id, "source_id": source.id})
+            return _run_import(source, table, name, file_sha256(data), None, page)[1]
+        token = save_upload(_folder(), [table], {"name": name, "user_id": current_user.id, "source_id": source.id,
+                                                 "sha256": file_sha256(data)})
         return redirect(url_for("funds.statement_mapping", source_id=source.id, token=token))
     return page([])
 
@@ -122,7 +125,7 @@ def statement_mapping(source_id: int, token: str):
     if upload is None or upload.meta.get("user_id") != current_user.id or upload.meta.get("source_id") != source.id:
         flash(_("This upload is no longer available. Upload the statement again."), "error")
         return redirect(url_for("funds.statements", source_id=source.id))
-    table = locate_table(upload.data, upload.meta["name"])
+    table = upload.sheets[0]
     saved = upload.meta.get("mapping")
     form = mapping_form(table.headers, {int(i): k for i, k in saved.items()} if saved else guess_mapping(table.headers))
 
@@ -140,7 +143,7 @@ def statement_mapping(source_id: int, token: str):
         flash(message, "error")
     if wrong:
         return page([])
-    imported, response = _run_import(source, upload.data, upload.meta["name"], chosen, page)
+    imported, response = _run_import(source, table, upload.meta["name"], upload.meta["sha256"], chosen, page)
     if imported:
         discard_upload(_folder(), token)
     return response

@@ -1,6 +1,7 @@
 """Reconciling a source's bank or treasury statements with its recorded payments.
 
     result = import_statement(source, data, filename, mapping=None, actor=user)   # web and CLI alike
+    result = import_statement_table(source, table, filename, sha256, mapping=...)  # a table parsed earlier
     manual_match(line, payment, actor=user); unmatch(line, actor=user)
     summary_by_month(source.id)
 
@@ -24,12 +25,13 @@ from auth.models import utcnow
 from core import dates
 from core.bulk import cycle_collector_paused, insert_rows
 from core.money import format_yuan
+from core.spreadsheets import Sheet
 from extensions import db
 from funds import matching
 from funds.models import FundSource, MonthClose, Payment, SourceMonth, StatementImport, StatementLine
 from funds.services import FundsError, awaiting_by_period, awaiting_statement_line, lock_source, month_is_closed
 from funds.statement_columns import DATE
-from funds.statements import Problem, StatementLineData, read_statement
+from funds.statements import Problem, Statement, StatementLineData, read_statement, statement_from_table
 from projects.importing import file_sha256
 
 WINDOW_DAYS = 3  # a bank books a payment a few days after the voucher date, rarely more
@@ -82,12 +84,20 @@ def import_statement(source: FundSource, data: bytes, filename: str, *, mapping:
     """Store the statement's new lines and match what can be matched; raise StatementRejected
     (storing nothing) when the file has any problem or adds a line to a closed month."""
     with cycle_collector_paused():
-        return _import_statement(source, data, filename, mapping, actor)
+        statement = read_statement(data, filename, mapping, window=dates.window())
+        return _import_statement(source, statement, filename, file_sha256(data), actor)
 
 
-def _import_statement(source: FundSource, data: bytes, filename: str, mapping: Optional[Mapping[int, str]],
-                      actor) -> ImportResult:
-    statement = read_statement(data, filename, mapping, window=dates.window())
+def import_statement_table(source: FundSource, table: Sheet, filename: str, sha256: str, *,
+                           mapping: Optional[Mapping[int, str]] = None, actor=None) -> ImportResult:
+    """import_statement for a table parsed earlier (at upload, kept while finance maps its columns);
+    `sha256` is the uploaded file's, for the import record."""
+    with cycle_collector_paused():
+        statement = statement_from_table(table, mapping, window=dates.window())
+        return _import_statement(source, statement, filename, sha256, actor)
+
+
+def _import_statement(source: FundSource, statement: Statement, filename: str, sha256: str, actor) -> ImportResult:
     if statement.problems:
         raise StatementRejected(statement.problems)
     lock_source(source.id)
@@ -100,7 +110,7 @@ def _import_statement(source: FundSource, data: bytes, filename: str, mapping: O
                for line in new_lines if line.period in closed]
     if refused:
         raise StatementRejected(refused)
-    name, sha256 = display_filename(filename), file_sha256(data)
+    name = display_filename(filename)
     # Match first, then store the new lines already matched: no re-reading and updating them after.
     on_stored, on_new = match_lines(source.id, first, last, closed, new_lines)
     import_id = _store(source, new_lines, name, sha256, len(lines), actor, on_new)

@@ -2,6 +2,7 @@
 
     statement = read_statement(data, filename)            # mapping guessed from the headers
     statement = read_statement(data, filename, mapping)   # or the one the user chose
+    statement = statement_from_table(sheet, mapping)      # a table located (and kept) earlier
     statement.problems   # [Problem(row, column, header, message)], row numbers as the spreadsheet shows
     statement.lines      # [StatementLineData], each with its fingerprint
 
@@ -119,7 +120,14 @@ def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[in
     try:
         sheet = locate_table(data, filename)
     except SpreadsheetError as error:
-        return Statement(None, {}, problems=[Problem(0, "", "", spreadsheet_message(error.code))])
+        return Statement(None, {}, problems=[Problem(0, "", "", spreadsheet_message(error))])
+    return statement_from_table(sheet, mapping, today, window)
+
+
+def statement_from_table(sheet: Sheet, mapping: Optional[Mapping[int, str]] = None, today: Optional[date] = None,
+                         window: DateWindow = DateWindow()) -> Statement:
+    """Every line of a statement table already located (locate_table), or every problem found (a
+    line dated outside `window` seen from `today` among them)."""
     chosen = dict(mapping) if mapping is not None else columns.guess_mapping(sheet.headers)
     wrong = columns.mapping_problems(chosen)
     if wrong:

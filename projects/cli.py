@@ -65,7 +65,7 @@ def import_command(path: Path, dry_run: bool, username: Optional[str]):
     try:
         sheets = read_import_file(data, path.name)
     except SpreadsheetError as error:
-        raise click.ClickException(str(spreadsheet_message(error.code))) from error
+        raise click.ClickException(str(spreadsheet_message(error))) from error
     plan = plan_import(sheets, guess_import_mapping(sheets), file_name=path.name, sha256=file_sha256(data))
     if plan.problems:
         for problem in plan.problems:

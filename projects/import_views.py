@@ -1,9 +1,10 @@
 """The spreadsheet import at /projects/import: upload, map the columns (only when some header is not
 recognised; the preview links back to the mapping anyway), preview, confirm.
 
-Registered on the projects blueprint. Planners and administrators only. The uploaded file is kept
-under instance/uploads/<random token> between the pages and re-read (and re-checked) at each step,
-so the confirm step imports exactly what the preview showed, against the data stored at that moment.
+Registered on the projects blueprint. Planners and administrators only. The uploaded file is parsed
+once, at upload; its table is kept under instance/uploads/<random token> (core.uploads) between the
+pages, and each step plans the import from that table again, so the confirm step imports exactly
+what the preview showed, checked against the data stored at that moment.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def _start_again():
 
 
 def _sheets_and_mapping(upload):
-    sheets = read_import_file(upload.data, upload.meta["name"])
+    sheets = upload.sheets
     saved = upload.meta.get("mapping")
     return sheets, (mapping_from_json(saved) if saved is not None else guess_import_mapping(sheets))
 
@@ -71,10 +72,10 @@ def import_upload():
         try:
             sheets = read_import_file(data, name)
         except SpreadsheetError as error:
-            form.file.errors.append(spreadsheet_message(error.code))
+            form.file.errors.append(spreadsheet_message(error))
         else:
-            token = save_upload(_folder(), data, {"name": name, "user_id": current_user.id,
-                                                  "sha256": file_sha256(data)})
+            token = save_upload(_folder(), sheets, {"name": name, "user_id": current_user.id,
+                                                    "sha256": file_sha256(data)})
             # Only a sheet with headers the import does not know needs the mapping page.
             step = "preview" if fully_recognised(sheets, guess_import_mapping(sheets)) else "mapping"
             return redirect(url_for(f"projects.import_{step}", token=token))

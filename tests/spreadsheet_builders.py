@@ -1,10 +1,13 @@
-"""Builders for spreadsheet files in tests: .xlsx through openpyxl, CSV in a chosen encoding, a demo county."""
+"""Builders for spreadsheet files in tests: .xlsx through openpyxl or part by part from XML, CSV in a
+chosen encoding, a demo county."""
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
-from typing import Sequence
+from typing import Optional, Sequence
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
@@ -27,6 +30,79 @@ def xlsx_bytes(*sheets: tuple[str, Sequence[Sequence]]) -> bytes:
             worksheet.append(list(row))
     stream = io.BytesIO()
     workbook.save(stream)
+    return stream.getvalue()
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+
+
+def worksheet_xml(sheet_data: str, prefix: str = "") -> str:
+    """A worksheet part around the given <sheetData> content (rows), optionally with prefixed names."""
+    declaration = f'xmlns:{prefix[:-1]}="{MAIN}"' if prefix else f'xmlns="{MAIN}"'
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{prefix}worksheet {declaration}>'
+            f"<{prefix}sheetData>{sheet_data}</{prefix}sheetData></{prefix}worksheet>")
+
+
+def shared_strings_xml(items: Sequence[str], unique_count: Optional[int] = None) -> str:
+    """A sharedStrings part; each item is the XML inside one <si> (such as <t>text</t> or rich runs)."""
+    count = len(items) if unique_count is None else unique_count
+    return (f'<sst xmlns="{MAIN}" count="{count}" uniqueCount="{count}">'
+            + "".join(f"<si>{item}</si>" for item in items) + "</sst>")
+
+
+def styles_xml(number_formats: Sequence[int], custom: Optional[dict] = None) -> str:
+    """A styles part whose cellXfs have the given number format ids (style s="i" is the i-th), with
+    custom formats {id: code}; cellStyleXfs holds a date format that must not count."""
+    custom = custom or {}
+    formats = "".join(f'<numFmt numFmtId="{key}" formatCode="{escape(code, {chr(34): "&quot;"})}"/>'
+                      for key, code in custom.items())
+    xfs = "".join(f'<xf numFmtId="{number}" fontId="0" fillId="0" borderId="0" xfId="0"/>' for number in number_formats)
+    return (f'<styleSheet xmlns="{MAIN}"><numFmts count="{len(custom)}">{formats}</numFmts>'
+            '<cellStyleXfs count="1"><xf numFmtId="22" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(number_formats)}">{xfs}</cellXfs></styleSheet>')
+
+
+def xlsx_from_parts(sheets: Sequence[tuple[str, str]], shared_strings: Optional[str] = None,
+                    styles: Optional[str] = None, date1904: bool = False, replace: Optional[dict] = None,
+                    compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """An .xlsx written part by part: (title, worksheet XML) per sheet, optional shared strings and
+    styles; `replace` swaps any part's content (or adds a part) as it is stored."""
+    count = len(sheets)
+    overrides = [("/xl/workbook.xml", "sheet.main+xml")] + [
+        (f"/xl/worksheets/sheet{n}.xml", "worksheet+xml") for n in range(1, count + 1)]
+    relations = [f'<Relationship Id="rId{n}" Type="{RELATIONSHIPS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                 for n in range(1, count + 1)]
+    parts = {}
+    for name, content, kind in (("xl/sharedStrings.xml", shared_strings, "sharedStrings"),
+                                ("xl/styles.xml", styles, "styles")):
+        if content is not None:
+            parts[name] = content
+            overrides.append((f"/{name}", f"{kind}+xml"))
+            relations.append(f'<Relationship Id="r{kind}" Type="{RELATIONSHIPS}/{kind}" Target="{name[3:]}"/>')
+    parts["[Content_Types].xml"] = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(f'<Override PartName="{name}" ContentType="{CONTENT_TYPE}{kind}"/>' for name, kind in overrides)
+        + "</Types>")
+    parts["_rels/.rels"] = (f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}"><Relationship Id="rId1" '
+                            f'Type="{RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    parts["xl/_rels/workbook.xml.rels"] = (f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{"".join(relations)}'
+                                           "</Relationships>")
+    sheet_list = "".join(f'<sheet name="{escape(title)}" sheetId="{n}" r:id="rId{n}"/>'
+                         for n, (title, _xml) in enumerate(sheets, start=1))
+    parts["xl/workbook.xml"] = (f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}">'
+                                f'<workbookPr date1904="{int(date1904)}"/><sheets>{sheet_list}</sheets></workbook>')
+    for n, (_title, xml) in enumerate(sheets, start=1):
+        parts[f"xl/worksheets/sheet{n}.xml"] = xml
+    parts.update(replace or {})
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", compression) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content.encode("utf-8") if isinstance(content, str) else content)
     return stream.getvalue()
 
 

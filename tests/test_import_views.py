@@ -1,6 +1,7 @@
 """The import pages: upload checked by content, mapping, preview with every problem, confirm, and who may use them."""
 from __future__ import annotations
 
+import hashlib
 import re
 from io import BytesIO
 from pathlib import Path
@@ -91,6 +92,28 @@ def test_mapping_step_sets_unrecognised_columns(app, client, planner):
     assert response.headers["Location"].endswith(f"/projects/import/{token}/preview")
     client.post(f"/projects/import/{token}/confirm", headers=EN)
     assert db.session.scalar(select(Project.budget_fen).where(Project.code == "M1")) == 12_500_000
+
+
+def test_the_file_is_parsed_once_at_upload(app, client, planner, upload_folder, monkeypatch):
+    """Mapping (shown and posted), preview and confirm read the table kept at upload; the file is
+    never parsed again, and its bytes are not kept, only their SHA-256 for the import record."""
+    from projects import importing
+
+    parses = []
+    real = importing.read_table
+    monkeypatch.setattr(importing, "read_table", lambda *args, **kwargs: parses.append(1) or real(*args, **kwargs))
+    data = csv_bytes([["编", "名", "类", "乡", "钱"], ["M1", "村道硬化", "道路", "泷泊镇", "12.5"]])
+    token = token_of(upload(client, data, "odd.csv"), "mapping")
+    assert (upload_folder / token).read_bytes()[:2] == b"\x1f\x8b" and data not in (upload_folder / token).read_bytes()
+    assert client.get(f"/projects/import/{token}/mapping", headers=EN).status_code == 200
+    choices = {"s0c0": "projects:code", "s0c1": "projects:name", "s0c2": "projects:category",
+               "s0c3": "projects:township", "s0c4": "projects:budget_wan"}
+    client.post(f"/projects/import/{token}/mapping", data=choices, headers=EN)
+    assert b"M1" in client.get(f"/projects/import/{token}/preview", headers=EN).data
+    assert client.post(f"/projects/import/{token}/confirm", headers=EN).status_code == 302
+    assert parses == [1]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "project.import"))
+    assert event.after["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 def test_mixed_kinds_in_one_sheet_are_refused(app, client, planner):

@@ -215,6 +215,29 @@ def test_web_mapping_step_for_unknown_headers(funded, client, auth):
     assert _line("永州某某路桥建设有限公司").payment_id == _payment("记-2026-0001").id
 
 
+def test_web_statement_is_parsed_once_and_its_table_kept(funded, client, auth, app, tmp_path, monkeypatch):
+    """The upload parses the file; the mapping page and the import read the kept table (not the
+    file's bytes, which are not kept), and the import record has the uploaded file's SHA-256."""
+    import hashlib
+
+    from funds import statements
+
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    parses = []
+    real = statements.read_table
+    monkeypatch.setattr(statements, "read_table", lambda *args, **kwargs: parses.append(1) or real(*args, **kwargs))
+    auth.as_role("finance")
+    data = csv_bytes([["交易日期", "本次划款", "对方户名"], ["2026-03-04", "123,456.78", "永州某某路桥建设有限公司"]])
+    location = _upload(client, funded, data).headers["Location"]
+    token = location.rsplit("/", 2)[-2]
+    assert (tmp_path / "uploads" / token).read_bytes()[:2] == b"\x1f\x8b"  # the parsed table, gzip'd
+    assert client.get(location, headers=EN).status_code == 200
+    assert client.post(location, data={"c0": "date", "c1": "debit", "c2": "payee"}, headers=EN).status_code == 302
+    assert parses == [1]
+    assert db.session.scalar(select(StatementImport.file_sha256)) == hashlib.sha256(data).hexdigest()
+    assert not (tmp_path / "uploads" / token).exists()
+
+
 def test_web_refused_file_lists_every_problem(funded, client, auth):
     """A bad file is refused on the page with each problem's row and column, and nothing is stored."""
     auth.as_role("finance")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from core import spreadsheets
+from core import sheet_limits
 from core.spreadsheets import SpreadsheetError, read_table
 from extensions import db
 from projects import services
@@ -52,7 +52,7 @@ def test_formula_like_and_dollar_names_in_charts_and_their_csv(client, auth):
 
 def test_runaway_uploads_stop_at_the_row_limit(monkeypatch):
     """A file with more rows than allowed is refused as soon as the limit is passed."""
-    monkeypatch.setattr(spreadsheets, "MAX_ROWS", 10)
+    monkeypatch.setattr(sheet_limits, "MAX_ROWS", 10)
     data = ("a,b\n" + "1,2\n" * 11).encode()
     with pytest.raises(SpreadsheetError) as error:
         read_table(data, "big.csv")

@@ -1,7 +1,8 @@
 """Spreadsheets are read by content (xlsx, CSV in UTF-8/GB18030), and written with formulas neutralised."""
 from __future__ import annotations
 
-from datetime import date, datetime
+import warnings
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,7 +11,9 @@ from openpyxl import load_workbook
 
 from core.spreadsheets import (OutputSheet, SpreadsheetError, column_letter, neutralise, read_table,
                                restore_neutralised, sniff_delimiter, write_csv, write_xlsx)
-from tests.spreadsheet_builders import xlsx_bytes
+from core.xlsx import read_workbook
+from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, project_line, shared_strings_xml,
+                                        styles_xml, worksheet_xml, xlsx_bytes, xlsx_from_parts)
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -145,3 +148,141 @@ def test_write_xlsx_keeps_numbers_and_dates_and_never_writes_a_formula():
     assert day.is_date and day.value.date() == date(2026, 3, 1)
     assert worksheet["A3"].value == "'@cmd" and worksheet["B3"].value == 7
     assert worksheet["A1"].comment.text == "Name"
+
+
+# --- the .xlsx reader returns what openpyxl's read-only reader returned -------------------------
+
+def openpyxl_rows(data: bytes) -> list:
+    """The oracle: per worksheet, (title, [(row number, values up to the last non-empty one)]) as
+    openpyxl's read-only, data-only reader gave them to the reader this one replaced."""
+    with warnings.catch_warnings():  # about hand-written styles and out-of-range dates, both meant
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        sheets = [(worksheet.title, _openpyxl_sheet_rows(worksheet)) for worksheet in workbook.worksheets]
+    workbook.close()
+    return sheets
+
+
+def _openpyxl_sheet_rows(worksheet) -> list:
+    worksheet.reset_dimensions()
+    rows = []
+    for number, values in enumerate(worksheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+        values = [None if isinstance(value, str) and not value.strip() else
+                  value.date() if isinstance(value, datetime) and value.time() == time(0) else value
+                  for value in values]
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            rows.append((number, values))
+    return rows
+
+
+def typed(sheets: list) -> list:
+    """The same rows with every value's type beside it: 1, 1.0 and True are equal, but not the same."""
+    return [(title, [(number, [(type(value).__name__, value) for value in values]) for number, values in rows])
+            for title, rows in sheets]
+
+
+def reader_rows(data: bytes) -> list:
+    """The new reader's rows, in the oracle's shape."""
+    return [(title, list(rows)) for title, rows in read_workbook(data)]
+
+
+def _openpyxl_workbook(epoch=None, iso_dates=False) -> bytes:
+    """Every kind of value openpyxl writes, with merged, sparse and empty cells, on several sheets."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = Workbook()
+    if epoch is not None:
+        workbook.epoch = epoch
+    workbook.iso_dates = iso_dates
+    sheet = workbook.active
+    sheet.title = "值"
+    sheet.append(["文本", "整数", "小数", "日期", "日期时间", "时间", "布尔"])
+    sheet.append(["  道路 ", 3, 12.5, date(2026, 3, 1), datetime(2026, 3, 1, 8, 30, 15), time(14, 5), True])
+    sheet.append([" ", -7, -0.25, date(1900, 3, 1), datetime(1900, 1, 1, 12), time(0, 0, 1), False])
+    sheet.append(["=1+1", 2 ** 53, 1e-7, 1e20, Decimal("1.10"), timedelta(hours=30, minutes=5), datetime(2026, 3, 1)])
+    sheet.append([])
+    sheet.append([None, None, date(9999, 12, 31), datetime(2026, 3, 1, 0, 0, 0, 500_000)])
+    sheet["Z9"] = "far right"
+    sheet["A12"] = "merged"
+    sheet.merge_cells("A12:C13")
+    workbook.create_sheet("空")
+    hidden = workbook.create_sheet("隐藏")
+    hidden.sheet_state = "hidden"
+    hidden["B2"] = 1
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    workbook.create_chartsheet("图").add_chart(chart)
+    stream = BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+HAND_WRITTEN_ROWS = (
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c>'
+    '<c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><r><t>行</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 内 </t></r>'
+    '</is></c><c r="B2" t="inlineStr"><is><t>x005F_x000D_</t></is></c><c r="C2"><f>1+1</f><v>2</v></c>'
+    '<c r="D2" t="str"><f>"a"&amp;"b"</f><v>ab</v></c><c r="E2" t="e"><v>#N/A</v></c><c r="F2" t="b"><v>1</v></c>'
+    '<c r="G2"><v>1.5E3</v></c><c r="H2"><v>-0</v></c><c r="I2" t="inlineStr"><v>ignored</v></c></row>'
+    '<row r="4"><c><v>1</v></c><c><v>2</v></c><c r="E4"><v>5</v></c><c><v>6</v></c></row>'
+    '<row><c r="b5" t="s"><v>5</v></c></row>'
+    '<row r="3"><c r="A3" t="str"><v>skipped: row 3 comes after row 5</v></c></row>'
+    '<row r="7"><c r="A7" s="1"><v>45000</v></c><c r="B7" s="2"><v>45000.75</v></c><c r="C7" s="3"><v>1.25</v></c>'
+    '<c r="D7" s="4"><v>0.5</v></c><c r="E7" s="5"><v>59</v></c><c r="F7" s="5"><v>61</v></c>'
+    '<c r="G7" s="6"><v>45000</v></c><c r="H7" s="7"><v>45000</v></c><c r="I7" s="8"><v>45000</v></c>'
+    '<c r="J7" s="1"><v>1E10</v></c><c r="K7" s="9"><v>45000</v></c><c r="L7" s="1"><v>-1</v></c>'
+    '<c r="M7" s="10"><v>45000</v></c><c r="N7" s="11"><v>0.0208333</v></c><c r="O7" s="99"><v>45000</v></c>'
+    '<c r="P7" t="d"><v>2026-03-01T08:30:00</v></c><c r="Q7" t="d"><v>2026-03-01</v></c>'
+    '<c r="R7" t="d"><v>10:20:30.5</v></c><c r="S7" s="1"/><c r="T7" t="s"/><c r="U7"><v></v></c>'
+    '<c r="V7" s="12"><v>2.5</v></c></row>'
+    '<row r="8" spans="1:3"><c r="A8" t="s"><v>6</v></c><c r="C8"><v>3</v></c></row>')
+HAND_WRITTEN_STRINGS = ["<t>编码</t>", '<t xml:space="preserve">  有空格  </t>',
+                        "<r><t>富</t></r><r><rPr><i/></rPr><t>文本</t></r>",
+                        "<t>双牌</t><rPh sb=\"0\" eb=\"2\"><t>shuangpai</t></rPh><phoneticPr fontId=\"1\"/>",
+                        "<t>_x005F_x000D_ and x005F_</t>", "<t/>", "<t>   </t>"]
+HAND_WRITTEN_STYLES = styles_xml([0, 14, 22, 164, 21, 15, 165, 166, 167, 46, 168, 47, 169],
+                                 {164: "0.00_);[Red](0.00)", 165: 'yyyy"年"m"月"d"日"', 166: '"day" 0',
+                                  167: "[$-F800]dddd, mmmm dd, yyyy", 168: "[Red]0.00;[Blue]dd", 14: "yyyy-mm-dd",
+                                  169: "[S]"})
+
+
+def _hand_written(prefix: str = "", date1904: bool = False) -> bytes:
+    return xlsx_from_parts([("手写", worksheet_xml(HAND_WRITTEN_ROWS.replace("<", f"<{prefix}").replace(
+        f"<{prefix}/", f"</{prefix}") if prefix else HAND_WRITTEN_ROWS, prefix))],
+        shared_strings_xml(HAND_WRITTEN_STRINGS), HAND_WRITTEN_STYLES, date1904=date1904)
+
+
+@pytest.mark.parametrize("build", [
+    _openpyxl_workbook,
+    lambda: _openpyxl_workbook(epoch=datetime(1904, 1, 1)),
+    lambda: _openpyxl_workbook(iso_dates=True),
+    _hand_written,
+    lambda: _hand_written(prefix="x:"),
+    lambda: _hand_written(date1904=True),
+    lambda: xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("A1"), project_line("A2", status="在建")]),
+                       ("里程碑", [MILESTONE_HEADERS, ["A1", 1, "路基", date(2026, 6, 30), 100, 10, ""]])),
+], ids=["openpyxl", "1904", "iso-dates", "hand-written", "prefixed", "hand-written-1904", "import-template"])
+def test_xlsx_reader_returns_what_openpyxl_returned(build):
+    """Sheet order and titles, shared and inline strings, rich text, numbers, booleans, errors, cached
+    formula values, every kind of date: the new reader's rows are openpyxl's, value for value and type for type."""
+    data = build()
+    assert typed(reader_rows(data)) == typed(openpyxl_rows(data))
+
+
+def test_a_text_repeated_in_many_cells_is_kept_once():
+    """A payee on every line is one object in the table, from CSV and from inline strings alike, so a
+    long statement costs memory for its different texts, not for its cells."""
+    from core.text_pool import TextPool
+
+    [from_csv] = read_table(("付款方\n" + "永州某某路桥建设有限公司\n" * 3).encode())
+    inline = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>永州某某路桥建设有限公司</t></is></c></row>'
+                     for n in range(1, 5))
+    [from_xlsx] = read_table(xlsx_from_parts([("S", worksheet_xml(inline))]))
+    for sheet in (from_csv, from_xlsx):
+        first, second, third = (values[0] for _number, values in sheet.rows)
+        assert first == "永州某某路桥建设有限公司" and first is second is third
+    pool = TextPool(size=1)
+    assert pool("a" * 2) is pool("".join(["a", "a"])) and pool("b" * 2) is not pool("".join(["b", "b"]))
