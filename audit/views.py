@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import current_app, render_template, request
 from sqlalchemy import func, select
 
+from audit.blueprint import bp
 from audit.models import AuditEvent
-from core.access import role_required
+from core.access import role_required, AUDIT_READERS
 from core import dates
 from core.paging import Page
 from core.params import query_day
 from extensions import db
 
-bp = Blueprint("audit", __name__)
 
 
 @bp.route("/")
-@role_required("auditor", "admin")
+@role_required(*AUDIT_READERS)
 def index():
     """Newest events first, filtered by user, action, object type and date range."""
     filters = {key: (request.args.get(key) or "").strip() for key in ("user", "action", "object", "from", "to")}

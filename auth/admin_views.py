@@ -1,19 +1,19 @@
 """The administrator's account pages at /admin/: list, create, edit, disable and re-enable."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from auth.blueprint import admin_bp as bp
 from auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from auth.models import User
 from auth.services import ROLE_LABELS, AccountError, create_user, set_active, update_user
-from core.access import role_required
+from core.access import role_required, ACCOUNT_ADMINS
 from core.once import already_used, spend
 from extensions import db
 
-bp = Blueprint("admin", __name__)
 
 
 def _user_or_404(user_id: int) -> User:
@@ -24,7 +24,7 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/")
-@role_required("admin")
+@role_required(*ACCOUNT_ADMINS)
 def users():
     """Every account with its role and state."""
     rows = db.session.scalars(select(User).order_by(User.username)).all()
@@ -32,7 +32,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(*ACCOUNT_ADMINS)
 def create():
     """Create an account with a role and a first password."""
     form = UserCreateForm()
@@ -55,7 +55,7 @@ def create():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(*ACCOUNT_ADMINS)
 def edit(user_id: int):
     """Change an account's role, name or password."""
     user = _user_or_404(user_id)
@@ -76,14 +76,14 @@ def edit(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/disable", methods=["POST"])
-@role_required("admin")
+@role_required(*ACCOUNT_ADMINS)
 def disable(user_id: int):
     """Disable an account: it can no longer sign in and its sessions end."""
     return _set_active(user_id, False)
 
 
 @bp.route("/users/<int:user_id>/enable", methods=["POST"])
-@role_required("admin")
+@role_required(*ACCOUNT_ADMINS)
 def enable(user_id: int):
     """Re-enable a disabled account."""
     return _set_active(user_id, True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
@@ -11,12 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.access import ROLES
+from core.clock import utcnow
 from extensions import db
-
-
-def utcnow() -> datetime:
-    """Naive UTC now, the form every timestamp column stores."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from auth.models import utcnow
+from auth.models import User
+from core.i18n import _l
+from extensions import db, login_manager
+
+from core.clock import utcnow
 from auth.services import password_expired
 
 # Pages a user who must change their password may still open.
@@ -52,3 +56,26 @@ def enforce_session_rules():
         flash(_("Please choose a new password before you continue."), "info")
         return redirect(url_for("auth.change_password"))
     return None
+
+
+def init_login(app: Flask) -> None:
+    """Flask-Login: load users by id and session token; send strangers to the sign-in page; apply the
+    session rules before every request."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    app.before_request(enforce_session_rules)
+
+
+def load_user(identity: str) -> User | None:
+    """The user a session cookie names ("id:token"), when the account is active and the token current."""
+    user_id, _, token = identity.partition(":")
+    if not user_id.isdigit() or len(user_id) > 18:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user

@@ -3,21 +3,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from audit.services import record
 from auth import signin, throttle
+from auth.blueprint import bp
 from auth.forms import LoginForm, PasswordChangeForm
-from auth.models import utcnow
+from core.clock import utcnow
 from auth.services import AccountError, change_own_password, confirm_current_password
 from auth.sessions import start_session
 from core.access import ANY_ROLE, public, role_required
 from core.transactions import ConflictError, commit_with_retry
 from extensions import db
 
-bp = Blueprint("auth", __name__)
 
 LANDING = {"admin": "admin.users", "planner": "projects.index", "finance": "funds.index",
            "leader": "reports.index", "auditor": "audit.index"}

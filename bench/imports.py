@@ -15,9 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from extensions import db
 from funds.models import FundSource, StatementImport, StatementLine
-from funds.reconciliation import import_statement
-from projects.exporting import write_projects
-from projects.importing import apply_import, file_sha256, guess_import_mapping, plan_import, read_import_file
+from funds.reconcile.services import import_statement
+from projects.imports.exporting import write_projects
+from projects.imports import apply_import, guess_import_mapping, plan_import, read_import_file
+from core.files import sha256_hex
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 
 COPY_PREFIX = "BENCH-"
@@ -57,7 +58,7 @@ def time_project_import(limit: int = 5000) -> dict:
     data = project_sheet(limit)
     started = time.perf_counter()
     sheets = read_import_file(data, "projects.csv")
-    plan = plan_import(sheets, guess_import_mapping(sheets), file_name="projects.csv", sha256=file_sha256(data))
+    plan = plan_import(sheets, guess_import_mapping(sheets), file_name="projects.csv", sha256=sha256_hex(data))
     if plan.problems:
         return {"seconds": None, "problems": [str(problem.message) for problem in plan.problems[:5]]}
     apply_import(plan)

@@ -18,8 +18,8 @@ from auth.models import User
 from extensions import db
 from funds.models import Allocation, FundSource, Payment
 from projects.models import Project
-from reports.cache import report_cache
-from reports.catalog import DASHBOARD_CHARTS, PROJECT_CHARTS
+from reports.cache.store import report_cache
+from reports.charts.catalog import DASHBOARD_CHARTS, PROJECT_CHARTS
 
 BENCH_USER = "bench-leader"
 BENCH_PASSWORD = "Bench-Password-2026-long"
@@ -165,7 +165,7 @@ def _change_the_ledger(run: int) -> None:
     """One finance entry, as a clerk would make it: a 1-yuan payment on even runs, its reversal on odd ones."""
     from datetime import date
 
-    from funds import services as ledger
+    from funds.ledger import services as ledger
     from projects.models import Milestone
 
     if run % 2:
@@ -187,7 +187,7 @@ def _change_the_ledger(run: int) -> None:
 def time_after_change(app, client, chosen: list[tuple[str, str]], runs: int) -> dict:
     """What a leader sees after each finance entry with the report warmer (reports/warm.py) at work:
     the seconds the warmer spends in the background, then each report's first view (ms)."""
-    from reports.warm import warm
+    from reports.cache.warm import warm
 
     paths = dict(chosen)
     background, views = [], {name: [] for name in AFTER_CHANGE_PAGES}

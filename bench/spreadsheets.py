@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core import sheet_limits as limits  # noqa: E402
-from core.cell_references import column_letter  # noqa: E402
+from core.sheets import limits  # noqa: E402
+from core.sheets.references import column_letter  # noqa: E402
 from tests import hostile_files as hostile  # noqa: E402
 from tests.spreadsheet_builders import styles_xml, xlsx_from_parts  # noqa: E402
 

@@ -14,6 +14,17 @@ from flask_login import current_user
 ROLES = ("admin", "planner", "finance", "leader", "auditor")
 ANY_ROLE = ROLES
 
+# Who may do what, in one table. Separation of duties (GB/T 22239): finance staff record money; the
+# administrator manages accounts, planning data and fund rules and reopens closed months, but records
+# no money; leaders and auditors read (auditors also the audit trail).
+READERS = ANY_ROLE
+PLANNERS = ("admin", "planner")  # enter and change projects, milestones, progress; import and export
+MONEY_WRITERS = ("finance",)
+RULE_EDITORS = ("admin", "finance")
+REOPENERS = ("admin",)
+ACCOUNT_ADMINS = ("admin",)
+AUDIT_READERS = ("auditor", "admin")
+
 
 def _denied(reason: str):
     """Record the refusal (when an audit hook is installed) and answer 403."""

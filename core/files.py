@@ -7,6 +7,7 @@ with mode 0600 before anything is written.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -28,3 +29,8 @@ def write_private(path: Path, content: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
+
+
+def sha256_hex(data: bytes) -> str:
+    """The SHA-256 of `data` in hex: how an imported or stored file is identified later."""
+    return hashlib.sha256(data).hexdigest()

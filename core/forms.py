@@ -53,13 +53,13 @@ class DayField(DateField):
     replace that message with "This field is required"."""
 
     def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "") or ""
-        self.raw_data = [text]
-        if not text.strip():
+        text = ((valuelist[0] if valuelist else "") or "").strip()
+        self.raw_data = [text]  # blank is no input: InputRequired then says so
+        if not text:
             self.data = None
             return
         try:
-            self.data = parse_day(text.strip()[:40])
+            self.data = parse_day(text[:40])
         except DateProblem as problem:
             self.data = None
             raise ValueError(str(problem.message)) from problem

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from core.sheet_store import StoreError, read_sheets, write_sheets
-from core.spreadsheets import Sheet
+from core.sheets.store import StoreError, read_sheets, write_sheets
+from core.sheets.tables import Sheet
 
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_SECONDS = 2 * 3600  # long enough to map, preview and confirm; the file is at hand to upload again

@@ -1,2 +1,14 @@
 """The demo county: illustrative data (`data`), its pure planning (`plan`), the loader (`seed`) and
-the `flask seed-demo` command (`cli`)."""
+`flask seed-demo`; the synthetic county-scale data of `flask gen-data` (`gen_plan`, `gen_data`)."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The `seed-demo` and `gen-data` commands."""
+    from demo.cli import seed_demo_command
+    from demo.gen_data import gen_data_command
+
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(gen_data_command)

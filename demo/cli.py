@@ -15,7 +15,7 @@ from auth.services import ROLE_LABELS, AccountError
 from demo import data
 from demo.seed import demo_password, seed_demo
 from extensions import db
-from funds.services import FundsError
+from funds.ledger.services import FundsError
 
 
 def _existing_usernames() -> set[str]:

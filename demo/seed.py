@@ -24,7 +24,7 @@ from demo.plan import (FEN_PER_WAN, AllocationPlan, MilestonePlan, PaymentPlan, 
                        plan_allocations, plan_milestones, plan_payments, plan_reversal, shift_months)
 from extensions import db
 from funds.models import Allocation, Appropriation, FundRule, FundSource, Payment
-from funds.services import allocate, create_source, receive_appropriation, record_payment, reverse_payment
+from funds.ledger.services import allocate, create_source, receive_appropriation, record_payment, reverse_payment
 from projects.models import Area, Milestone, ProgressUpdate, Project
 from projects.services import refresh_progress
 

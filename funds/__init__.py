@@ -1,1 +1,28 @@
-"""Finance: fund sources, appropriations, allocations, payments, statements, month close, fund rules."""
+"""Finance: fund sources, appropriations, allocations, payments, statements, month close, fund rules.
+
+Offers: `models` (the money model), `ledger/` (sources, receipts, allocations, payments, reversals,
+month close; the source's lock every money operation takes first), `reconcile/` (bank and treasury
+statements, matching, reconciliation), `rules/` (fund rules as data, their pure evaluation and the
+checks), the pages at /funds and `flask payments|statements|checks`. To planning it provides the
+ledger as `app.extensions["project_money"]` (projects.money says what that is).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The /funds pages, the finance commands, and the ledger as the planning pages read it."""
+    from funds.blueprint import bp
+    from funds.ledger import entry_views, views  # noqa: F401  (their routes)
+    from funds.ledger.cli import payments_cli
+    from funds.ledger.project_money import LedgerForProjects
+    from funds.reconcile import views as reconcile_views  # noqa: F401  (its routes)
+    from funds.reconcile.cli import statements_cli
+    from funds.rules import views as rule_views  # noqa: F401  (its routes)
+    from funds.rules.cli import checks_command
+
+    app.register_blueprint(bp, url_prefix="/funds")
+    for command in (payments_cli, statements_cli, checks_command):
+        app.cli.add_command(command)
+    app.extensions["project_money"] = LedgerForProjects()

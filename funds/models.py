@@ -16,10 +16,11 @@ from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTi
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auth.models import utcnow
+from core.clock import utcnow
 from core.money import MAX_FEN, MAX_TOTAL_FEN
+from core.constraints import one_of
 from extensions import db
-from projects.models import CATEGORIES, Milestone, Project, _in
+from projects.models import CATEGORIES, Milestone, Project
 
 CHANNELS = {
     "fiscal": _l("Fiscal appropriation"),
@@ -74,8 +75,8 @@ class FundSource(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (
-        CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
-        CheckConstraint(_in("level", LEVELS), name="level_known"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(one_of("level", LEVELS), name="level_known"),
         CheckConstraint("fiscal_year BETWEEN 2000 AND 2100", name="fiscal_year_plausible"),
         CheckConstraint("received_fen >= 0", name="received_not_negative"),
         CheckConstraint(f"received_fen <= {MAX_TOTAL_FEN}", name="received_within_cap"),
@@ -149,7 +150,7 @@ class AllocationCategory(db.Model):
     spent_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
     __table_args__ = (
-        CheckConstraint(_in("cost_category", COST_CATEGORIES), name="cost_category_known"),
+        CheckConstraint(one_of("cost_category", COST_CATEGORIES), name="cost_category_known"),
         CheckConstraint(f"spent_fen BETWEEN {-MAX_TOTAL_FEN} AND {MAX_TOTAL_FEN}", name="spent_within_cap"),
     )
 
@@ -236,7 +237,7 @@ class Payment(db.Model):
                              name="fk_payment_allocation"),
         CheckConstraint(_SIGNED_ENTRY, name="signed_entry"),
         CheckConstraint(_ENTRY_CAP, name="amount_within_cap"),
-        CheckConstraint(_in("cost_category", COST_CATEGORIES), name="cost_category_known"),
+        CheckConstraint(one_of("cost_category", COST_CATEGORIES), name="cost_category_known"),
         CheckConstraint("period BETWEEN 190001 AND 299912", name="period_plausible"),
         CheckConstraint("length(voucher_no) > 0 AND length(payee) > 0", name="voucher_and_payee_present"),
         Index("ix_payment_source_project", "source_id", "project_id"),
@@ -343,8 +344,8 @@ class FundRule(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        CheckConstraint(_in("kind", RULE_KINDS), name="kind_known"),
-        CheckConstraint("channel IS NULL OR " + _in("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(one_of("kind", RULE_KINDS), name="kind_known"),
+        CheckConstraint("channel IS NULL OR " + one_of("channel", CHANNELS), name="channel_known"),
     )
 
 

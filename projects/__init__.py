@@ -1,1 +1,22 @@
-"""Planning office: administrative areas, projects, milestones and their progress."""
+"""Planning office: administrative areas, projects, milestones and their progress.
+
+Offers: `models` (Area, Project, Milestone, ProgressUpdate, ProjectChange), `services` (every rule on
+planning data, whatever door it comes through), `lifecycle` and `progress` (pure), `queries` (the
+project list's filter), `money` (the interface through which planning pages read the finance ledger,
+which finance provides), `imports/` (the spreadsheet round trip: import, export, template), the pages
+at /projects and `flask projects`.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The /projects pages (list, project, editing, import) and the `projects` command."""
+    from projects import edit_views, views  # noqa: F401  (their routes)
+    from projects.blueprint import bp
+    from projects.cli import projects_cli
+    from projects.imports import views as import_views  # noqa: F401  (its routes)
+
+    app.register_blueprint(bp, url_prefix="/projects")
+    app.cli.add_command(projects_cli)

@@ -14,10 +14,11 @@ from sqlalchemy.orm import selectinload
 
 from audit.services import record
 from auth.models import User
-from core.spreadsheets import SpreadsheetError
+from core.sheets.tables import SpreadsheetError
 from extensions import db
-from projects.importing import (Problem, apply_import, file_sha256, guess_import_mapping, plan_import,
-                                read_import_file, spreadsheet_message)
+from projects.imports import Problem, apply_import, guess_import_mapping, plan_import, read_import_file
+from core.files import sha256_hex
+from core.sheets.messages import spreadsheet_message
 from projects.models import Area, Project
 from projects.services import PlanningError
 
@@ -66,7 +67,7 @@ def import_command(path: Path, dry_run: bool, username: Optional[str]):
         sheets = read_import_file(data, path.name)
     except SpreadsheetError as error:
         raise click.ClickException(str(spreadsheet_message(error))) from error
-    plan = plan_import(sheets, guess_import_mapping(sheets), file_name=path.name, sha256=file_sha256(data))
+    plan = plan_import(sheets, guess_import_mapping(sheets), file_name=path.name, sha256=sha256_hex(data))
     if plan.problems:
         for problem in plan.problems:
             click.echo(describe_problem(problem, with_sheet=len(plan.sheets) > 1), err=True)
@@ -89,7 +90,7 @@ def import_command(path: Path, dry_run: bool, username: Optional[str]):
 @with_appcontext
 def export_command(path: Path):
     """Write every project, ordered by code, to FILE (.xlsx with milestones, or .csv)."""
-    from projects.exporting import write_projects
+    from projects.imports.exporting import write_projects
 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("xlsx", "csv"):

@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.access import role_required
+from core.access import role_required, PLANNERS
 from core.once import already_used, spend
 from extensions import db
 from projects import services
@@ -16,7 +16,7 @@ from projects.forms import MilestoneForm, ProgressForm, ProjectForm, StatusForm
 from projects.models import STATUSES, Milestone, Project
 from projects.queries import area_choices
 from projects.services import PlanningError, ProjectInput
-from projects.views import EDITORS, bp
+from projects.blueprint import bp
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -55,7 +55,7 @@ def _show_errors(form, error: PlanningError) -> None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*PLANNERS)
 def create():
     """Enter a new project."""
     form = _project_form()
@@ -75,7 +75,7 @@ def create():
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*PLANNERS)
 def edit(project_id: int):
     """Change a project; after approval, budget and date changes need a reason."""
     project = _project_or_404(project_id)
@@ -97,7 +97,7 @@ def edit(project_id: int):
 
 
 @bp.route("/<int:project_id>/status", methods=["POST"])
-@role_required(*EDITORS)
+@role_required(*PLANNERS)
 def change_status(project_id: int):
     """Move the project to its next status."""
     project = _project_or_404(project_id)
@@ -117,7 +117,7 @@ def change_status(project_id: int):
 
 
 @bp.route("/<int:project_id>/milestones/new", methods=["POST"])
-@role_required(*EDITORS)
+@role_required(*PLANNERS)
 def add_milestone(project_id: int):
     """Plan a milestone from the form on the project page."""
     project = _project_or_404(project_id)
@@ -139,7 +139,7 @@ def add_milestone(project_id: int):
 
 
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@role_required(*PLANNERS)
 def edit_milestone(milestone_id: int):
     """Re-plan a milestone's name, date or cost."""
     milestone = db.session.get(Milestone, milestone_id) or abort(404)
@@ -159,7 +159,7 @@ def edit_milestone(milestone_id: int):
 
 
 @bp.route("/milestones/<int:milestone_id>/progress", methods=["POST"])
-@role_required(*EDITORS)
+@role_required(*PLANNERS)
 def record_progress(milestone_id: int):
     """Record a milestone's % complete from the form on the project page."""
     milestone = db.session.get(Milestone, milestone_id) or abort(404)

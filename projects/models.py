@@ -10,8 +10,9 @@ from sqlalchemy import (BigInteger, CheckConstraint, Date, DateTime, ForeignKey,
                         Numeric, String, Text, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auth.models import utcnow
+from core.clock import utcnow
 from core.money import MAX_FEN, MAX_TOTAL_FEN
+from core.constraints import one_of
 from extensions import db
 
 AREA_KINDS = {"town": _l("town"), "township": _l("township"), "village": _l("village"),
@@ -40,11 +41,6 @@ STATUSES = {
 }
 
 
-def _in(column: str, codes) -> str:
-    """SQL text of a CHECK that `column` holds one of `codes`."""
-    return f"{column} IN (" + ",".join(f"'{code}'" for code in codes) + ")"
-
-
 class Area(db.Model):
     """A town or township, or a village or community inside one."""
 
@@ -60,7 +56,7 @@ class Area(db.Model):
     parent: Mapped[Optional["Area"]] = relationship(remote_side=[id])
 
     __table_args__ = (
-        CheckConstraint(_in("kind", AREA_KINDS), name="kind_known"),
+        CheckConstraint(one_of("kind", AREA_KINDS), name="kind_known"),
         CheckConstraint("(kind IN ('town','township')) = (parent_id IS NULL)", name="hierarchy"),
     )
 
@@ -105,8 +101,8 @@ class Project(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        CheckConstraint(_in("category", CATEGORIES), name="category_known"),
-        CheckConstraint(_in("status", STATUSES), name="status_known"),
+        CheckConstraint(one_of("category", CATEGORIES), name="category_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
         CheckConstraint("budget_fen >= 0", name="budget_not_negative"),
         CheckConstraint(f"budget_fen <= {MAX_FEN} AND allocated_fen <= {MAX_TOTAL_FEN}", name="money_within_cap"),
         CheckConstraint("allocated_fen >= 0 AND spent_fen >= 0 AND spent_fen <= allocated_fen",

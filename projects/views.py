@@ -8,25 +8,23 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request, send_file
 from flask_babel import get_locale
 from flask_login import current_user
 
 from audit.services import record
-from core.access import role_required
+from core.access import role_required, PLANNERS, READERS
 from core.paging import Page
 from extensions import db
 from projects import lifecycle
+from projects.blueprint import bp
 from projects.forms import MilestoneForm, ProgressForm, StatusForm
 from projects.models import CATEGORIES, STATUSES, Project
 from projects.money import project_money
 from projects.queries import (ATTENTION, ProjectFilter, area_choices, change_history, count_rows,
                               progress_history, project_list_query)
 
-bp = Blueprint("projects", __name__)
 
-READERS = ("admin", "planner", "finance", "leader", "auditor")
-EDITORS = ("admin", "planner")
 
 
 def _filtered_query(filters: ProjectFilter):
@@ -46,14 +44,14 @@ def index():
     return render_template("projects/index.html", rows=rows, page=page, filters=filters,
                            categories=CATEGORIES, statuses=STATUSES, attention=ATTENTION,
                            areas=area_choices(str(get_locale())), sources=project_money().source_choices(),
-                           can_edit=current_user.role in EDITORS)
+                           can_edit=current_user.role in PLANNERS)
 
 
 @bp.route("/export.<fmt>")
 @role_required(*READERS)
 def export(fmt: str):
     """The filtered list as a spreadsheet (.xlsx or .csv), every project, not just one page."""
-    from projects.exporting import write_projects
+    from projects.imports.exporting import write_projects
 
     if fmt not in ("xlsx", "csv"):
         abort(404)
@@ -83,8 +81,6 @@ def detail(project_id: int):
         "projects/detail.html", project=project, funding=funding, payments=money.payments_by_milestone(project.id),
         planned_total=planned_total, history=progress_history(project), changes=change_history(project.id),
         breaches=money.breaches(project.id),
-        categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in EDITORS, today=date.today(),
+        categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
         status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None))
 
-
-from projects import edit_views  # noqa: E402,F401  (registers its routes on bp)

@@ -8,9 +8,9 @@ import click
 from flask.cli import with_appcontext
 
 from core.cli_options import day_or_today
-from reports.cache import data_version
+from reports.cache.store import data_version
 from reports.filters import LANGUAGES, ReportFilter
-from reports.meeting import meeting_report_pdf
+from reports.meeting.report import meeting_report_pdf
 
 
 def _parse_day(_ctx, _param, value):

@@ -18,7 +18,7 @@ from extensions import db
 from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment, SourceMonth, month_of
 from projects.models import Area, Milestone, Project
 from projects.queries import LIVE_STATUSES, late_condition, project_list_query
-from reports.chart_data import ProjectTiming, SourceMoney
+from reports.charts.data import ProjectTiming, SourceMoney
 from reports.filters import ReportFilter
 
 PLACED_STATUSES = ("approved", "in_progress", "suspended", "completed", "accepted")

@@ -12,17 +12,18 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from extensions import db
-from funds.checks import CheckRun, Scope, run_checks
-from funds.rules import BREACH_KINDS, Breach
+from funds.rules.checks import CheckRun, Scope, run_checks
+from funds.rules.evaluate import BREACH_KINDS, Breach
 from projects.models import Project
-from reports import ev_queries, queries
-from reports.cache import data_version, report_cache
-from reports.catalog import CHARTS, Context
-from reports.charts import render
-from reports.earned_value import (Measures, ProjectValues, portfolio_measures, project_measures,
+from reports import queries
+from reports.earned_value import queries as ev_queries
+from reports.cache.store import data_version, report_cache
+from reports.charts.catalog import CHARTS, Context
+from reports.charts.render import render
+from reports.earned_value.measures import (Measures, ProjectValues, portfolio_measures, project_measures,
                                   rank_worst_first, split_by_source)
 from reports.filters import ReportFilter
-from reports.history import ProgressBook
+from reports.earned_value.history import ProgressBook
 from reports.tables import Table, to_csv
 
 IDLE = "idle_allocation"

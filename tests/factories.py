@@ -6,7 +6,7 @@ from datetime import date
 
 from auth.models import User
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import FundSource
 from projects.models import Area, Milestone, Project
 
@@ -75,7 +75,7 @@ def make_rule(kind: str = "spending_after_completion", params: dict | None = Non
               source=None, active: bool = True):
     """A fund rule stored as the county would store it (default parameters of its kind unless given)."""
     from funds.models import FundRule
-    from funds.rule_params import DEFAULT_PARAMS
+    from funds.rules.params import DEFAULT_PARAMS
 
     rule = FundRule(kind=kind, params=DEFAULT_PARAMS[kind] if params is None else params, channel=channel,
                     source_id=getattr(source, "id", None), active=active)

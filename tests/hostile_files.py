@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from core import sheet_limits as limits
-from core.cell_references import column_letter
+from core.sheets import limits
+from core.sheets.references import column_letter
 from tests.spreadsheet_builders import MAIN, shared_strings_xml, styles_xml, xlsx_from_parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +33,7 @@ import json, resource, sys, time
 limit = int(sys.argv[3]) * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 sys.path.insert(0, sys.argv[1])
-from core.spreadsheets import SpreadsheetError, read_table
+from core.sheets.tables import SpreadsheetError, read_table
 data = open(sys.argv[2], "rb").read()
 started = time.process_time()
 try:

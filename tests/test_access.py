@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from tests import factories
 
 ROLES = ("admin", "planner", "finance", "leader", "auditor")

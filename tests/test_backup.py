@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 from audit.services import verify_database
 from demo.seed import seed_demo
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Allocation, FundSource, Payment
 from projects.models import Milestone
 

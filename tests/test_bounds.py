@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.money import MAX_FEN, MAX_TOTAL_FEN
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Appropriation, FundSource, Payment, StatementLine
 from tests import factories
 from tests.spreadsheet_builders import csv_bytes

@@ -12,11 +12,11 @@ from sqlalchemy import event, select
 from audit.models import AuditEvent
 from demo.seed import seed_demo
 from extensions import db
-from funds import services as ledger
-from funds.checks import breaches_for_project, breaches_for_source, run_checks
+from funds.ledger import services as ledger
+from funds.rules.checks import breaches_for_project, breaches_for_source, run_checks
 from funds.models import FundRule
-from funds.project_money import LedgerForProjects
-from funds.rule_services import RuleInput, update_rule
+from funds.ledger.project_money import LedgerForProjects
+from funds.rules.services import RuleInput, update_rule
 from tests import factories
 
 TODAY = date(2026, 11, 27)

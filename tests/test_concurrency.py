@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Allocation, FundSource, Payment
 from tests import factories
 from tests.http_session import HttpSession

@@ -18,9 +18,9 @@ from audit.models import AuditEvent
 from audit.services import verify_database
 from config import TestConfig
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import MonthClose
-from projects import import_write
+from projects.imports import write as import_write
 from projects.models import Milestone, Project
 from tests import factories
 from tests.conftest import ROOT
@@ -172,7 +172,7 @@ def test_kill_9_of_the_server_during_a_large_import_leaves_nothing(app, database
 
 def test_failure_half_way_through_a_reconciliation_run_stores_nothing(app, monkeypatch):
     """If matching fails after the lines were written, neither the lines nor any match remain."""
-    from funds import reconciliation
+    from funds.reconcile import services as reconciliation
     from funds.models import StatementImport, StatementLine
     from tests.spreadsheet_builders import csv_bytes
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Allocation, Appropriation, FundSource, MonthClose, Payment
 from tests import factories
 
@@ -220,7 +220,7 @@ def test_a_duplicate_and_its_reversal_need_no_statement_line(app):
                                   paid_on=date(2026, 3, 1), amount_fen=100, cost_category="materials")
     ledger.reverse_payment(twice, voucher_no="记-B-冲", reversed_on=date(2026, 3, 2), reason="重复录入")
     assert ledger.unreconciled_counts(source.id, 202603) == (1, 0)  # the duplicate and its reversal settle
-    from funds.reconciliation import import_statement
+    from funds.reconcile.services import import_statement
     from tests.spreadsheet_builders import csv_bytes
     import_statement(source, csv_bytes([["交易日期", "摘要", "对方户名", "支出金额"],
                                         ["2026-03-01", "付记-A号", "某公司", "1.00"]]), "march.csv")

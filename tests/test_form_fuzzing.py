@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from core.money import MoneyError, format_yuan, parse_amount
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Appropriation, FundSource, Payment
 from projects.models import Milestone, Project
 from tests import factories

@@ -9,7 +9,7 @@ from demo.gen_data import generate_county
 from demo.gen_plan import plan_county, plan_payments, share_payments
 from extensions import db
 from funds.models import Allocation, FundSource, Payment, StatementLine
-from funds.reconciliation import import_statement
+from funds.reconcile.services import import_statement
 from projects.models import Milestone, Project
 from tests.invariants import broken_invariants
 

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Payment
 from projects.models import Project
 from tests import factories

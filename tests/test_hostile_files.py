@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from core import sheet_limits
-from core.sheet_limits import SpreadsheetError
-from core.spreadsheets import read_table, sniff_delimiter
-from projects.importing import SPREADSHEET_MESSAGES, spreadsheet_message
+from core.sheets import limits as sheet_limits
+from core.sheets.limits import SpreadsheetError
+from core.sheets.tables import read_table, sniff_delimiter
+from core.sheets.messages import SPREADSHEET_MESSAGES
+from core.sheets.messages import spreadsheet_message
 from tests import hostile_files as hostile
 from tests.spreadsheet_builders import csv_bytes, worksheet_xml, xlsx_from_parts
 
@@ -195,7 +196,7 @@ def test_a_wrong_stored_dimension_is_neither_trusted_nor_refused():
 def test_every_refusal_has_a_message_naming_its_limit(app):
     """Each code the readers raise has its own message (none falls back to 'not text'), and the
     column message names the column."""
-    root = Path(__file__).resolve().parent.parent / "core"
+    root = Path(__file__).resolve().parent.parent / "core" / "sheets"
     raised = set()
     for path in [*root.glob("*.py"), *root.glob("xlsx/*.py")]:
         raised |= set(re.findall(r'SpreadsheetError\("([a-z_]+)"', path.read_text("utf-8")))

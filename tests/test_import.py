@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from audit.models import AuditEvent
 from extensions import db
-from projects.exporting import template_workbook, write_projects
-from projects.import_columns import MILESTONES, PROJECTS, guess_kind, guess_mapping
-from projects.import_values import AreaFinder, AreaRow, CellError, amount_value, date_value, quantity_value
-from projects.importing import apply_import, guess_import_mapping, plan_import, read_import_file
+from projects.imports.exporting import template_workbook, write_projects
+from projects.imports.columns import MILESTONES, PROJECTS, guess_kind, guess_mapping
+from projects.imports.values import AreaFinder, AreaRow
+from core.sheets.cells import CellError, amount_value, date_value, quantity_value
+from projects.imports import apply_import, guess_import_mapping, plan_import, read_import_file
 from projects.models import Milestone, Project, ProjectChange
 from tests import factories
 from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, csv_bytes, make_county, project_line,

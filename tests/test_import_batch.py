@@ -19,9 +19,10 @@ from audit import services as audit_services
 from audit.models import AuditEvent
 from audit.services import record, verify_database
 from extensions import db
-from projects import import_write, services
-from projects.import_plan import CHANGED, NEW
-from projects.importing import apply_import, guess_import_mapping, load_projects, plan_import, read_import_file
+from projects import services
+from projects.imports import write as import_write
+from projects.imports.plan import CHANGED, NEW
+from projects.imports import apply_import, guess_import_mapping, load_projects, plan_import, read_import_file
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.services import PlanningError
 from tests import factories

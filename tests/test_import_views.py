@@ -97,7 +97,7 @@ def test_mapping_step_sets_unrecognised_columns(app, client, planner):
 def test_the_file_is_parsed_once_at_upload(app, client, planner, upload_folder, monkeypatch):
     """Mapping (shown and posted), preview and confirm read the table kept at upload; the file is
     never parsed again, and its bytes are not kept, only their SHA-256 for the import record."""
-    from projects import importing
+    from projects.imports import pipeline as importing
 
     parses = []
     real = importing.read_table

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Allocation, FundRule, FundSource, MonthClose, Payment
 from projects.models import Project
 from tests import factories

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from audit.models import AuditEvent
 from audit.services import record
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Allocation, FundSource, Payment
 from projects.models import Area, Milestone, Project
 from tests import factories

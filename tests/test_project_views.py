@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from projects import services
 from projects.models import Milestone, Project, ProjectChange
 from tests import factories

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from audit.models import AuditEvent
 from audit.services import verify_database
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import MonthClose, Payment, StatementLine
-from funds.reconciliation import import_statement
+from funds.reconcile.services import import_statement
 from tests import factories
 from tests.http_session import HttpSession
 from tests.invariants import unreconciled_closed_months

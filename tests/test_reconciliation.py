@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from audit.models import AuditEvent
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import MonthClose, Payment, StatementImport, StatementLine
-from funds.reconciliation import StatementRejected, import_statement, manual_match, summary_by_month, unmatch
-from funds.services import FundsError
+from funds.reconcile.services import StatementRejected, import_statement, manual_match, summary_by_month, unmatch
+from funds.ledger.services import FundsError
 from tests import factories
 from tests.spreadsheet_builders import csv_bytes
 
@@ -220,7 +220,7 @@ def test_web_statement_is_parsed_once_and_its_table_kept(funded, client, auth, a
     file's bytes, which are not kept), and the import record has the uploaded file's SHA-256."""
     import hashlib
 
-    from funds import statements
+    from funds.reconcile import statements
 
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     parses = []

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from core import sheet_limits
-from core.spreadsheets import SpreadsheetError, read_table
+from core.sheets import limits as sheet_limits
+from core.sheets.tables import SpreadsheetError, read_table
 from extensions import db
 from projects import services
 from tests import factories

@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from app import create_app
 from demo.seed import demo_password, seed_demo
 from extensions import db
-from funds import services as ledger
+from funds.ledger import services as ledger
 from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment
 from projects.models import Area, Milestone, Project
 from reports import queries, services
-from reports.cache import data_version, report_cache
-from reports.catalog import CHARTS
-from reports.earned_value import rank_worst_first
+from reports.cache.store import data_version, report_cache
+from reports.charts.catalog import CHARTS
+from reports.earned_value.measures import rank_worst_first
 from reports.filters import ReportFilter
 from tests.conftest import PG_URL, _settings
 from tests import factories
@@ -263,7 +263,7 @@ def _wait_for(condition, seconds: float = 60.0) -> bool:
 
 def test_warmed_reports_are_served_without_computing_them_again(leader):
     """After warm(), the dashboard, earned value, the checks and the charts are cache hits, not work."""
-    from reports.warm import warm
+    from reports.cache.warm import warm
 
     report_cache().clear()
     warm(("zh_CN",))
@@ -280,7 +280,7 @@ def test_warmed_reports_are_served_without_computing_them_again(leader):
 
 def test_warmer_thread_recomputes_the_reports_after_a_change(app, leader):
     """The background warmer notices a new data version and computes the reports before they are asked for."""
-    from reports.warm import ReportWarmer
+    from reports.cache.warm import ReportWarmer
 
     warmer = ReportWarmer(app, interval=60)
     warmer.ensure_started()
@@ -304,7 +304,7 @@ def test_one_computation_serves_everyone_asking_for_it_at_once():
     import threading
     import time
 
-    from reports.cache import LruCache
+    from reports.cache.store import LruCache
 
     cache, calls, results = LruCache(), [], []
 
@@ -343,7 +343,7 @@ def _raises(call) -> bool:
 
 def test_cache_keeps_only_the_last_two_data_versions():
     """Figures of an older data version are dropped once two newer ones are stored: memory does not creep."""
-    from reports.cache import LruCache
+    from reports.cache.store import LruCache
 
     cache = LruCache(keep_versions=2)
     for version in (1, 2, 3):
@@ -358,7 +358,7 @@ def test_cache_keeps_only_the_last_two_data_versions():
 def test_earned_value_of_a_version_ignores_projects_placed_after_its_plans_were_read(leader):
     """The milestone plans are cached per data version; a project approved while the report is being
     computed is in a fresh read of the projects but not in those plans: left for the next version."""
-    from reports.ev_queries import cached_project_plans
+    from reports.earned_value.queries import cached_project_plans
 
     today, version = date.today(), data_version()
     plans = cached_project_plans(ReportFilter(), today, version)
@@ -372,8 +372,8 @@ def test_earned_value_of_a_version_ignores_projects_placed_after_its_plans_were_
 def test_warmer_warms_again_for_a_new_day_or_a_new_language(app, leader, monkeypatch):
     """The reports are as of today: after midnight (or once English is read too) the warmer has new
     work even though no data changed."""
-    import reports.warm as warm_module
-    from reports.warm import ReportWarmer
+    import reports.cache.warm as warm_module
+    from reports.cache.warm import ReportWarmer
 
     rounds = []
     monkeypatch.setattr(warm_module, "warm", lambda locales, day: rounds.append((locales, day)) or data_version())

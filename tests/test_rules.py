@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from demo.data import FUND_RULES
-from funds.rule_params import (IdleThresholds, IdleTier, RuleParamsError, keywords_from_lines, parse_params,
+from funds.rules.params import (IdleThresholds, IdleTier, RuleParamsError, keywords_from_lines, parse_params,
                                share_basis_points)
-from funds.rules import (AllocationFacts, LateSpending, ProjectFacts, Rule, SourceFacts, add_months,
+from funds.rules.evaluate import (AllocationFacts, LateSpending, ProjectFacts, Rule, SourceFacts, add_months,
                          count_by_kind, evaluate, whole_months_between)
 
 TODAY = date(2026, 11, 27)

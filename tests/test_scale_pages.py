@@ -29,7 +29,7 @@ def test_checks_page_shows_breaches_a_page_at_a_time(app, client, auth):
     """The checks page lists PAGE_SIZE breaches and links to the next page; the tiles count them all."""
     from datetime import date
 
-    from funds.checks import run_checks
+    from funds.rules.checks import run_checks
 
     generate_county(projects=40, payments=600, seed=4, sources=6)
     factories.make_user("leader", username="boss")
@@ -50,7 +50,7 @@ def test_source_page_lists_twenty_breaches_and_links_to_the_rest(app, client, au
     from collections import Counter
     from datetime import date
 
-    from funds.checks import run_checks
+    from funds.rules.checks import run_checks
 
     generate_county(projects=200, payments=1500, seed=5, sources=4)
     factories.make_user("leader", username="boss")
@@ -68,8 +68,8 @@ def test_a_sources_breaches_from_the_county_run_equal_its_own_run(app):
     is one (else the source's own): the same breaches either way."""
     from datetime import date
 
-    from funds.checks import Scope, checks_as_of, run_checks
-    from reports.cache import data_version, report_cache
+    from funds.rules.checks import Scope, checks_as_of, run_checks
+    from reports.cache.store import data_version, report_cache
     from reports.services import check_run
 
     generate_county(projects=60, payments=800, seed=6, sources=5)

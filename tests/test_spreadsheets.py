@@ -9,9 +9,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from core.spreadsheets import (OutputSheet, SpreadsheetError, column_letter, neutralise, read_table,
+from core.sheets.tables import (OutputSheet, SpreadsheetError, column_letter, neutralise, read_table,
                                restore_neutralised, sniff_delimiter, write_csv, write_xlsx)
-from core.xlsx import read_workbook
+from core.sheets.xlsx import read_workbook
 from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, project_line, shared_strings_xml,
                                         styles_xml, worksheet_xml, xlsx_bytes, xlsx_from_parts)
 
@@ -275,7 +275,7 @@ def test_xlsx_reader_returns_what_openpyxl_returned(build):
 def test_a_text_repeated_in_many_cells_is_kept_once():
     """A payee on every line is one object in the table, from CSV and from inline strings alike, so a
     long statement costs memory for its different texts, not for its cells."""
-    from core.text_pool import TextPool
+    from core.sheets.text_pool import TextPool
 
     [from_csv] = read_table(("付款方\n" + "永州某某路桥建设有限公司\n" * 3).encode())
     inline = "".join(f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>永州某某路桥建设有限公司</t></is></c></row>'

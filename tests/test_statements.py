@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from core.forms import MONEY_MESSAGES
 from core.money import MAX_FEN
-from funds.statement_columns import guess_mapping, mapping_from_names, mapping_problems, needs_mapping
-from funds.statements import read_statement
+from funds.reconcile.columns import guess_mapping, mapping_from_names, mapping_problems, needs_mapping
+from funds.reconcile.statements import read_statement
 from tests.spreadsheet_builders import csv_bytes, xlsx_bytes
 
 BANK_HEADERS = ["交易日期", "摘要", "对方户名", "对方账号", "支出金额（元）", "收入金额（元）", "余额", "凭证号"]

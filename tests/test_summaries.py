@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import case, func, select
 
 from extensions import db
-from funds import queries as ledger_queries
-from funds import services as ledger
+from funds.ledger import queries as ledger_queries
+from funds.ledger import services as ledger
 from funds.models import FundSource, Payment, SourceMonth, StatementLine
-from funds.reconciliation import import_statement
+from funds.reconcile.services import import_statement
 from reports.filters import ReportFilter
 from reports.queries import monthly_payments
 from tests import factories
@@ -104,7 +104,7 @@ def test_monthly_spending_from_the_summary_equals_summing_payments(paid, as_of, 
 def test_reconciliation_months_count_payments_as_the_payments_do(paid):
     """The reconciliation page's months: payments, matched payments (an unseen reversal pair counts as
     settled) and net money, as summing the payments themselves gives them."""
-    from funds.reconciliation import summary_by_month
+    from funds.reconcile.services import summary_by_month
 
     county, _ = paid
     shown = {month.period: (month.payments, month.matched_payments, month.paid_fen)

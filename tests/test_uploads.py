@@ -14,8 +14,8 @@ from decimal import Decimal
 import pytest
 
 from core import uploads
-from core.sheet_store import StoreError, read_sheets, write_sheets
-from core.spreadsheets import Sheet
+from core.sheets.store import StoreError, read_sheets, write_sheets
+from core.sheets.tables import Sheet
 from core.uploads import discard_upload, enforce_quota, load_upload, purge_old, save_upload, update_meta
 
 VALUES = ["道路", "  spaces kept ", 3, -7, 12.5, 1e20, float("inf"), True, False, None, date(2026, 3, 1),

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from extensions import db
-from projects import import_views
+from projects.imports import views as import_views
 from projects.models import Project
 from tests import factories
 from tests.spreadsheet_builders import PROJECT_HEADERS, make_county, project_line, xlsx_bytes

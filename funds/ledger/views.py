@@ -1,0 +1,107 @@
+"""Finance pages at /funds/: the fund sources with their balances, and each source's ledger.
+
+Money entry lives in funds/money_views.py, reconciliation in funds/reconcile_views.py and fund
+rules in funds/rule_views.py; they register on this blueprint (see the imports at the end).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.access import role_required, MONEY_WRITERS, READERS, REOPENERS
+from core.paging import Page
+from core.params import query_int
+from extensions import db
+from funds.blueprint import bp
+from funds.ledger import queries
+from funds.ledger import services
+from funds.rules.checks import Scope, checks_as_of
+from funds.ledger.forms import AppropriationForm, CloseMonthForm, ReopenMonthForm, SourceForm
+from funds.models import CHANNELS, COST_CATEGORIES, LEVELS, FundSource, month_of
+from funds.ledger.services import FundsError
+
+
+
+
+@bp.route("/")
+@role_required(*READERS)
+def index():
+    """Every source with received, allocated, spent and unallocated balances."""
+    sources = db.session.scalars(select(FundSource).order_by(FundSource.fiscal_year.desc(), FundSource.code)).all()
+    totals = {key: sum(getattr(s, key) for s in sources) for key in ("received_fen", "allocated_fen", "spent_fen")}
+    return render_template("funds/index.html", sources=sources, totals=totals, channels=CHANNELS, levels=LEVELS,
+                           can_write=current_user.role in MONEY_WRITERS)
+
+
+@bp.route("/sources/<int:source_id>")
+@role_required(*READERS)
+def source(source_id: int):
+    """A source's ledger: balances, money received, allocations per project, months, every entry."""
+    fund = db.session.get(FundSource, source_id) or abort(404)
+    period = query_int("period", low=190001, high=299912)
+    payments, months = queries.payments_query(fund.id, period), queries.months(fund.id)
+    # The months already count the entries: no second pass over the source's payments to count them.
+    total = sum(month.entries for month in months if not period or month.period == period)
+    page = Page.from_request(request.args, total, current_app.config["PAGE_SIZE"])
+    return render_template(
+        "funds/source.html", fund=fund, appropriations=queries.appropriations(fund.id),
+        allocations=queries.allocations(fund.id), allocation_count=queries.allocation_count(fund.id),
+        months=months,
+        entries=queries.allocation_entries(fund.id), period=period, page=page,
+        payments=db.session.execute(payments.offset(page.offset).limit(page.size)).all(),
+        channels=CHANNELS, levels=LEVELS, cost_categories=COST_CATEGORIES,
+        can_write=current_user.role in MONEY_WRITERS, can_reopen=current_user.role in REOPENERS,
+        appropriation_form=AppropriationForm(formdata=None, received_on=date.today()),
+        close_form=CloseMonthForm(formdata=None), reopen_form=ReopenMonthForm(formdata=None),
+        last_month=_previous_month(date.today()), breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches,
+        breaches_more_url=url_for("funds.checks", source=fund.id))
+
+
+def _previous_month(today: date) -> str:
+    period = month_of(today) - 1 if today.month > 1 else (today.year - 1) * 100 + 12
+    return f"{period // 100}-{period % 100:02d}"
+
+
+def _source_form_save(form: SourceForm, fund: FundSource | None):
+    values = dict(name=form.name.data, channel=form.channel.data, level=form.level.data,
+                  fiscal_year=form.fiscal_year.data, managing_department=form.managing_department.data or "",
+                  document_ref=form.document_ref.data or "", actor=current_user)
+    try:
+        if fund is None:
+            fund = services.create_source(code=form.code.data, **values)
+        else:
+            services.update_source(fund, **values)
+    except FundsError as error:
+        db.session.rollback()
+        getattr(form, error.field).errors.append(error.message)
+        return None
+    db.session.commit()
+    return fund
+
+
+@bp.route("/sources/new", methods=["GET", "POST"])
+@role_required(*MONEY_WRITERS)
+def create_source():
+    """Register a fund source."""
+    form = SourceForm(fiscal_year=date.today().year)
+    if form.validate_on_submit() and (fund := _source_form_save(form, None)):
+        flash(_("Fund source %(code)s registered.", code=fund.code), "success")
+        return redirect(url_for("funds.source", source_id=fund.id))
+    return render_template("funds/source_form.html", form=form, fund=None)
+
+
+@bp.route("/sources/<int:source_id>/edit", methods=["GET", "POST"])
+@role_required(*MONEY_WRITERS)
+def edit_source(source_id: int):
+    """Edit a source's name, channel, level, year, department and document."""
+    fund = db.session.get(FundSource, source_id) or abort(404)
+    form = SourceForm(obj=fund)
+    if form.validate_on_submit() and _source_form_save(form, fund):
+        flash(_("Fund source %(code)s saved.", code=fund.code), "success")
+        return redirect(url_for("funds.source", source_id=fund.id))
+    return render_template("funds/source_form.html", form=form, fund=fund)
+

@@ -1,0 +1,37 @@
+"""`flask checks [--json] [--today YYYY-MM-DD]`: list every fund-rule breach.
+
+Text output is one line per breach and a count per kind; `--json` prints a JSON list of objects
+with kind, rule_id, source_id, source_code, project_id, project_code, project_name, message and
+detail (the numbers behind the message). Rules that cannot be applied are reported on stderr.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from core.cli_options import day_or_today
+
+from funds.rules.checks import run_checks
+
+
+@click.command("checks")
+@click.option("--json", "as_json", is_flag=True, help="Print the breaches as a JSON list.")
+@click.option("--today", callback=day_or_today, metavar="YYYY-MM-DD",
+              help="Check as of this date (default: today); idle periods are counted to it.")
+@with_appcontext
+def checks_command(as_json: bool, today: date):
+    """List every fund-rule breach."""
+    run = run_checks(today)
+    for problem in run.problems:
+        click.echo(f"rule {problem.rule_id} ({problem.kind}) not applied: {problem.message}", err=True)
+    if as_json:
+        click.echo(json.dumps([breach.to_json() for breach in run.breaches], ensure_ascii=False, indent=2))
+        return
+    for breach in run.breaches:
+        click.echo(f"{breach.kind}\t{breach.source_code}\t{breach.project_code}\t{breach.message}")
+    counts = ", ".join(f"{kind}: {count}" for kind, count in run.counts.items() if count)
+    click.echo(f"{len(run.breaches)} breaches as of {today.isoformat()}" + (f" ({counts})" if counts else ""))
+

@@ -1,0 +1,126 @@
+"""Fund rules and their checks at /funds/: the checks page, the rule list, new and edit.
+
+Everyone who reads the ledger reads the rules and their breaches; RULE_EDITORS change rules.
+Each view parses its form or filters, calls one service, commits or rolls back, then renders or
+redirects. Registered on `funds.views.bp` by the import at the end of funds/views.py.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from core.access import role_required, READERS, RULE_EDITORS
+from core.paging import Page
+from core.params import query_int
+from extensions import db
+from funds.rules.checks import Scope, checks_as_of
+from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
+from funds.rules.forms import RuleForm, rule_form
+from funds.rules.services import (RuleError, create_rule, rule_rows, set_rule_active, update_rule,
+                                 version_token)
+from funds.rules.evaluate import BREACH_KINDS
+from funds.blueprint import bp
+from projects.models import CATEGORIES
+
+
+def _source_choices() -> list[tuple[str, str]]:
+    rows = db.session.execute(select(FundSource.id, FundSource.code, FundSource.name)
+                              .order_by(FundSource.fiscal_year.desc(), FundSource.code))
+    return [(str(row.id), f"{row.code} {row.name}") for row in rows]
+
+
+def _rule_or_404(rule_id: int) -> FundRule:
+    return db.session.get(FundRule, rule_id) or abort(404)
+
+
+def _show_error(form: RuleForm, error: RuleError) -> None:
+    """Put the refusal on its field, or above the form when it is not about one simple field."""
+    db.session.rollback()
+    field = form._fields.get(error.field)
+    if field is not None and error.field != "thresholds":
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/checks")
+@role_required(*READERS)
+def checks():
+    """Every fund-rule breach, grouped by kind, filtered by kind and source, a page at a time."""
+    kind = request.args.get("kind", "")
+    source_id = query_int("source")
+    run = checks_as_of(date.today(), Scope(source_id=source_id))
+    shown = [b for b in run.breaches if b.kind == kind] if kind in BREACH_KINDS else run.breaches
+    order = {code: number for number, code in enumerate(BREACH_KINDS)}
+    shown = sorted(shown, key=lambda breach: order.get(breach.kind, len(order)))  # stable: a kind's rows stay together
+    page = Page.from_request(request.args, len(shown), current_app.config["PAGE_SIZE"])
+    return render_template("funds/checks.html", run=run, shown=shown[page.offset:page.offset + page.size],
+                           page=page, kinds=BREACH_KINDS, kind=kind, source_id=source_id, sources=_source_choices())
+
+
+@bp.route("/rules")
+@role_required(*READERS)
+def rules():
+    """Every fund rule, what it binds and its parameters in words; editors may change them."""
+    return render_template("funds/rules.html", rows=rule_rows(), kinds=RULE_KINDS, channels=CHANNELS,
+                           categories=CATEGORIES, form=FlaskForm(),
+                           can_edit=current_user.role in RULE_EDITORS)
+
+
+@bp.route("/rules/new", methods=["GET", "POST"])
+@role_required(*RULE_EDITORS)
+def rule_new():
+    """Add a rule: first choose its kind, then fill in what it binds and its parameters."""
+    kind = request.args.get("kind", "")
+    if kind not in RULE_KINDS:
+        return render_template("funds/rule_kinds.html", kinds=RULE_KINDS)
+    form = rule_form(kind, None, _source_choices())
+    if form.validate_on_submit():
+        try:
+            rule = create_rule(kind, form.rule_input(kind), actor=current_user)
+        except RuleError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Rule %(id)d added: %(kind)s.", id=rule.id, kind=RULE_KINDS[kind]), "success")
+            return redirect(url_for("funds.rules") + f"#rule-{rule.id}")
+    return render_template("funds/rule_form.html", form=form, kind=kind, rule=None, kinds=RULE_KINDS)
+
+
+@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@role_required(*RULE_EDITORS)
+def rule_edit(rule_id: int):
+    """Change what a rule binds, its parameters, note, or whether it is active."""
+    rule = _rule_or_404(rule_id)
+    form = rule_form(rule.kind, rule, _source_choices())
+    if form.validate_on_submit():
+        try:
+            changed = update_rule(rule, form.rule_input(rule.kind), actor=current_user,
+                                  expected_version=form.version.data or None)
+        except RuleError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Rule %(id)d saved.", id=rule.id) if changed else _("Nothing to change."), "success")
+            return redirect(url_for("funds.rules") + f"#rule-{rule.id}")
+    if not form.is_submitted():
+        form.version.data = version_token(rule)
+    return render_template("funds/rule_form.html", form=form, kind=rule.kind, rule=rule, kinds=RULE_KINDS)
+
+
+@bp.route("/rules/<int:rule_id>/active", methods=["POST"])
+@role_required(*RULE_EDITORS)
+def rule_toggle(rule_id: int):
+    """Activate or deactivate a rule from the list (rules are never deleted)."""
+    rule = _rule_or_404(rule_id)
+    if FlaskForm().validate_on_submit():
+        set_rule_active(rule, request.form.get("active") == "1", actor=current_user)
+        db.session.commit()
+        flash(_("Rule %(id)d is now active.", id=rule.id) if rule.active
+              else _("Rule %(id)d is now inactive.", id=rule.id), "success")
+    return redirect(url_for("funds.rules") + f"#rule-{rule.id}")

@@ -1,0 +1,175 @@
+"""The columns of the planning spreadsheet: fields, their headers in Chinese and English, and guessing.
+
+Two kinds of sheet are imported: projects (one row per project, keyed by project code) and
+milestones (one row per milestone, keyed by project code and sequence). A county sheet's headers
+are matched after folding full-width characters, case and spaces, and after setting aside a unit
+in brackets: "总投资（万元）" is the budget column in 万元, "建设规模(km)" the scale column.
+
+Plain data and functions: no Flask, no database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from flask_babel import lazy_gettext as _l
+
+from core.sheets.cells import fold, split_header
+
+PROJECTS, MILESTONES = "projects", "milestones"
+SHEET_KINDS = {PROJECTS: _l("Projects"), MILESTONES: _l("Milestones")}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field a column may hold: its key, label, template header (Chinese and English) and aliases."""
+
+    key: str
+    label: object  # a lazy translatable string
+    header_zh: str
+    header_en: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    note: str = ""
+
+
+PROJECT_COLUMNS: tuple[Column, ...] = (
+    Column("code", _l("Project code"), "项目编号", "Project code",
+           ("项目编码", "编码", "编号", "项目代码", "项目编号", "code", "project code", "project no", "project id"), True),
+    Column("name", _l("Project name"), "项目名称", "Project name", ("名称", "项目", "name", "project", "project name"), True),
+    Column("category", _l("Category"), "项目类别", "Category",
+           ("类别", "类型", "项目类型", "category", "type"), True, "code or name, e.g. road / 道路"),
+    Column("township", _l("Township"), "乡镇", "Township",
+           ("所在乡镇", "乡镇(街道)", "乡镇名称", "township", "town"), False,
+           "town or township: code or name; may be 乡镇/村"),
+    Column("area", _l("Village or community"), "村（社区）", "Village / community",
+           ("村", "村(社区)", "村/社区", "社区", "地点", "建设地点", "项目地点", "所在地", "area", "village", "location"), False,
+           "village or community: code or name; empty when the project is at township level"),
+    Column("scale_quantity", _l("Scale"), "建设规模", "Scale", ("规模", "数量", "工程量", "scale", "quantity")),
+    Column("scale_unit", _l("Scale unit"), "规模单位", "Scale unit", ("单位", "计量单位", "unit", "scale unit")),
+    Column("budget", _l("Budget (yuan)"), "总投资（元）", "Budget (yuan)",
+           ("总投资", "预算", "概算", "投资", "投资额", "计划总投资", "项目总投资", "估算", "总投资额",
+            "budget", "total investment", "investment"), True),
+    Column("budget_wan", _l("Budget (10,000 yuan)"), "总投资（万元）", "Budget (10,000 yuan)", (), True),
+    Column("planned_start", _l("Planned start"), "计划开工日期", "Planned start",
+           ("计划开工", "计划开工时间", "开工日期", "开工时间", "planned start", "planned start date", "start")),
+    Column("planned_end", _l("Planned end"), "计划完工日期", "Planned end",
+           ("计划完工", "计划完工时间", "计划竣工", "计划竣工日期", "计划完成时间", "完工日期", "竣工日期",
+            "planned end", "planned end date", "planned finish", "planned completion", "end")),
+    Column("actual_start", _l("Actual start"), "实际开工日期", "Actual start",
+           ("实际开工", "实际开工时间", "actual start", "actual start date")),
+    Column("actual_end", _l("Actual end"), "实际完工日期", "Actual end",
+           ("实际完工", "实际完工时间", "实际竣工", "实际竣工日期", "actual end", "actual end date",
+            "actual finish", "actual completion")),
+    Column("status", _l("Status"), "项目状态", "Status", ("状态", "status", "project status"), False,
+           "code or name, e.g. in_progress / 在建"),
+    Column("responsible_unit", _l("Responsible unit"), "责任单位", "Responsible unit",
+           ("建设单位", "业主单位", "项目业主", "实施单位", "主管单位", "responsible unit", "owner", "project owner")),
+    Column("contractor", _l("Contractor"), "施工单位", "Contractor",
+           ("承建单位", "承包单位", "中标单位", "contractor", "builder")),
+    Column("description", _l("Description"), "建设内容", "Description",
+           ("主要建设内容", "项目内容", "建设规模及内容", "项目简介", "备注", "description", "scope", "notes", "remarks")),
+    Column("change_reason", _l("Reason for change"), "变更原因", "Reason for change",
+           ("调整原因", "变更理由", "变更说明", "change reason", "reason for change", "reason"), False,
+           "needed when an approved project's budget or planned dates change, and to suspend or cancel"),
+)
+
+MILESTONE_COLUMNS: tuple[Column, ...] = (
+    Column("project_code", _l("Project code"), "项目编号", "Project code",
+           ("项目编码", "编码", "项目代码", "code", "project code", "project no", "project id"), True),
+    Column("sequence", _l("Sequence"), "节点序号", "Sequence",
+           ("序号", "顺序", "里程碑序号", "节点编号", "sequence", "seq", "no", "#"), True),
+    Column("name", _l("Milestone"), "节点名称", "Milestone",
+           ("里程碑", "里程碑名称", "节点", "名称", "milestone", "milestone name", "name"), True),
+    Column("planned_date", _l("Planned date"), "计划完成日期", "Planned date",
+           ("计划日期", "计划时间", "计划完成时间", "完成时限", "planned date", "due date", "date"), True),
+    Column("planned_cost", _l("Planned cost (yuan)"), "计划投资（元）", "Planned cost (yuan)",
+           ("计划投资", "计划费用", "计划成本", "计划金额", "投资", "planned cost", "cost"), True),
+    Column("planned_cost_wan", _l("Planned cost (10,000 yuan)"), "计划投资（万元）", "Planned cost (10,000 yuan)", (), True),
+    Column("progress_pct", _l("Progress %"), "完成进度（%）", "Progress %",
+           ("进度", "完成进度", "形象进度", "完成比例", "完成率", "progress", "progress %", "% complete", "percent complete")),
+    Column("change_reason", _l("Reason for change"), "变更原因", "Reason for change",
+           ("调整原因", "变更理由", "change reason", "reason for change", "reason")),
+)
+
+COLUMNS = {PROJECTS: PROJECT_COLUMNS, MILESTONES: MILESTONE_COLUMNS}
+# Columns holding the same thing in another unit: mapping both is mapping one field twice.
+SAME_FIELD = {"budget_wan": "budget", "planned_cost_wan": "planned_cost"}
+WAN_FIELDS = {"budget": "budget_wan", "planned_cost": "planned_cost_wan"}
+# Sheets whose title says they explain the others (the template's own instructions sheet).
+IGNORED_TITLES = ("填写说明", "说明", "instructions", "readme")
+# Tie-break hints in a sheet's title.
+_TITLE_HINTS = {MILESTONES: ("里程碑", "节点", "milestone"), PROJECTS: ("项目", "project")}
+_WAN_WORDS = ("万", "10k", "10,000", "10000", "wan", "ten thousand")
+
+
+def is_wan(units: str) -> bool:
+    """True when a header's unit says 万元 (10,000 yuan)."""
+    return any(word in units for word in _WAN_WORDS)
+
+
+def _alias_index(kind: str) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for column in COLUMNS[kind]:
+        for text in (column.key, column.header_zh, column.header_en) + column.aliases:
+            name, _units = split_header(text)
+            index.setdefault(name, column.key)
+    return index
+
+
+_ALIASES = {kind: _alias_index(kind) for kind in COLUMNS}
+
+
+def field_for_header(header: str, kind: str = PROJECTS) -> Optional[str]:
+    """The field a header names on a sheet of `kind`, or None when it names none."""
+    name, units = split_header(header)
+    key = _ALIASES[kind].get(name)
+    if key in WAN_FIELDS and is_wan(units):
+        return WAN_FIELDS[key]
+    return key
+
+
+def guess_mapping(headers: Sequence[str], kind: str = PROJECTS) -> dict[int, str]:
+    """{column index: field} for the headers recognised on a `kind` sheet; each field at most once."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    for index, header in enumerate(headers):
+        key = field_for_header(header, kind) if header else None
+        if key is None or SAME_FIELD.get(key, key) in taken:
+            continue
+        mapping[index] = key
+        taken.add(SAME_FIELD.get(key, key))
+    return mapping
+
+
+def guess_kind(title: str, headers: Sequence[str]) -> Optional[str]:
+    """Whether a sheet lists projects or milestones, from its headers (its title breaks a tie); None
+    when it looks like neither (an instructions sheet, say)."""
+    if fold(title) in IGNORED_TITLES:
+        return None
+    scores = {kind: len(guess_mapping(headers, kind)) for kind in COLUMNS}
+    fitting = {kind: score for kind, score in scores.items() if _has_key_columns(kind, guess_mapping(headers, kind))}
+    if not fitting:
+        return None
+    folded_title = fold(title)
+    for kind, hints in _TITLE_HINTS.items():
+        if kind in fitting and any(hint in folded_title for hint in hints):
+            return kind
+    return max(fitting, key=lambda kind: (fitting[kind], kind == PROJECTS))
+
+
+def _has_key_columns(kind: str, mapping: dict[int, str]) -> bool:
+    fields = set(mapping.values())
+    if kind == PROJECTS:
+        return "code" in fields and len(fields) >= 2
+    return {"project_code", "sequence"} <= fields and len(fields) >= 3
+
+
+def column_by_key(kind: str, key: str) -> Column:
+    """The Column of `kind` whose key is `key`."""
+    return next(column for column in COLUMNS[kind] if column.key == key)
+
+
+def choices(kind: str) -> list[tuple[str, object]]:
+    """(key, label) of every field of a `kind` sheet, for the mapping page."""
+    return [(column.key, column.label) for column in COLUMNS[kind]]

@@ -1,0 +1,128 @@
+"""The project list as a spreadsheet, and the blank import template: the same columns, so an export
+re-imports cleanly and changes nothing.
+
+Headers and labels are in Chinese, the county's working language, whatever the interface language;
+the English header of each column is in a comment on it (xlsx). Money is yuan as an exact number
+(Decimal, two places) in columns headed "（元）"; dates are date cells; areas are names, a project's
+township and village in two columns. Every text cell is neutralised by core.spreadsheets.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import BinaryIO, Iterable, Optional
+
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from core.money import fen_to_decimal_yuan
+from core.sheets.tables import OutputSheet, write_csv, write_xlsx
+from extensions import db
+from projects.imports.columns import MILESTONE_COLUMNS, PROJECT_COLUMNS, Column
+from projects.models import AREA_KINDS, CATEGORIES, STATUSES, Milestone, Project
+
+PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET = "项目", "里程碑", "填写说明"
+EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in PROJECT_COLUMNS if column.key != "budget_wan")
+MILESTONE_EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in MILESTONE_COLUMNS
+                                                     if column.key != "planned_cost_wan")
+CHUNK = 500
+CENT = Decimal("0.01")
+
+
+def _yuan(fen: Optional[int]) -> Optional[Decimal]:
+    return None if fen is None else fen_to_decimal_yuan(fen).quantize(CENT)
+
+
+def _labels(choices: dict) -> dict[str, str]:
+    with force_locale("zh_CN"):
+        return {code: str(label) for code, label in choices.items()}
+
+
+def _area_names(project: Project) -> tuple[str, str]:
+    area = project.area
+    if area.parent is None:
+        return area.name_zh, ""
+    return area.parent.name_zh, area.name_zh
+
+
+def project_row(project: Project, categories: dict[str, str], statuses: dict[str, str]) -> list:
+    """A project's cells in EXPORT_COLUMNS order (the change reason left empty)."""
+    township, village = _area_names(project)
+    return [project.code, project.name, categories.get(project.category, project.category), township, village,
+            project.scale_quantity, project.scale_unit or "", _yuan(project.budget_fen), project.planned_start,
+            project.planned_end, project.actual_start, project.actual_end,
+            statuses.get(project.status, project.status), project.responsible_unit or "",
+            project.contractor or "", project.description or "", ""]
+
+
+def _milestone_rows(projects: list[Project]) -> list[list]:
+    """Milestone cells of these projects in MILESTONE_EXPORT_COLUMNS order, in a few queries."""
+    codes = {project.id: project.code for project in projects}
+    ids = list(codes)
+    found: list[Milestone] = []
+    for start in range(0, len(ids), CHUNK):
+        found += db.session.scalars(select(Milestone).where(Milestone.project_id.in_(ids[start:start + CHUNK])))
+    found.sort(key=lambda m: (codes[m.project_id], m.sequence))
+    return [[codes[m.project_id], m.sequence, m.name, m.planned_date, _yuan(m.planned_cost_fen), m.progress_pct, ""]
+            for m in found]
+
+
+def _notes(columns: Iterable[Column]) -> list[str]:
+    return [f"{column.header_en}{' (required)' if column.required else ''}"
+            + (f"\n{column.note}" if column.note else "") for column in columns]
+
+
+def write_projects(projects: Iterable[Project], stream: BinaryIO, fmt: str) -> None:
+    """Write projects (area and area.parent loaded) as "xlsx" (with a milestones sheet) or "csv"."""
+    projects = list(projects)
+    categories, statuses = _labels(CATEGORIES), _labels(STATUSES)
+    headers = [column.header_zh for column in EXPORT_COLUMNS]
+    rows = (project_row(project, categories, statuses) for project in projects)
+    if fmt == "csv":
+        write_csv(stream, headers, rows)
+        return
+    if fmt != "xlsx":
+        raise ValueError(f"unknown format {fmt!r}")
+    write_xlsx(stream, [
+        OutputSheet(PROJECTS_SHEET, headers, rows, _notes(EXPORT_COLUMNS)),
+        OutputSheet(MILESTONES_SHEET, [column.header_zh for column in MILESTONE_EXPORT_COLUMNS],
+                    _milestone_rows(projects), _notes(MILESTONE_EXPORT_COLUMNS)),
+    ])
+
+
+def _instruction_rows(areas) -> list[list]:
+    """The instructions sheet: each column, then the accepted categories, statuses and areas."""
+    rows: list[list] = [["项目表 / Projects sheet", "", ""]]
+    rows += [[c.header_zh, c.header_en + ("（必填 required）" if c.required else ""), c.note] for c in EXPORT_COLUMNS]
+    rows += [["", "", ""], ["里程碑表 / Milestones sheet", "", ""]]
+    rows += [[c.header_zh, c.header_en + ("（必填 required）" if c.required else ""), c.note]
+             for c in MILESTONE_EXPORT_COLUMNS]
+    rows += [["", "", ""], ["金额 / Amounts", "元，或表头写明（万元）/ yuan, or 万元 when the header says so", ""],
+             ["日期 / Dates", "2026-03-01, 2026/3/1, 2026年3月1日, 20260301", ""], ["", "", ""]]
+    for title, choices in (("项目类别 / Categories", CATEGORIES), ("项目状态 / Statuses", STATUSES)):
+        zh, en = _labels(choices), _english(choices)
+        rows += [[title, "", ""]] + [[code, zh[code], en[code]] for code in choices] + [["", "", ""]]
+    kinds = _labels(AREA_KINDS)
+    rows += [["地点 / Areas", "", ""]]
+    rows += [[area.code, f"{area.parent.name_zh} / {area.name_zh}" if area.parent else area.name_zh,
+              f"{area.name_en} ({kinds.get(area.kind, area.kind)})"] for area in areas]
+    return rows
+
+
+def _english(choices: dict) -> dict[str, str]:
+    with force_locale("en"):
+        return {code: str(label) for code, label in choices.items()}
+
+
+def template_workbook(stream: BinaryIO, areas: Iterable = ()) -> None:
+    """The blank import template: projects and milestones sheets with their headers (English in a
+    comment on each), and an instructions sheet listing accepted values and `areas`."""
+    write_xlsx(stream, [
+        OutputSheet(PROJECTS_SHEET, [c.header_zh for c in EXPORT_COLUMNS], [], _notes(EXPORT_COLUMNS)),
+        OutputSheet(MILESTONES_SHEET, [c.header_zh for c in MILESTONE_EXPORT_COLUMNS], [],
+                    _notes(MILESTONE_EXPORT_COLUMNS)),
+        OutputSheet(INSTRUCTIONS_SHEET, ["栏目 / Item", "说明 / Meaning", "备注 / Notes"], _instruction_rows(areas),
+                    column_widths=(28, 40, 60)),
+    ])
+
+
+__all__ = ["EXPORT_COLUMNS", "MILESTONE_EXPORT_COLUMNS", "write_projects", "template_workbook"]

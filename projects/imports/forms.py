@@ -1,0 +1,86 @@
+"""Forms of the spreadsheet import: the upload, the column mapping (one select per column), the confirm."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from core.sheets.tables import Sheet, column_letter
+from projects.imports.columns import COLUMNS, SHEET_KINDS, choices
+from projects.imports.plan import SheetMapping
+
+IGNORE = ""
+
+
+class UploadForm(FlaskForm):
+    """The spreadsheet to import; its content, not its name, says whether it is .xlsx or CSV."""
+
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired(_l("Choose a file to import."))])
+
+
+class ConfirmImportForm(FlaskForm):
+    """Carries only the CSRF token: the import itself was checked on the preview."""
+
+
+def field_choices() -> list[SelectChoice]:
+    """Options of a column's select: ignore it, or a field of a projects or a milestones sheet."""
+    options = [SelectChoice(IGNORE, _l("— ignore this column —"))]
+    for kind in COLUMNS:
+        group = str(SHEET_KINDS[kind])
+        options += [SelectChoice(f"{kind}:{key}", label, optgroup=group) for key, label in choices(kind)]
+    return options
+
+
+def field_name(sheet_index: int, column_index: int) -> str:
+    """The form field of a sheet's column."""
+    return f"s{sheet_index}c{column_index}"
+
+
+def mapping_form(sheets: list[Sheet], mapping: dict[str, SheetMapping]) -> FlaskForm:
+    """A form with one select per column of every sheet, set to `mapping`."""
+
+    class MappingForm(FlaskForm):
+        """The column mapping of an upload."""
+
+    options = field_choices()
+    for sheet_index, sheet in enumerate(sheets):
+        current = mapping.get(sheet.title)
+        for column_index, header in enumerate(sheet.headers):
+            key = current.columns.get(column_index) if current else None
+            setattr(MappingForm, field_name(sheet_index, column_index),
+                    SelectField(header or column_letter(column_index), choices=options,
+                                default=f"{current.kind}:{key}" if key else IGNORE))
+    return MappingForm()
+
+
+def mapping_from_form(form: FlaskForm, sheets: list[Sheet]) -> tuple[dict[str, SheetMapping], list]:
+    """The mapping the user chose, and an error for each sheet mixing projects and milestones fields."""
+    mapping: dict[str, SheetMapping] = {}
+    errors = []
+    for sheet_index, sheet in enumerate(sheets):
+        chosen = {}
+        for column_index in range(len(sheet.headers)):
+            value = form[field_name(sheet_index, column_index)].data or IGNORE
+            if value != IGNORE:
+                chosen[column_index] = tuple(value.split(":", 1))
+        kinds = {kind for kind, _key in chosen.values()}
+        if len(kinds) > 1:
+            errors.append(_l("Sheet %(sheet)s: choose fields of projects or of milestones, not both.",
+                             sheet=sheet.title))
+        elif kinds:
+            mapping[sheet.title] = SheetMapping(kinds.pop(), {index: key for index, (_kind, key) in chosen.items()})
+    return mapping, errors
+
+
+def mapping_to_json(mapping: dict[str, SheetMapping]) -> dict:
+    """The mapping as JSON-safe data, to keep beside the upload."""
+    return {title: {"kind": m.kind, "columns": {str(i): key for i, key in m.columns.items()}}
+            for title, m in mapping.items()}
+
+
+def mapping_from_json(data: dict) -> dict[str, SheetMapping]:
+    """The mapping kept beside an upload."""
+    return {title: SheetMapping(m["kind"], {int(i): key for i, key in m["columns"].items()})
+            for title, m in (data or {}).items()}

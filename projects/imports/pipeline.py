@@ -1,0 +1,209 @@
+"""The planning office's spreadsheet import: read a file, plan the import, apply it whole or not at all.
+
+    sheets = read_import_file(data, name)       # .xlsx or .csv, decided by content
+    mapping = guess_import_mapping(sheets)      # or the mapping the user chose
+    plan = plan_import(sheets, mapping)         # every row checked; plan.problems lists every problem
+    apply_import(plan, actor)                   # in the caller's transaction (projects.import_write)
+
+Rows are keyed by project code (and milestone sequence): a row equal to what is stored writes
+nothing and leaves no audit event, so importing the same file twice changes nothing the second
+time. The database is read once per import (areas, choices, the projects the file names), never
+once per row. The rules themselves live in projects.import_plan and projects.import_rows.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Iterable, Optional, Union
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from audit.services import deferred, record
+from core.sheets import limits
+from core.sheets.tables import Sheet, SpreadsheetError, column_letter, read_table
+from extensions import db
+from projects import services
+from projects.imports.columns import COLUMNS, IGNORED_TITLES, MILESTONES, PROJECTS, guess_kind, guess_mapping
+from core.sheets.cells import fold
+from projects.imports.milestones import check_completion, read_milestone_sheet
+from projects.imports.plan import (ExistingMilestone, ExistingProject, ImportPlan, Lookups, Problem, SheetMapping,
+                                  check_mapping)
+from projects.imports.rows import read_project_sheet
+from projects.imports.values import AreaFinder, AreaRow
+from core.sheets.cells import choice_index, text_value
+from projects.imports.write import PlanWriter
+from projects.models import CATEGORIES, STATUSES, Area, Project
+
+CHUNK = 500  # codes per IN (...) query, well under every database's limit on bound parameters
+HEADER_SEARCH_ROWS = 5  # rows below a title row where the real header may be
+
+__all__ = ["ImportPlan", "Problem", "SheetMapping", "ImportRefused", "read_import_file", "guess_mapping",
+           "guess_import_mapping", "fully_recognised",
+           "plan_import", "apply_import", "load_lookups"]
+
+
+class ImportRefused(ValueError):
+    """apply_import was given a plan with problems."""
+
+
+def read_import_file(data: bytes, filename: str = "") -> list[Sheet]:
+    """The file's sheets, each with its real header row: a title row above the header is skipped."""
+    return [_locate_header(sheet) for sheet in read_table(data, filename)]
+
+
+def _locate_header(sheet: Sheet) -> Sheet:
+    if guess_kind(sheet.title, sheet.headers) is not None:
+        return sheet
+    for number, values in sheet.rows[:HEADER_SEARCH_ROWS]:
+        if guess_kind(sheet.title, ["" if value is None else str(value) for value in values]) is not None:
+            return sheet.with_header_at(number)
+    return sheet
+
+
+def guess_import_mapping(sheets: Iterable[Sheet]) -> dict[str, SheetMapping]:
+    """For each sheet that looks like projects or milestones: its kind and the recognised columns."""
+    mapping = {}
+    for sheet in sheets:
+        kind = guess_kind(sheet.title, sheet.headers)
+        if kind is not None:
+            mapping[sheet.title] = SheetMapping(kind, guess_mapping(sheet.headers, kind))
+    return mapping
+
+
+def fully_recognised(sheets: Iterable[Sheet], mapping: dict[str, SheetMapping]) -> bool:
+    """True when every sheet is an instructions sheet or one whose every header was recognised, so
+    the user need not be asked which column is which."""
+    for sheet in sheets:
+        if fold(sheet.title) in IGNORED_TITLES:
+            continue
+        sheet_mapping = mapping.get(sheet.title)
+        if sheet_mapping is None:
+            return False
+        if any(header and index not in sheet_mapping.columns for index, header in enumerate(sheet.headers)):
+            return False
+    return True
+
+
+def _labels(choices: dict) -> dict[str, str]:
+    """{folded code or label: code}, the labels as rendered in Chinese and in English."""
+    names: dict[str, list[str]] = {code: [] for code in choices}
+    for locale in ("zh_CN", "en"):
+        with force_locale(locale):
+            for code, label in choices.items():
+                names[code].append(str(label))
+    return choice_index(names)
+
+
+def area_rows() -> list[AreaRow]:
+    """Every area, as the import needs it."""
+    rows = db.session.execute(select(Area.id, Area.code, Area.name_zh, Area.name_en, Area.parent_id))
+    return [AreaRow(*row) for row in rows]
+
+
+def all_areas() -> list[Area]:
+    """Every area with its township loaded, ordered by code (for the template's list of areas)."""
+    return list(db.session.scalars(select(Area).options(selectinload(Area.parent)).order_by(Area.code)))
+
+
+def area_labels() -> dict[int, str]:
+    """{area id: "township · village"} in Chinese, to show where each previewed project is."""
+    rows = area_rows()
+    names = {row.id: row.name_zh for row in rows}
+    return {row.id: f"{names[row.parent_id]} · {row.name_zh}" if row.parent_id else row.name_zh for row in rows}
+
+
+def _existing(project: Project) -> ExistingProject:
+    milestones = {m.sequence: ExistingMilestone(m.id, m.name, m.planned_date, m.planned_cost_fen, m.progress_pct)
+                  for m in project.milestones}
+    return ExistingProject(project.id, project.status, services.input_from_project(project).values(), milestones)
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def load_projects(codes: Iterable[str]) -> dict[str, Project]:
+    """The stored projects with these codes (and their milestones), a few queries for any number."""
+    found: dict[str, Project] = {}
+    for chunk in _chunks(sorted(set(codes))):
+        query = select(Project).where(Project.code.in_(chunk)).options(selectinload(Project.milestones))
+        found.update((project.code, project) for project in db.session.scalars(query))
+    return found
+
+
+def load_lookups(codes: Iterable[str]) -> Lookups:
+    """What the import compares against: areas, category and status labels, the named projects."""
+    projects = load_projects(codes)
+    return Lookups(areas=AreaFinder(area_rows()), categories=_labels(CATEGORIES), statuses=_labels(STATUSES),
+                   projects={code: _existing(project) for code, project in projects.items()})
+
+
+def _codes(sheets: list[Sheet], mapping: dict[str, SheetMapping]) -> set[str]:
+    """Every project code the file names, read leniently (the plan reports bad ones)."""
+    codes = set()
+    for sheet in sheets:
+        sheet_mapping = mapping.get(sheet.title)
+        if sheet_mapping is None or sheet_mapping.kind not in COLUMNS:
+            continue
+        key = "code" if sheet_mapping.kind == PROJECTS else "project_code"
+        for index, field in sheet_mapping.columns.items():
+            if field == key:
+                for _number, values in sheet.rows:
+                    try:
+                        codes.add(text_value(values[index], 32))
+                    except ValueError:
+                        continue
+    return codes - {""}
+
+
+def build_plan(sheets: list[Sheet], mapping: dict[str, SheetMapping], lookups: Lookups) -> ImportPlan:
+    """Read, check and compare every mapped sheet against `lookups` (plain data, no database);
+    the plan lists every problem found. Projects sheets first, so milestones can find their project."""
+    plan = ImportPlan()
+    used = [(sheet, mapping[sheet.title]) for sheet in sheets
+            if sheet.title in mapping and mapping[sheet.title].kind in COLUMNS]
+    if not used:
+        plan.problems.append(Problem("", 0, "", _l("Nothing to import: no sheet has a project code column.")))
+        return plan
+    for sheet, sheet_mapping in used:
+        if sheet_mapping.kind == PROJECTS and check_mapping(sheet, sheet_mapping, plan.problems):
+            read_project_sheet(sheet, sheet_mapping, lookups, plan)
+    project_rows = {row.code: row for row in plan.projects}
+    for sheet, sheet_mapping in used:
+        if sheet_mapping.kind == MILESTONES and check_mapping(sheet, sheet_mapping, plan.problems):
+            read_milestone_sheet(sheet, sheet_mapping, lookups, project_rows, plan)
+    check_completion(plan, lookups)
+    return plan
+
+
+def plan_import(sheets: list[Sheet], mapping: dict[str, SheetMapping], *, file_name: str = "",
+                sha256: str = "") -> ImportPlan:
+    """Read and check every mapped row against the database; nothing is written."""
+    plan = build_plan(sheets, mapping, load_lookups(_codes(sheets, mapping)))
+    plan.file_name, plan.sha256 = file_name, sha256
+    return plan
+
+
+def apply_import(plan: ImportPlan, actor=None, today: Optional[date] = None) -> None:
+    """Write the plan in the caller's transaction (the caller commits): new projects in bulk, stored
+    ones through projects.services (see projects.import_write), every audit event in one insert.
+
+    Unchanged rows write nothing; a plan that changes nothing writes nothing at all, not even the
+    summary audit event. Raises ImportRefused for a plan with problems, and PlanningError if the
+    stored data changed since the plan was made (the caller rolls back).
+    """
+    if plan.problems:
+        raise ImportRefused(f"{len(plan.problems)} problems")
+    if not plan.changes_anything:
+        return
+    day = today or date.today()
+    codes = {row.code for row in plan.projects} | {row.project_code for row in plan.milestones}
+    counts = {f"{kind}_{action}": n for kind, by_action in plan.counts().items() for action, n in by_action.items()}
+    with deferred():  # every audit event of the import appended to the chain at once, in order, at the end
+        PlanWriter(actor, day, plan.file_name).write(plan, load_projects(codes))
+        record("project.import", user=actor, object_type="project",
+               after={"file": plan.file_name[:200], "sha256": plan.sha256, **counts})

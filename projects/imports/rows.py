@@ -1,0 +1,157 @@
+"""Reading a projects sheet into ProjectRows: each cell read, each rule of projects.services checked
+(as check_project_input does, but against lookups loaded once, not a query per row), each row
+compared with the stored project of the same code. Plain Python, no database.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Optional
+
+from flask_babel import lazy_gettext as _l
+
+from core.sheets.tables import Sheet
+from projects import lifecycle
+from projects.imports.plan import (CHANGED, LATE_STATUSES, MISSING, NEW, UNCHANGED, ImportPlan, Lookups,
+                                  ProjectRow, SheetMapping, SheetReader, missing_columns)
+from projects.imports.values import AreaError
+from core.sheets.cells import amount_value, choice_value, date_value, quantity_value, text_value
+from projects.models import STATUSES
+from projects.services import PROJECT_FIELDS, ProjectInput
+
+TEXT_LIMITS = {"name": 200, "responsible_unit": 200, "contractor": 200, "description": 4000}
+BLANK_KEEPS = ("actual_start", "actual_end")  # facts: a blank cell does not erase them
+EMPTY_PROJECT: dict[str, Any] = {key: None for key in PROJECT_FIELDS} | {
+    "scale_unit": None, "responsible_unit": "", "contractor": "", "description": ""}
+
+
+def read_project_sheet(sheet: Sheet, mapping: SheetMapping, lookups: Lookups, plan: ImportPlan) -> None:
+    """Add a ProjectRow to `plan` for each good row of a projects sheet, a Problem for each bad cell."""
+    reader = SheetReader(sheet, mapping, plan.problems)
+    seen: dict[str, int] = {row.code: row.row for row in plan.projects}
+    any_new = False
+    for number, values in sheet.rows:
+        reader.start(number, values)
+        code = reader.read("code", text_value, 32, required=_l("Enter a project code."))
+        if code and code in seen:
+            reader.problem("code", _l("The code %(code)s is also on row %(row)d.", code=code, row=seen[code]))
+            code = None  # still read the other cells, to report their problems too
+        elif code:
+            seen[code] = number
+            plan.codes_in_file.add(code)
+        existing = lookups.projects.get(code) if code else None
+        values_read = _read_values(reader, lookups, existing.values if existing else EMPTY_PROJECT, code)
+        target = reader.read("status", choice_value, lookups.statuses, _l("Unknown status."))
+        reason = reader.read("change_reason", text_value, 1000)
+        if reader.failed:
+            continue
+        row = ProjectRow(sheet.title, number, ProjectInput(**values_read, status="proposed"),
+                         reason="" if reason is MISSING else reason,
+                         status_column=reader.header("status"))
+        target = None if target is MISSING else target
+        if existing is None:
+            any_new = True
+            _plan_new(row, target)
+        else:
+            _plan_update(row, reader, existing, target)
+        if not reader.failed:
+            plan.projects.append(row)
+    missing_columns(sheet, mapping, any_new, plan.problems)
+
+
+def _read_values(reader: SheetReader, lookups: Lookups, stored: dict[str, Any], code: Optional[str]) -> dict[str, Any]:
+    """The row's project fields: read where the column is mapped, the stored (or empty) value elsewhere."""
+    values = dict(stored, code=code or "")
+    for key, limit in TEXT_LIMITS.items():
+        required = _l("Enter the project name.") if key == "name" else None
+        _put(values, key, reader.read(key, text_value, limit, required=required))
+    _put(values, "category", reader.read("category", choice_value, lookups.categories, _l("Unknown category."),
+                                         required=_l("Enter the category.")))
+    _read_area(reader, lookups, values)
+    _read_scale(reader, values)
+    _read_budget(reader, values)
+    for key in ("planned_start", "planned_end", "actual_start", "actual_end"):
+        value = reader.read(key, date_value)
+        if value is not None or key not in BLANK_KEEPS:
+            _put(values, key, value)
+    for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
+        if values[start] and values[end] and values[end] < values[start]:
+            reader.problem(end if reader.has(end) else start, _l("The end date is before the start date."))
+    return values
+
+
+def _put(values: dict[str, Any], key: str, value: Any) -> None:
+    if value is not MISSING:
+        values[key] = value
+
+
+def _read_area(reader: SheetReader, lookups: Lookups, values: dict[str, Any]) -> None:
+    if not (reader.has("township") or reader.has("area")):
+        return
+    try:
+        values["area_id"] = lookups.areas.find(reader.cells.get("township"), reader.cells.get("area"))
+    except AreaError as error:
+        cell = error.cell if reader.has(error.cell) else ("area" if reader.has("area") else "township")
+        reader.problem(cell, error.message)
+
+
+def _read_scale(reader: SheetReader, values: dict[str, Any]) -> None:
+    quantity = reader.read("scale_quantity", quantity_value)
+    unit = reader.read("scale_unit", text_value, 32)
+    if quantity is None:
+        return  # unreadable, already a problem
+    text_unit = ""
+    if quantity is not MISSING:
+        values["scale_quantity"], text_unit = quantity
+    if unit not in (MISSING, None, ""):
+        if text_unit and text_unit != unit:
+            reader.problem("scale_unit", _l("The scale says %(unit)s but the unit column says %(other)s.",
+                                            unit=text_unit, other=unit))
+        values["scale_unit"] = unit
+    elif text_unit or unit == "":
+        values["scale_unit"] = text_unit or None
+
+
+def _read_budget(reader: SheetReader, values: dict[str, Any]) -> None:
+    for key, unit in (("budget", "yuan"), ("budget_wan", "wan")):
+        fen = reader.read(key, amount_value, unit, required=_l("Enter the budget."))
+        if fen is not MISSING and fen is not None:
+            values["budget_fen"] = fen
+
+
+def _plan_new(row: ProjectRow, target: Optional[str]) -> None:
+    """A new project is created in its status; an accepted one as completed, accepted after its milestones."""
+    status = target or "proposed"
+    row.action = NEW
+    row.data = replace(row.data, status="completed" if status == "accepted" else status)
+    row.late_status = "accepted" if status == "accepted" else None
+
+
+def _plan_update(row: ProjectRow, reader: SheetReader, existing, target: Optional[str]) -> None:
+    """Compare with the stored project; check the status move and the reason a change needs."""
+    row.existing_id = existing.id
+    row.data = replace(row.data, status=existing.status)
+    new_values = row.data.values()
+    changed = [key for key in PROJECT_FIELDS if new_values[key] != existing.values[key]]
+    row.fields_changed = bool(changed)
+    controlled = [key for key in lifecycle.CONTROLLED_FIELDS if key in changed]
+    if controlled and lifecycle.plan_is_controlled(existing.status) and not row.reason:
+        column = "change_reason" if reader.has("change_reason") else _budget_or(controlled[0], reader)
+        reader.problem(column, _l("The project is approved: give a reason for changing its budget or planned dates."))
+    if target and target != existing.status:
+        if not lifecycle.can_move(existing.status, target):
+            reader.problem("status", _l("A project cannot go from %(current)s to %(target)s.",
+                                        current=STATUSES[existing.status], target=STATUSES[target]))
+        elif lifecycle.reason_required(existing.status, target) and not row.reason:
+            reader.problem("change_reason" if reader.has("change_reason") else "status",
+                           _l("Give a reason for this status change."))
+        elif target in LATE_STATUSES:
+            row.late_status = target
+        else:
+            row.early_status = target
+    row.action = CHANGED if row.fields_changed or row.early_status or row.late_status else UNCHANGED
+
+
+def _budget_or(key: str, reader: SheetReader) -> str:
+    if key == "budget_fen":
+        return "budget_wan" if reader.has("budget_wan") else "budget"
+    return key

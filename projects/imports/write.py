@@ -1,0 +1,227 @@
+"""Writing an import plan: new projects in bulk, stored projects through projects.services.
+
+A project the database does not hold yet is written in bulk with its milestones, progress reports
+and late status move: each is checked by the rules projects.services applies (the same functions,
+the same messages), then projects, milestones, progress reports and status change records are
+inserted with one executemany per table (core.bulk.insert_with_ids gives their ids back, on SQLite
+and PostgreSQL alike). The rows are stored as the services would leave them after creating the
+project, adding each milestone, recording its progress and moving its status: the same values,
+the same version, the same change records, the same audit events.
+
+A stored project, and its milestones, go through the services one at a time, as the web forms do;
+bulk rows waiting to be inserted are written before each such call, so every table gets its rows
+in the plan's order whichever path wrote them.
+
+Audit events are collected in the plan's order and appended to the hash chain in one insert at the
+end (audit.services.deferred): one event per project created or changed, per milestone created or
+changed, per progress report and per status move, exactly as before.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Optional
+
+from sqlalchemy import insert, select
+
+from audit.services import collect, new_event
+from core.bulk import insert_with_ids
+from extensions import db
+from projects import services
+from projects.imports.plan import UNCHANGED, MilestoneRow, ProjectRow
+from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
+from projects.progress import weighted_progress_bp
+from projects.services import PlanningError
+
+
+@dataclass
+class NewProject:
+    """A project the import creates, with what is written for it."""
+
+    row: ProjectRow
+    values: dict[str, Any]  # its stored fields, as ProjectInput.values() gives them
+    milestones: list[MilestoneRow] = field(default_factory=list)  # its new milestones, in the plan's order
+    event: dict[str, Any] = field(default_factory=dict)  # its project.create audit event
+    id: Optional[int] = None
+
+    @property
+    def status(self) -> str:
+        """Its status while its milestones are written (before a late move)."""
+        return self.row.data.status
+
+    def progress(self, milestone: MilestoneRow) -> int:
+        """A new milestone's % complete once written."""
+        return milestone.progress_pct if milestone.progress_changed else 0
+
+
+class PlanWriter:
+    """Writes one plan in the caller's transaction; audit events go to the enclosing deferred() block."""
+
+    def __init__(self, actor, day: date, file_name: str):
+        self.actor, self.day = actor, day
+        self.user_id = getattr(actor, "id", None)
+        self.note = f"import {file_name}"[:200].strip()
+        self.new: dict[str, NewProject] = {}
+        # Bulk rows not inserted yet: milestones (row, milestone.create event, milestone.progress event
+        # or None) and status change records.
+        self.pending_milestones: list[tuple[dict, dict, Optional[dict]]] = []
+        self.pending_changes: list[dict] = []
+
+    # --- the plan, in the order the per-row path wrote it ------------------------------------
+
+    def write(self, plan, stored: dict[str, Project]) -> None:
+        """Write `plan`; `stored` holds the projects it names that the database holds now (with their
+        milestones), as projects.importing.load_projects gives them."""
+        # Held until the end: the services look each area up by id, which then costs no query.
+        areas = db.session.scalars(select(Area)).all()
+        area_ids = {area.id for area in areas}
+        for row in plan.projects:
+            if row.code in stored:
+                stored[row.code] = self._write_stored_project(row, stored[row.code])
+            else:
+                self._prepare_new_project(row, area_ids)
+        for milestone_row in plan.milestones:
+            new = self.new.get(milestone_row.project_code)
+            if new is not None and milestone_row.existing_id is None:
+                new.milestones.append(milestone_row)
+        self._insert_projects()
+        for milestone_row in plan.milestones:
+            new = self.new.get(milestone_row.project_code)
+            if new is not None and milestone_row.existing_id is None:
+                self._prepare_milestone(new, milestone_row)
+            elif milestone_row.action != UNCHANGED:
+                self._flush_milestones()
+                self._write_stored_milestone(milestone_row, stored.get(milestone_row.project_code))
+        self._flush_milestones()
+        for row in plan.projects:
+            if not row.late_status:
+                continue
+            if row.code in self.new:
+                self._prepare_late_status(self.new[row.code])
+            else:
+                self._flush_changes()
+                services.change_status(stored[row.code], row.late_status, self.actor, reason=row.reason,
+                                       on_date=self.day)
+        self._flush_changes()
+        del areas
+
+    # --- stored projects: the services, one at a time --------------------------------------------
+
+    def _write_stored_project(self, row: ProjectRow, project: Project) -> Project:
+        if row.fields_changed:
+            services.update_project(project, row.data, self.actor, reason=row.reason)
+        if row.early_status:
+            services.change_status(project, row.early_status, self.actor, reason=row.reason, on_date=self.day)
+        return project
+
+    def _write_stored_milestone(self, row: MilestoneRow, project: Optional[Project]) -> None:
+        if row.existing_id is None:
+            milestone = services.add_milestone(project, name=row.name, planned_date=row.planned_date,
+                                               planned_cost_fen=row.planned_cost_fen, actor=self.actor,
+                                               sequence=row.sequence)
+        else:
+            milestone = db.session.get(Milestone, row.existing_id)
+            if row.plan_changed:
+                services.update_milestone(milestone, name=row.name, planned_date=row.planned_date,
+                                          planned_cost_fen=row.planned_cost_fen, actor=self.actor, reason=row.reason)
+        if row.progress_changed:
+            services.record_progress(milestone, progress_pct=row.progress_pct, reported_on=self.day,
+                                     note=self.note, actor=self.actor)
+
+    # --- new projects: checked like the services check them, inserted in bulk ----------------------
+
+    def _prepare_new_project(self, row: ProjectRow, area_ids: set[int]) -> None:
+        """services.create_project's checks and audit event; the row is inserted with the others."""
+        values = row.data.values()
+        errors = services.project_input_problems(row.data, values, code_taken=False,
+                                                 area_known=values["area_id"] in area_ids, new=True)
+        if errors:
+            raise PlanningError(errors)
+        new = NewProject(row, values)
+        new.event = new_event("project.create", user=self.actor, object_type="project",
+                              after=services.snapshot_values(values, row.data.status))
+        collect(new.event)
+        self.new[row.code] = new
+
+    def _insert_projects(self) -> None:
+        """Insert every new project as it will stand once its milestones and status move are written."""
+        if not self.new:
+            return
+        rows = [self._final_values(new) for new in self.new.values()]
+        ids = insert_with_ids(Project.__table__, rows, ("code",))
+        for new, project_id in zip(self.new.values(), ids):
+            new.id = project_id
+            new.event["object_id"] = str(project_id)
+
+    def _final_values(self, new: NewProject) -> dict[str, Any]:
+        """The project's row: its fields, status, dates, progress and version once fully written."""
+        status, version = new.status, 1
+        actual_start, actual_end = new.values["actual_start"], new.values["actual_end"]
+        if new.row.late_status:  # checked in _prepare_late_status
+            # As change_status leaves it: dated as the move dates it, its version bumped once by the move.
+            actual_start, actual_end = services.status_move_dates(status, new.row.late_status, actual_start,
+                                                                  actual_end, self.day)
+            status, version = new.row.late_status, 2
+        progress_bp = None
+        if new.milestones:
+            progress_bp = weighted_progress_bp((m.planned_cost_fen, new.progress(m)) for m in new.milestones)
+        return {**new.values, "actual_start": actual_start, "actual_end": actual_end, "status": status,
+                "allocated_fen": 0, "spent_fen": 0, "progress_bp": progress_bp, "version": version}
+
+    def _prepare_milestone(self, new: NewProject, row: MilestoneRow) -> None:
+        """services.add_milestone, then services.record_progress when the row gives progress."""
+        errors = services.milestone_problems(new.status, row.name, row.planned_date, row.planned_cost_fen)
+        if errors:
+            raise PlanningError(errors)
+        name = row.name.strip()
+        created = new_event("milestone.create", user=self.actor, object_type="milestone",
+                            after={"project": new.row.code, "sequence": row.sequence, "name": name,
+                                   "planned_date": row.planned_date, "planned_cost_fen": row.planned_cost_fen})
+        collect(created)
+        progress_pct, actual_date, progressed = 0, None, None
+        if row.progress_changed:
+            errors = services.progress_problems(new.status, row.progress_pct, self.day)
+            if errors:
+                raise PlanningError(errors)
+            progress_pct = row.progress_pct
+            actual_date = self.day if progress_pct == 100 else None
+            progressed = new_event("milestone.progress", user=self.actor, object_type="milestone",
+                                   before={"progress_pct": 0, "actual_date": None},
+                                   after={"progress_pct": progress_pct, "actual_date": actual_date, "note": self.note})
+            collect(progressed)
+        values = {"project_id": new.id, "sequence": row.sequence, "name": name, "planned_date": row.planned_date,
+                  "planned_cost_fen": row.planned_cost_fen, "progress_pct": progress_pct, "actual_date": actual_date,
+                  "note": ""}
+        self.pending_milestones.append((values, created, progressed))
+
+    def _flush_milestones(self) -> None:
+        """Insert the waiting milestones, then the progress reports of those that have one."""
+        if not self.pending_milestones:
+            return
+        ids = insert_with_ids(Milestone.__table__, [values for values, _, _ in self.pending_milestones],
+                              ("project_id", "sequence"))
+        updates = []
+        for (values, created, progressed), milestone_id in zip(self.pending_milestones, ids):
+            created["object_id"] = str(milestone_id)
+            if progressed is not None:
+                progressed["object_id"] = str(milestone_id)
+                updates.append({"milestone_id": milestone_id, "progress_pct": values["progress_pct"],
+                                "reported_on": self.day, "note": self.note, "user_id": self.user_id})
+        self.pending_milestones = []
+        if updates:
+            db.session.execute(insert(ProgressUpdate.__table__), updates)
+
+    def _prepare_late_status(self, new: NewProject) -> None:
+        """services.change_status for a project created here: its milestones are those of the file."""
+        current, target, reason = new.status, new.row.late_status, new.row.reason
+        services.check_status_move(current, target, reason,
+                                   lambda: sum(1 for m in new.milestones if new.progress(m) < 100))
+        self.pending_changes.append({"project_id": new.id, "field": "status", "old_value": current,
+                                     "new_value": target, "reason": reason.strip() or "-", "user_id": self.user_id})
+        collect(new_event("project.status", user=self.actor, object_type="project", object_id=new.id,
+                          before={"status": current}, after={"status": target, "reason": reason.strip()}))
+
+    def _flush_changes(self) -> None:
+        if self.pending_changes:
+            db.session.execute(insert(ProjectChange.__table__), self.pending_changes)
+            self.pending_changes = []

@@ -1,0 +1,116 @@
+"""Reads for earned value: plans, progress reports, allocations and payments, in bulk or for one project."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import func, select
+
+from extensions import db
+from funds.models import Payment
+from projects.models import Area, Milestone, ProgressUpdate, Project
+from projects.progress import ProgressReport
+from reports.cache.store import report_cache
+from reports.charts.data import MilestoneDates
+from reports.earned_value.measures import PlannedMilestone, ProjectPlan
+from reports.filters import ReportFilter
+from reports.queries import PLACED_STATUSES, allocation_money, project_scope, township_column
+
+
+@dataclass(frozen=True)
+class ProjectHead:
+    """What the ranking shows of a project besides its figures."""
+
+    project_id: int
+    code: str
+    name: str
+    status: str
+    township_id: int
+    budget_fen: int
+
+
+def project_heads(filters: ReportFilter, today: date) -> dict[int, ProjectHead]:
+    """The filtered projects with an approved plan (approved or further, not cancelled), by id."""
+    query = (select(Project.id, Project.code, Project.name, Project.status, township_column(), Project.budget_fen)
+             .join(Area, Area.id == Project.area_id).where(Project.status.in_(PLACED_STATUSES)))
+    scope = project_scope(filters, today)
+    if scope is not None:
+        query = query.where(Project.id.in_(scope))
+    return {row[0]: ProjectHead(*row) for row in db.session.execute(query)}
+
+
+def project_plans(filters: ReportFilter, today: date) -> dict[int, ProjectPlan]:
+    """Each filtered project's planned start and milestones (one query for each), for the projects
+    with an approved plan: a proposal is not a baseline yet, and a cancelled project has none left."""
+    scope = project_scope(filters, today)
+    placed = select(Project.id).where(Project.status.in_(PLACED_STATUSES))
+    starts = select(Project.id, Project.planned_start).where(Project.status.in_(PLACED_STATUSES))
+    milestones = (select(Milestone.project_id, Milestone.id, Milestone.planned_date, Milestone.planned_cost_fen,
+                         Milestone.progress_pct).where(Milestone.project_id.in_(placed)))
+    if scope is not None:
+        starts, milestones = starts.where(Project.id.in_(scope)), milestones.where(Milestone.project_id.in_(scope))
+    grouped: dict[int, list[PlannedMilestone]] = {}
+    for project_id, *fields in db.session.execute(milestones):
+        grouped.setdefault(project_id, []).append(PlannedMilestone(*fields))
+    return {project_id: ProjectPlan(project_id, start, tuple(grouped.get(project_id, ())))
+            for project_id, start in db.session.execute(starts)}
+
+
+def cached_project_plans(filters: ReportFilter, today: date, version: tuple) -> dict[int, ProjectPlan]:
+    """project_plans, read once per data version and filter: earned value and the monthly chart
+    (in each language) both need every milestone (50,000 at county scale)."""
+    if not version:
+        return project_plans(filters, today)
+    return report_cache().get_or_make((version, "plans", filters.key(), today), lambda: project_plans(filters, today))
+
+
+def progress_reports(filters: ReportFilter, today: date, until: date,
+                     project_id: Optional[int] = None) -> list[ProgressReport]:
+    """Progress reports up to `until` of the filtered projects (or of one), oldest first."""
+    query = (select(ProgressUpdate.milestone_id, ProgressUpdate.reported_on, ProgressUpdate.progress_pct)
+             .join(Milestone, Milestone.id == ProgressUpdate.milestone_id)
+             .where(ProgressUpdate.reported_on <= until)
+             .order_by(ProgressUpdate.reported_on, ProgressUpdate.id))
+    if project_id is not None:
+        query = query.where(Milestone.project_id == project_id)
+    else:
+        scope = project_scope(filters, today)
+        if scope is not None:
+            query = query.where(Milestone.project_id.in_(scope))
+    return [ProgressReport(*row) for row in db.session.execute(query)]
+
+
+def allocation_rows(filters: ReportFilter, as_of: date, today: date,
+                    project_id: Optional[int] = None) -> list[tuple[int, int, int, int]]:
+    """(source id, project id, allocated fen, spent fen) of every allocation to the filtered projects
+    (or to one project) as of a day, from every source."""
+    money = allocation_money(as_of, today)
+    query = select(money.c.source_id, money.c.project_id, money.c.allocated_fen, money.c.spent_fen)
+    if project_id is not None:
+        query = query.where(money.c.project_id == project_id)
+    else:
+        scope = project_scope(filters, today)
+        if scope is not None:
+            query = query.where(money.c.project_id.in_(scope))
+    return [(row[0], row[1], int(row[2]), int(row[3])) for row in db.session.execute(query)]
+
+
+def project_plan(project: Project) -> ProjectPlan:
+    """One project's plan."""
+    return ProjectPlan(project.id, project.planned_start, tuple(
+        PlannedMilestone(m.id, m.planned_date, m.planned_cost_fen, m.progress_pct) for m in project.milestones))
+
+
+def milestone_dates(project: Project) -> list[MilestoneDates]:
+    """One project's milestones with their planned and actual dates."""
+    return [MilestoneDates(m.sequence, m.name, m.planned_date, m.actual_date, m.progress_pct)
+            for m in project.milestones]
+
+
+def project_payments(project_id: int) -> list[tuple[date, int]]:
+    """(day, net fen) of one project's payments and reversals, summed per day."""
+    rows = db.session.execute(select(Payment.paid_on, func.sum(Payment.amount_fen))
+                              .where(Payment.project_id == project_id)
+                              .group_by(Payment.paid_on).order_by(Payment.paid_on))
+    return [(day, int(total or 0)) for day, total in rows]
