@@ -9,18 +9,11 @@ from sqlalchemy import select
 from auth.blueprint import admin_bp as bp
 from auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from auth.models import User
-from auth.services import ROLE_LABELS, AccountError, create_user, set_active, update_user
+from auth.services import ROLE_LABELS, create_user, set_active, update_user
 from core.access import role_required, ACCOUNT_ADMINS
-from core.once import already_used, spend
+from core.saving import save
 from extensions import db
 
-
-
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 @bp.route("/")
@@ -36,21 +29,12 @@ def users():
 def create():
     """Create an account with a role and a first password."""
     form = UserCreateForm()
-    if form.validate_on_submit() and already_used(form.once.data):
-        flash(_("This form was already submitted and saved; it was not saved a second time."), "info")
+    if form.validate_on_submit() and (saved := save(lambda: create_user(
+            form.username.data, form.role.data, form.password.data, actor=current_user,
+            display_name=form.display_name.data or ""), form)).ok:
+        if not saved.repeated:
+            flash(_("Account %(name)s created.", name=saved.value.username), "success")
         return redirect(url_for("admin.users"))
-    if form.validate_on_submit():
-        try:
-            spend(form.once.data)
-            user = create_user(form.username.data, form.role.data, form.password.data,
-                               actor=current_user, display_name=form.display_name.data or "")
-        except AccountError as error:
-            db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s created.", name=user.username), "success")
-            return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -58,20 +42,13 @@ def create():
 @role_required(*ACCOUNT_ADMINS)
 def edit(user_id: int):
     """Change an account's role, name or password."""
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            update_user(user, role=form.role.data, display_name=form.display_name.data or "",
-                        actor=current_user, new_password=form.new_password.data or "")
-        except AccountError as error:
-            db.session.rollback()
-            field = form.new_password if error.field == "password" else getattr(form, error.field)
-            field.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s saved.", name=user.username), "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and save(lambda: update_user(
+            user, role=form.role.data, display_name=form.display_name.data or "", actor=current_user,
+            new_password=form.new_password.data or ""), form, fields={"password": "new_password"}).ok:
+        flash(_("Account %(name)s saved.", name=user.username), "success")
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
 
@@ -90,16 +67,10 @@ def enable(user_id: int):
 
 
 def _set_active(user_id: int, active: bool):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        set_active(user, active, actor=current_user)
-    except AccountError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if save(lambda: set_active(user, active, actor=current_user), on_form=False).ok:
         message = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
         flash(message % {"name": user.username}, "success")
     return redirect(url_for("admin.users"))

@@ -8,8 +8,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from auth.models import User
-from auth.services import AccountError, create_user, set_active, update_user
+from auth.services import create_user, set_active, update_user
 from core.access import ROLES
+from core.cli_options import commit_or_fail
 from extensions import db
 
 
@@ -27,12 +28,7 @@ def _find(name: str) -> User:
 
 def _apply(change) -> None:
     """Run an account change, committing it or turning a refusal into a CLI error."""
-    try:
-        change()
-    except AccountError as error:
-        db.session.rollback()
-        raise click.ClickException(f"{error.field}: {error.message}") from error
-    db.session.commit()
+    commit_or_fail(change)
 
 
 @users_cli.command("create")

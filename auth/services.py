@@ -13,6 +13,7 @@ from auth import throttle
 from auth.models import User
 from auth.passwords import password_problem
 from core.access import ROLES
+from core.errors import Refused
 from extensions import db
 
 ROLE_LABELS = {
@@ -25,13 +26,8 @@ ROLE_LABELS = {
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 
 
-class AccountError(ValueError):
-    """A refused account change; `field` names the form field, `message` says why (translatable)."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
+class AccountError(Refused):
+    """A refused account change: `field` names the form field, `message` says why (translatable)."""
 
 
 def create_user(username: str, role: str, password: str, actor: Optional[User] = None,

@@ -12,9 +12,10 @@ from auth import signin, throttle
 from auth.blueprint import bp
 from auth.forms import LoginForm, PasswordChangeForm
 from core.clock import utcnow
-from auth.services import AccountError, change_own_password, confirm_current_password
+from auth.services import change_own_password, confirm_current_password
 from auth.sessions import start_session
 from core.access import ANY_ROLE, public, role_required
+from core.saving import save
 from core.transactions import ConflictError, commit_with_retry
 from extensions import db
 
@@ -85,11 +86,7 @@ def change_password():
     if not confirmed:
         form.current_password.errors.append(_("The current password is wrong."))
         return render_template("auth/password.html", form=form)
-    try:
-        commit_with_retry(lambda: change_own_password(user, form.new_password.data))
-    except AccountError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
+    if not save(lambda: change_own_password(user, form.new_password.data), form).ok:
         return render_template("auth/password.html", form=form)
     login_user(user)  # the session token changed: keep this session, end every other one
     start_session()

@@ -1,11 +1,17 @@
-"""Option parsing shared by the command-line tools."""
+"""What the command-line tools share: option parsing, and the commit policy as a command ends."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Callable, TypeVar
 
 import click
 
 from core.dates import PLAN, DateProblem, parse_day, window
+from core.errors import Refused
+from core.transactions import ConflictError, commit_with_retry
+from extensions import db
+
+T = TypeVar("T")
 
 
 def day_or_today(_ctx, _param, value) -> date:
@@ -20,3 +26,15 @@ def day_or_today(_ctx, _param, value) -> date:
     if problem is not None:
         raise click.BadParameter(str(problem))
     return day
+
+
+def commit_or_fail(work: Callable[[], T]) -> T:
+    """Run a command's `work` under the one commit policy (core.transactions); a refusal or a clash
+    ends the command with its message and a non-zero exit, nothing stored."""
+    try:
+        return commit_with_retry(work)
+    except Refused as refused:
+        db.session.rollback()
+        raise click.ClickException("; ".join(f"{field}: {message}" for field, message in refused.errors.items()))
+    except ConflictError as error:
+        raise click.ClickException(f"nothing stored: the same records changed at the same moment ({error})")

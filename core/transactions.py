@@ -2,8 +2,10 @@
 
 Each attempt is a write transaction from its first read (core.database: BEGIN IMMEDIATE on SQLite),
 so what the work checks still holds when it commits. PostgreSQL may abort a transaction that lost a
-race (serialization failure, deadlock), SQLite may give up waiting for the writer lock, and two
-people saving the same unique value at once make one of them fail a UNIQUE constraint. Either way
+race (serialization failure, deadlock), SQLite may give up waiting for the writer lock, a row kept
+under optimistic locking may have changed since it was read (the retry then sees the change and the
+service says so), and two people saving the same unique value at once make one of them fail a
+UNIQUE constraint. Either way
 nothing of the failed attempt is stored; we retry a couple of times and otherwise report a
 conflict the user can act on.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import Callable, TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.database import take_write_lock, writing
 from extensions import db
@@ -43,6 +46,10 @@ def commit_with_retry(work: Callable[[], T], attempts: int = 3) -> T:
         except IntegrityError as error:
             db.session.rollback()
             raise ConflictError(str(error.orig)) from error
+        except StaleDataError as error:  # a row changed under us (optimistic locking): look again
+            db.session.rollback()
+            if attempt == attempts:
+                raise ConflictError(str(error)) from error
         except DBAPIError as error:
             db.session.rollback()
             if not _retryable(error) or attempt == attempts:

@@ -6,16 +6,15 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from core.cli_options import day_or_today
+from core.cli_options import commit_or_fail, day_or_today
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from auth.models import User
-from auth.services import ROLE_LABELS, AccountError
+from auth.services import ROLE_LABELS
 from demo import data
 from demo.seed import demo_password, seed_demo
 from extensions import db
-from funds.ledger.services import FundsError
 
 
 def _existing_usernames() -> set[str]:
@@ -31,12 +30,7 @@ def _existing_usernames() -> set[str]:
 def seed_demo_command(today: date):
     """Load the illustrative demo county (idempotent) and print the demo accounts."""
     existing = _existing_usernames()
-    try:
-        counts = seed_demo(today)
-    except (AccountError, FundsError) as error:
-        db.session.rollback()
-        raise click.ClickException(f"{error.field}: {error.message}") from error
-    db.session.commit()
+    counts = commit_or_fail(lambda: seed_demo(today))
     click.echo(f"Demo county as of {today.isoformat()} (illustrative data). Created:")
     for name, count in counts.items():
         click.echo(f"  {name.replace('_', ' ')}: {count}")

@@ -14,13 +14,13 @@ from sqlalchemy.orm import selectinload
 
 from audit.services import record
 from auth.models import User
+from core.cli_options import commit_or_fail
 from core.sheets.tables import SpreadsheetError
 from extensions import db
 from projects.imports import Problem, apply_import, guess_import_mapping, plan_import, read_import_file
 from core.files import sha256_hex
 from core.sheets.messages import spreadsheet_message
 from projects.models import Area, Project
-from projects.services import PlanningError
 
 
 @click.group("projects")
@@ -76,12 +76,7 @@ def import_command(path: Path, dry_run: bool, username: Optional[str]):
     if dry_run:
         click.echo(f"Dry run, nothing stored. Would import {_counts_line(plan)}.")
         return
-    try:
-        apply_import(plan, _actor(username))
-    except PlanningError as error:
-        db.session.rollback()
-        raise click.ClickException(f"refused while importing, nothing stored: {error}") from error
-    db.session.commit()
+    commit_or_fail(lambda: apply_import(plan, _actor(username)))
     click.echo(f"Imported {_counts_line(plan)}.")
 
 
@@ -100,6 +95,6 @@ def export_command(path: Path):
     projects = db.session.scalars(query).all()
     with path.open("wb") as stream:
         write_projects(projects, stream, fmt)
-    record("project.export", object_type="project", after={"rows": len(projects), "format": fmt, "file": path.name})
-    db.session.commit()
+    commit_or_fail(lambda: record("project.export", object_type="project",
+                                  after={"rows": len(projects), "format": fmt, "file": path.name}))
     click.echo(f"Exported {len(projects)} projects to {path}.")

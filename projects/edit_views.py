@@ -3,24 +3,20 @@ record progress. Planners and administrators only; each view parses a form, call
 commits or rolls back."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.access import role_required, PLANNERS
-from core.once import already_used, spend
+from core.saving import save
 from extensions import db
 from projects import services
 from projects.forms import MilestoneForm, ProgressForm, ProjectForm, StatusForm
 from projects.models import STATUSES, Milestone, Project
 from projects.queries import area_choices
-from projects.services import PlanningError, ProjectInput
+from projects.services import ProjectInput
 from projects.blueprint import bp
-
-
-def _project_or_404(project_id: int) -> Project:
-    return db.session.get(Project, project_id) or abort(404)
 
 
 def _project_form(project: Project | None = None) -> ProjectForm:
@@ -35,42 +31,17 @@ def _input(form: ProjectForm, status: str) -> ProjectInput:
     return ProjectInput(**values, status=status)
 
 
-def _duplicate(form) -> bool:
-    """True (and says so) when this very form was already submitted and saved."""
-    if already_used(form.once.data):
-        flash(_("This form was already submitted and saved; it was not saved a second time."), "info")
-        return True
-    return False
-
-
-def _show_errors(form, error: PlanningError) -> None:
-    """Attach each refused field's message to its form field, or flash it when the form has none."""
-    db.session.rollback()
-    for name, message in error.errors.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + [message]
-        else:
-            flash(message, "error")
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*PLANNERS)
 def create():
     """Enter a new project."""
     form = _project_form()
-    if form.validate_on_submit() and _duplicate(form):
-        return redirect(url_for("projects.index"))
-    if form.validate_on_submit():
-        try:
-            spend(form.once.data)
-            project = services.create_project(_input(form, form.status.data or "proposed"), actor=current_user)
-        except PlanningError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Project %(code)s created.", code=project.code), "success")
-            return redirect(url_for("projects.detail", project_id=project.id))
+    if form.validate_on_submit() and (saved := save(lambda: services.create_project(
+            _input(form, form.status.data or "proposed"), actor=current_user), form)).ok:
+        if saved.repeated:
+            return redirect(url_for("projects.index"))
+        flash(_("Project %(code)s created.", code=saved.value.code), "success")
+        return redirect(url_for("projects.detail", project_id=saved.value.id))
     return render_template("projects/form.html", form=form, project=None)
 
 
@@ -78,19 +49,14 @@ def create():
 @role_required(*PLANNERS)
 def edit(project_id: int):
     """Change a project; after approval, budget and date changes need a reason."""
-    project = _project_or_404(project_id)
+    project = db.get_or_404(Project, project_id)
     form = _project_form(project)
-    if form.validate_on_submit():
-        try:
-            expected = int(form.version.data) if (form.version.data or "").isdigit() else None
-            services.update_project(project, _input(form, project.status), actor=current_user,
-                                    reason=form.reason.data or "", expected_version=expected)
-        except PlanningError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Project %(code)s saved.", code=project.code), "success")
-            return redirect(url_for("projects.detail", project_id=project.id))
+    expected = int(form.version.data) if str(form.version.data or "").isdigit() else None
+    if form.validate_on_submit() and save(lambda: services.update_project(
+            project, _input(form, project.status), actor=current_user, reason=form.reason.data or "",
+            expected_version=expected), form).ok:
+        flash(_("Project %(code)s saved.", code=project.code), "success")
+        return redirect(url_for("projects.detail", project_id=project.id))
     form.version.data = str(project.version)
     return render_template("projects/form.html", form=form, project=project,
                            controlled=project.status != "proposed")
@@ -100,19 +66,12 @@ def edit(project_id: int):
 @role_required(*PLANNERS)
 def change_status(project_id: int):
     """Move the project to its next status."""
-    project = _project_or_404(project_id)
+    project = db.get_or_404(Project, project_id)
     form = StatusForm()
     form.target.choices = [(code, label) for code, label in STATUSES.items()]
-    if form.validate_on_submit():
-        try:
-            services.change_status(project, form.target.data, actor=current_user, reason=form.reason.data or "")
-        except PlanningError as error:
-            db.session.rollback()
-            for message in error.errors.values():
-                flash(message, "error")
-        else:
-            db.session.commit()
-            flash(_("Status is now: %(status)s.", status=STATUSES[project.status]), "success")
+    if form.validate_on_submit() and save(lambda: services.change_status(
+            project, form.target.data, actor=current_user, reason=form.reason.data or ""), on_form=False).ok:
+        flash(_("Status is now: %(status)s.", status=STATUSES[project.status]), "success")
     return redirect(url_for("projects.detail", project_id=project.id))
 
 
@@ -120,21 +79,14 @@ def change_status(project_id: int):
 @role_required(*PLANNERS)
 def add_milestone(project_id: int):
     """Plan a milestone from the form on the project page."""
-    project = _project_or_404(project_id)
+    project = db.get_or_404(Project, project_id)
     form = MilestoneForm()
-    if form.validate_on_submit() and _duplicate(form):
-        return redirect(url_for("projects.detail", project_id=project.id) + "#milestones")
-    if form.validate_on_submit():
-        try:
-            spend(form.once.data)
-            services.add_milestone(project, name=form.name.data, planned_date=form.planned_date.data,
-                                   planned_cost_fen=form.planned_cost_fen.data, actor=current_user)
-        except PlanningError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
+    if form.validate_on_submit() and (saved := save(lambda: services.add_milestone(
+            project, name=form.name.data, planned_date=form.planned_date.data,
+            planned_cost_fen=form.planned_cost_fen.data, actor=current_user), form)).ok:
+        if not saved.repeated:
             flash(_("Milestone added."), "success")
-            return redirect(url_for("projects.detail", project_id=project.id) + "#milestones")
+        return redirect(url_for("projects.detail", project_id=project.id) + "#milestones")
     return render_template("projects/milestone_form.html", form=form, project=project, milestone=None), 400
 
 
@@ -142,19 +94,14 @@ def add_milestone(project_id: int):
 @role_required(*PLANNERS)
 def edit_milestone(milestone_id: int):
     """Re-plan a milestone's name, date or cost."""
-    milestone = db.session.get(Milestone, milestone_id) or abort(404)
+    milestone = db.get_or_404(Milestone, milestone_id)
     form = MilestoneForm(obj=milestone)
-    if form.validate_on_submit():
-        try:
-            services.update_milestone(milestone, name=form.name.data, planned_date=form.planned_date.data,
-                                      planned_cost_fen=form.planned_cost_fen.data, actor=current_user,
-                                      reason=form.reason.data or "")
-        except PlanningError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("Milestone saved."), "success")
-            return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")
+    if form.validate_on_submit() and save(lambda: services.update_milestone(
+            milestone, name=form.name.data, planned_date=form.planned_date.data,
+            planned_cost_fen=form.planned_cost_fen.data, actor=current_user, reason=form.reason.data or ""),
+            form).ok:
+        flash(_("Milestone saved."), "success")
+        return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")
     return render_template("projects/milestone_form.html", form=form, project=milestone.project, milestone=milestone)
 
 
@@ -162,21 +109,15 @@ def edit_milestone(milestone_id: int):
 @role_required(*PLANNERS)
 def record_progress(milestone_id: int):
     """Record a milestone's % complete from the form on the project page."""
-    milestone = db.session.get(Milestone, milestone_id) or abort(404)
+    milestone = db.get_or_404(Milestone, milestone_id)
     form = ProgressForm()
     if not form.validate_on_submit():
         for name, messages in form.errors.items():
             label = getattr(form, name).label.text if hasattr(form, name) else name
             flash(f"{label}: {'; '.join(str(m) for m in messages)}", "error")
         return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")
-    try:
-        services.record_progress(milestone, progress_pct=form.progress_pct.data, reported_on=form.reported_on.data,
-                                 note=form.note.data or "", actor=current_user)
-    except PlanningError as error:
-        db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "error")
-    else:
-        db.session.commit()
+    if save(lambda: services.record_progress(milestone, progress_pct=form.progress_pct.data,
+                                             reported_on=form.reported_on.data, note=form.note.data or "",
+                                             actor=current_user), on_form=False).ok:
         flash(_("Progress of %(name)s recorded: %(pct)d%%.", name=milestone.name, pct=milestone.progress_pct), "success")
     return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from audit.services import record
 from core import dates
+from core.errors import Refused
 from extensions import db
 from projects import lifecycle
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
@@ -25,12 +26,8 @@ PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scal
                   "contractor", "description")
 
 
-class PlanningError(ValueError):
+class PlanningError(Refused):
     """Refused planning data: `errors` maps each field at fault to a translatable message."""
-
-    def __init__(self, errors: dict[str, Any]):
-        super().__init__("; ".join(f"{key}: {value}" for key, value in errors.items()))
-        self.errors = errors
 
 
 @dataclass

@@ -15,6 +15,7 @@ from flask_login import current_user
 from audit.services import record
 from core.access import role_required, PLANNERS, READERS
 from core.paging import Page
+from core.transactions import commit_with_retry
 from extensions import db
 from projects import lifecycle
 from projects.blueprint import bp
@@ -59,9 +60,9 @@ def export(fmt: str):
     projects = [row[0] for row in db.session.execute(_filtered_query(filters))]
     stream = BytesIO()
     write_projects(projects, stream, fmt)
-    record("project.export", user=current_user, object_type="project", after={"rows": len(projects),
-           "format": fmt, "filters": request.query_string.decode()[:200]})
-    db.session.commit()
+    user, filters_text = current_user._get_current_object(), request.query_string.decode()[:200]
+    commit_with_retry(lambda: record("project.export", user=user, object_type="project",
+                                     after={"rows": len(projects), "format": fmt, "filters": filters_text}))
     stream.seek(0)
     return send_file(stream, as_attachment=True, download_name=f"projects-{date.today():%Y%m%d}.{fmt}")
 
@@ -70,7 +71,7 @@ def export(fmt: str):
 @role_required(*READERS)
 def detail(project_id: int):
     """A project's overview, funding by source, milestones with their payments, progress, changes."""
-    project = db.session.get(Project, project_id) or abort(404)
+    project = db.get_or_404(Project, project_id)
     money = project_money()
     funding = money.funding_by_source(project.id)
     planned_total = sum(m.planned_cost_fen for m in project.milestones)

@@ -6,7 +6,6 @@ dashboard links to a list that shows exactly the projects behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Mapping, Optional
 
 from projects.models import CATEGORIES

@@ -101,7 +101,7 @@ def earned_value():
 @role_required(*READERS)
 def project(project_id: int):
     """A project's earned value (and each source's share), its S-curve and its milestone timeline."""
-    item = db.session.get(Project, project_id) or abort(404)
+    item = db.get_or_404(Project, project_id)
     context, version = _context(ReportFilter(), item), data_version()
     measures, sources = services.project_earned_value(item, context.as_of, context.today)
     return render_template("reports/project.html", project=item, measures=measures, sources=sources,

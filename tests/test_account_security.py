@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from audit.models import AuditEvent
-from auth.models import SignInThrottle, User
+from auth.models import SignInThrottle
 from core.clock import utcnow
 from auth.passwords import password_problem
 from extensions import db

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from audit.services import record
+from core.cli_options import commit_or_fail
 from core.sheets.tables import write_csv
 from extensions import db
 from funds.models import FundSource, Payment
@@ -47,6 +48,5 @@ def export_command(path: str):
     rows = list(payment_rows())
     with open(path, "wb") as stream:
         write_csv(stream, EXPORT_HEADERS, rows)
-    record("payment.export", after={"rows": len(rows), "path": path[-100:]})
-    db.session.commit()
+    commit_or_fail(lambda: record("payment.export", after={"rows": len(rows), "path": path[-100:]}))
     click.echo(f"wrote {len(rows)} payments to {path}")

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from audit.anchors import try_anchor
 from core.access import role_required, MONEY_WRITERS, REOPENERS
-from core.once import already_used, spend
-from core.transactions import ConflictError, commit_with_retry
+from core.saving import save
 from core.params import query_int
 from extensions import db
 from funds.ledger import queries
@@ -23,13 +22,8 @@ from funds.ledger.forms import (AllocationForm, AppropriationForm, Appropriation
                          PaymentForm, ReopenMonthForm,
                          ReversalForm)
 from funds.models import Appropriation, FundSource, Payment
-from funds.ledger.services import FundsError
 from funds.blueprint import bp
 from projects.models import Milestone, Project
-
-
-def _source_or_404(source_id: int) -> FundSource:
-    return db.session.get(FundSource, source_id) or abort(404)
 
 
 def _ledger(source: FundSource, anchor: str = ""):
@@ -37,40 +31,19 @@ def _ledger(source: FundSource, anchor: str = ""):
 
 
 def _save(form, work, done: str, on_form: bool = True) -> bool:
-    """Run `work` as one transaction and flash `done`; True when stored (or stored already by the
-    same form: a double submission is saved once). A refusal goes on its form field, or is flashed
-    when the view redirects or the form has no such field."""
-    token = getattr(getattr(form, "once", None), "data", None)
-    if already_used(token):
-        flash(_("This form was already submitted and saved; it was not saved a second time."), "info")
-        return True
-
-    def once_only():
-        spend(token)
-        return work()
-
-    try:
-        commit_with_retry(once_only)
+    """Store with core.saving.save and flash `done`; True when stored (or stored already by the same
+    form). A refusal goes on its form field, or is flashed when the view redirects."""
+    saved = save(work, form, on_form=on_form)
+    if saved.ok and not saved.repeated:
         flash(done, "success")
-        return True
-    except FundsError as error:
-        db.session.rollback()
-        if on_form and error.field in form._fields:
-            field = form._fields[error.field]
-            field.errors = list(field.errors) + [error.message]
-        else:
-            flash(error.message, "error")
-    except ConflictError:
-        flash(_("Someone changed the same records at the same moment; nothing was saved. Check and try again."),
-              "error")
-    return False
+    return saved.ok
 
 
 @bp.route("/sources/<int:source_id>/appropriations", methods=["GET", "POST"])
 @role_required(*MONEY_WRITERS)
 def add_appropriation(source_id: int):
     """Record money received by the source."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     form = AppropriationForm()
     if form.validate_on_submit() and _save(form, lambda: services.receive_appropriation(
             source, document_no=form.document_no.data, received_on=form.received_on.data,
@@ -84,11 +57,11 @@ def add_appropriation(source_id: int):
 @role_required(*MONEY_WRITERS)
 def allocate(source_id: int):
     """Allocate the source's money to a project, or reduce an allocation."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     form = AllocationForm(project_id=query_int("project"), entry_date=date.today())
     form.project_id.choices = queries.allocatable_projects(source.id)
     if form.validate_on_submit():
-        project = db.session.get(Project, form.project_id.data) or abort(404)
+        project = db.get_or_404(Project, form.project_id.data)
         amount = form.amount.data if form.direction.data == "increase" else -form.amount.data
         if _save(form, lambda: services.allocate(source, project, delta_fen=amount, entry_date=form.entry_date.data,
                                                  document_no=form.document_no.data or "",
@@ -103,14 +76,14 @@ def allocate(source_id: int):
 @role_required(*MONEY_WRITERS)
 def pay(source_id: int):
     """Record a payment against a milestone of a project this source funds."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     form = PaymentForm(project_id=query_int("project"), paid_on=date.today())
     form.project_id.choices = queries.funded_projects(source.id)
     project_id = form.project_id.data or (form.project_id.choices[0][0] if form.project_id.choices else None)
     form.milestone_id.choices = queries.milestone_choices(project_id) if project_id else []
     if form.validate_on_submit():
-        project = db.session.get(Project, form.project_id.data) or abort(404)
-        milestone = db.session.get(Milestone, form.milestone_id.data) or abort(404)
+        project = db.get_or_404(Project, form.project_id.data)
+        milestone = db.get_or_404(Milestone, form.milestone_id.data)
         if _save(form, lambda: services.record_payment(
                 source, project, milestone, voucher_no=form.voucher_no.data, payee=form.payee.data,
                 paid_on=form.paid_on.data, amount_fen=form.amount.data, cost_category=form.cost_category.data,
@@ -124,7 +97,7 @@ def pay(source_id: int):
 @role_required(*MONEY_WRITERS)
 def reverse(payment_id: int):
     """Reverse a wrong payment with a linked entry and a reason; the original stays visible."""
-    payment = db.session.get(Payment, payment_id) or abort(404)
+    payment = db.get_or_404(Payment, payment_id)
     refusal = services.why_not_reversible(payment)
     if refusal is not None:  # say so at once rather than after the form is filled in
         flash(refusal, "error")
@@ -142,7 +115,7 @@ def reverse(payment_id: int):
 @role_required(*MONEY_WRITERS)
 def reverse_appropriation(appropriation_id: int):
     """Take back a wrongly recorded receipt with a linked negative entry and a reason."""
-    entry = db.session.get(Appropriation, appropriation_id) or abort(404)
+    entry = db.get_or_404(Appropriation, appropriation_id)
     form = AppropriationReversalForm(reversed_on=date.today())
     if form.validate_on_submit() and _save(form, lambda: services.reverse_appropriation(
             entry, reversed_on=form.reversed_on.data, reason=form.reason.data, actor=current_user,
@@ -156,7 +129,7 @@ def reverse_appropriation(appropriation_id: int):
 @role_required(*MONEY_WRITERS)
 def close_month(source_id: int):
     """Close a reconciled month of the source."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     form = CloseMonthForm()
     period = _period(form.period.data) if form.validate_on_submit() else None
     if period is None:
@@ -172,7 +145,7 @@ def close_month(source_id: int):
 @role_required(*REOPENERS)
 def reopen_month(source_id: int, period: int):
     """Reopen a closed month, saying why (administrators only)."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     form = ReopenMonthForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for reopening."), "error")

@@ -25,6 +25,7 @@ from audit.services import record
 from core.clock import utcnow
 from core import dates
 from core.database import take_write_lock
+from core.errors import Refused
 from core.money import MAX_FEN, MAX_TOTAL_FEN, format_yuan
 from extensions import db
 from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationCategory, AllocationEntry,
@@ -32,13 +33,8 @@ from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, Allocat
 from projects.models import Milestone, Project
 
 
-class FundsError(ValueError):
-    """A refused money operation; `field` names the form field, `message` says why (translatable)."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
+class FundsError(Refused):
+    """A refused money operation: `field` names the form field, `message` says why (translatable)."""
 
 
 def lock_source(source_id: int) -> None:

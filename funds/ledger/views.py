@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import role_required, MONEY_WRITERS, READERS, REOPENERS
 from core.paging import Page
+from core.saving import save
 from core.params import query_int
 from extensions import db
 from funds.blueprint import bp
@@ -22,7 +23,6 @@ from funds.ledger import services
 from funds.rules.checks import Scope, checks_as_of
 from funds.ledger.forms import AppropriationForm, CloseMonthForm, ReopenMonthForm, SourceForm
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS, FundSource, month_of
-from funds.ledger.services import FundsError
 
 
 
@@ -41,7 +41,7 @@ def index():
 @role_required(*READERS)
 def source(source_id: int):
     """A source's ledger: balances, money received, allocations per project, months, every entry."""
-    fund = db.session.get(FundSource, source_id) or abort(404)
+    fund = db.get_or_404(FundSource, source_id)
     period = query_int("period", low=190001, high=299912)
     payments, months = queries.payments_query(fund.id, period), queries.months(fund.id)
     # The months already count the entries: no second pass over the source's payments to count them.
@@ -70,17 +70,10 @@ def _source_form_save(form: SourceForm, fund: FundSource | None):
     values = dict(name=form.name.data, channel=form.channel.data, level=form.level.data,
                   fiscal_year=form.fiscal_year.data, managing_department=form.managing_department.data or "",
                   document_ref=form.document_ref.data or "", actor=current_user)
-    try:
-        if fund is None:
-            fund = services.create_source(code=form.code.data, **values)
-        else:
-            services.update_source(fund, **values)
-    except FundsError as error:
-        db.session.rollback()
-        getattr(form, error.field).errors.append(error.message)
-        return None
-    db.session.commit()
-    return fund
+    if fund is None:
+        saved = save(lambda: services.create_source(code=form.code.data, **values), form)
+        return saved.value if saved.ok else None
+    return fund if save(lambda: services.update_source(fund, **values), form).ok else None
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])
@@ -98,7 +91,7 @@ def create_source():
 @role_required(*MONEY_WRITERS)
 def edit_source(source_id: int):
     """Edit a source's name, channel, level, year, department and document."""
-    fund = db.session.get(FundSource, source_id) or abort(404)
+    fund = db.get_or_404(FundSource, source_id)
     form = SourceForm(obj=fund)
     if form.validate_on_submit() and _source_form_save(form, fund):
         flash(_("Fund source %(code)s saved.", code=fund.code), "success")

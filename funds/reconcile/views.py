@@ -19,6 +19,7 @@ from flask_login import current_user
 from core.access import role_required, MONEY_WRITERS, READERS
 from core.money import MoneyError, parse_amount
 from core.sheets.tables import SpreadsheetError
+from core.saving import save
 from core.transactions import ConflictError, commit_with_retry
 from core.uploads import discard_upload, load_upload, save_upload, update_meta, upload_folder
 from extensions import db
@@ -30,7 +31,6 @@ from funds.reconcile.forms import (ExplainForm, MatchForm, StatementUploadForm, 
 from funds.reconcile.services import (StatementRejected, closed_periods, display_filename, explain_line,
                                   import_statement_table, manual_match, summary_by_month, unmatch,
                                   withdraw_explanation)
-from funds.ledger.services import FundsError
 from funds.reconcile.columns import guess_mapping, mapping_problems, needs_mapping
 from funds.reconcile.statements import locate_table
 from funds.blueprint import bp
@@ -45,10 +45,6 @@ def method_labels() -> dict:
     return {REFERENCE: _("By reference"), AMOUNT_PAYEE: _("By amount, date and payee"), MANUAL: _("By hand")}
 
 
-def _source_or_404(source_id: int) -> FundSource:
-    return db.session.get(FundSource, source_id) or abort(404)
-
-
 def _folder() -> Path:
     return upload_folder(current_app)
 
@@ -60,17 +56,8 @@ def _back(source: FundSource, period=None, amount=None):
 
 
 def _commit(work) -> bool:
-    """Run `work` as one transaction; flash a refusal or a conflict. True when stored."""
-    try:
-        commit_with_retry(work)
-        return True
-    except FundsError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    except ConflictError:
-        flash(_("Someone changed the same records at the same moment; nothing was saved. Check and try again."),
-              "error")
-    return False
+    """Run `work` as one transaction (core.saving); flash a refusal or a conflict. True when stored."""
+    return save(work, on_form=False).ok
 
 
 def _run_import(source: FundSource, table, name: str, sha256: str, mapping, page) -> tuple[bool, object]:
@@ -95,7 +82,7 @@ def _run_import(source: FundSource, table, name: str, sha256: str, mapping, page
 @role_required(*MONEY_WRITERS)
 def statements(source_id: int):
     """Upload a bank or treasury statement (.xlsx or .csv); recognised columns import at once."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     form = StatementUploadForm()
 
     def page(problems):
@@ -121,7 +108,7 @@ def statements(source_id: int):
 @role_required(*MONEY_WRITERS)
 def statement_mapping(source_id: int, token: str):
     """Say what each column of an uploaded statement holds (pre-filled from its headers), then import."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     upload = load_upload(_folder(), token)
     if upload is None or upload.meta.get("user_id") != current_user.id or upload.meta.get("source_id") != source.id:
         flash(_("This upload is no longer available. Upload the statement again."), "error")
@@ -162,7 +149,7 @@ def _amount_filter(text: str) -> int | None:
 def reconcile(source_id: int):
     """A month's statement lines with no payment and payments with no line, side by side, the pairs
     matched, and the reconciliation of every month."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     months = summary_by_month(source.id)
     period = queries.parse_period(request.args.get("period")) or queries.default_period(
         [month.period for month in months], date.today())
@@ -181,7 +168,7 @@ def reconcile(source_id: int):
 @role_required(*MONEY_WRITERS)
 def match_statement_line(source_id: int):
     """Match the chosen statement line with the chosen payment (same source, equal amounts)."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     form = MatchForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -200,7 +187,7 @@ def match_statement_line(source_id: int):
 def _act_on_line(source_id: int, form, action, done: str):
     """Shared by unmatch, explain and unexplain: check the form, find the source's line, run `action(line)`
     in one transaction, say what happened, and go back to the same month."""
-    source = _source_or_404(source_id)
+    source = db.get_or_404(FundSource, source_id)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:

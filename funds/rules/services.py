@@ -14,19 +14,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from audit.services import record
+from core.errors import Refused
 from extensions import db
 from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
 from funds.rules.params import RuleParams, RuleParamsError, parse_params
 from projects.models import CATEGORIES
 
 
-class RuleError(ValueError):
-    """A refused rule change; `field` names the form field, `message` says why (translatable)."""
-
-    def __init__(self, field: str, message):
-        super().__init__(str(message))
-        self.field = field
-        self.message = message
+class RuleError(Refused):
+    """A refused rule change: `field` names the form field, `message` says why (translatable)."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,12 +16,13 @@ from sqlalchemy import select
 
 from core.access import role_required, READERS, RULE_EDITORS
 from core.paging import Page
+from core.saving import save
 from core.params import query_int
 from extensions import db
 from funds.rules.checks import Scope, checks_as_of
 from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
-from funds.rules.forms import RuleForm, rule_form
-from funds.rules.services import (RuleError, create_rule, rule_rows, set_rule_active, update_rule,
+from funds.rules.forms import rule_form
+from funds.rules.services import (create_rule, rule_rows, set_rule_active, update_rule,
                                  version_token)
 from funds.rules.evaluate import BREACH_KINDS
 from funds.blueprint import bp
@@ -34,18 +35,8 @@ def _source_choices() -> list[tuple[str, str]]:
     return [(str(row.id), f"{row.code} {row.name}") for row in rows]
 
 
-def _rule_or_404(rule_id: int) -> FundRule:
-    return db.session.get(FundRule, rule_id) or abort(404)
-
-
-def _show_error(form: RuleForm, error: RuleError) -> None:
-    """Put the refusal on its field, or above the form when it is not about one simple field."""
-    db.session.rollback()
-    field = form._fields.get(error.field)
-    if field is not None and error.field != "thresholds":
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
+# The thresholds are a table of fields: a refusal about them is shown above the form.
+ABOVE_THE_FORM = {"thresholds": ""}
 
 
 @bp.route("/checks")
@@ -80,15 +71,11 @@ def rule_new():
     if kind not in RULE_KINDS:
         return render_template("funds/rule_kinds.html", kinds=RULE_KINDS)
     form = rule_form(kind, None, _source_choices())
-    if form.validate_on_submit():
-        try:
-            rule = create_rule(kind, form.rule_input(kind), actor=current_user)
-        except RuleError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Rule %(id)d added: %(kind)s.", id=rule.id, kind=RULE_KINDS[kind]), "success")
-            return redirect(url_for("funds.rules") + f"#rule-{rule.id}")
+    if form.validate_on_submit() and (saved := save(lambda: create_rule(kind, form.rule_input(kind), actor=current_user),
+                                                    form, fields=ABOVE_THE_FORM)).ok:
+        rule = saved.value
+        flash(_("Rule %(id)d added: %(kind)s.", id=rule.id, kind=RULE_KINDS[kind]), "success")
+        return redirect(url_for("funds.rules") + f"#rule-{rule.id}")
     return render_template("funds/rule_form.html", form=form, kind=kind, rule=None, kinds=RULE_KINDS)
 
 
@@ -96,18 +83,13 @@ def rule_new():
 @role_required(*RULE_EDITORS)
 def rule_edit(rule_id: int):
     """Change what a rule binds, its parameters, note, or whether it is active."""
-    rule = _rule_or_404(rule_id)
+    rule = db.get_or_404(FundRule, rule_id)
     form = rule_form(rule.kind, rule, _source_choices())
-    if form.validate_on_submit():
-        try:
-            changed = update_rule(rule, form.rule_input(rule.kind), actor=current_user,
-                                  expected_version=form.version.data or None)
-        except RuleError as error:
-            _show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Rule %(id)d saved.", id=rule.id) if changed else _("Nothing to change."), "success")
-            return redirect(url_for("funds.rules") + f"#rule-{rule.id}")
+    if form.validate_on_submit() and (saved := save(lambda: update_rule(
+            rule, form.rule_input(rule.kind), actor=current_user, expected_version=form.version.data or None),
+            form, fields=ABOVE_THE_FORM)).ok:
+        flash(_("Rule %(id)d saved.", id=rule.id) if saved.value else _("Nothing to change."), "success")
+        return redirect(url_for("funds.rules") + f"#rule-{rule.id}")
     if not form.is_submitted():
         form.version.data = version_token(rule)
     return render_template("funds/rule_form.html", form=form, kind=rule.kind, rule=rule, kinds=RULE_KINDS)
@@ -117,10 +99,9 @@ def rule_edit(rule_id: int):
 @role_required(*RULE_EDITORS)
 def rule_toggle(rule_id: int):
     """Activate or deactivate a rule from the list (rules are never deleted)."""
-    rule = _rule_or_404(rule_id)
-    if FlaskForm().validate_on_submit():
-        set_rule_active(rule, request.form.get("active") == "1", actor=current_user)
-        db.session.commit()
+    rule = db.get_or_404(FundRule, rule_id)
+    if FlaskForm().validate_on_submit() and save(lambda: set_rule_active(
+            rule, request.form.get("active") == "1", actor=current_user), on_form=False).ok:
         flash(_("Rule %(id)d is now active.", id=rule.id) if rule.active
               else _("Rule %(id)d is now inactive.", id=rule.id), "success")
     return redirect(url_for("funds.rules") + f"#rule-{rule.id}")

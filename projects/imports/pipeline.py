@@ -12,9 +12,8 @@ once per row. The rules themselves live in projects.import_plan and projects.imp
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from typing import Iterable, Optional, Union
+from typing import Iterable, Optional
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -22,8 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit.services import deferred, record
-from core.sheets import limits
-from core.sheets.tables import Sheet, SpreadsheetError, column_letter, read_table
+from core.sheets.tables import Sheet, read_table
 from extensions import db
 from projects import services
 from projects.imports.columns import COLUMNS, IGNORED_TITLES, MILESTONES, PROJECTS, guess_kind, guess_mapping

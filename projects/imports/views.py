@@ -14,10 +14,10 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from core.access import role_required, PLANNERS
 from core.once import spend
+from core.transactions import ConflictError, commit_with_retry
 from core.sheets.tables import SpreadsheetError
 from core.uploads import discard_upload, load_upload, save_upload, update_meta, upload_folder
 from extensions import db
@@ -153,15 +153,16 @@ def import_confirm(token: str):
 
 def _apply_and_commit(plan, token: str):
     """Store the plan and commit; on refusal roll back and return the reason to show."""
-    try:
+    def apply_once():
         apply_import(plan, current_user)
         spend(f"import-{token}")  # a second confirm of the same upload (a double click) then fails whole
-        db.session.commit()
+
+    try:
+        commit_with_retry(apply_once)
     except PlanningError as error:
         db.session.rollback()
         return _("Nothing was imported: %(reason)s", reason="; ".join(str(m) for m in error.errors.values()))
-    except IntegrityError:
-        db.session.rollback()
+    except ConflictError:
         return _("Nothing was imported: the same rows were stored meanwhile (a second click, or another "
                  "import). Look at the preview again to see what is left to import.")
     return None
