@@ -32,10 +32,11 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -133,7 +134,7 @@ def _parse(number: int, text: str, prev: str, key: AuditKey) -> AnchorLine:
         raise refuse("it does not follow the line before it (a line was removed, inserted or reordered)")
     if fields["v"] != FORMAT_VERSION or fields["kind"] not in KINDS:
         raise refuse("unknown version or kind")
-    return AnchorLine(number, fields["kind"], datetime.strptime(fields["at"], TIME_FORMAT).replace(tzinfo=timezone.utc),
+    return AnchorLine(number, fields["kind"], datetime.strptime(fields["at"], TIME_FORMAT).replace(tzinfo=UTC),
                       fields["count"], fields["head_id"], fields["head_hash"], fields["reason"])
 
 
@@ -164,7 +165,7 @@ def _last_time(text: Optional[str]) -> Optional[datetime]:
     if text is None:
         return None
     try:
-        return datetime.strptime(json.loads(text)["at"], TIME_FORMAT).replace(tzinfo=timezone.utc)
+        return datetime.strptime(json.loads(text)["at"], TIME_FORMAT).replace(tzinfo=UTC)
     except (ValueError, KeyError, TypeError):
         raise AnchorLogError("the anchor log's last line is damaged; run `flask audit verify`") from None
 
@@ -195,7 +196,7 @@ def _append(build: Callable[[Optional[str]], Optional[dict[str, Any]]]) -> Optio
 def _head_fields(kind: str, reason: str, now: Optional[datetime]) -> dict[str, Any]:
     """A new line's fields: the current head, the time and why."""
     count, head_id, head_hash = current_head()
-    at = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    at = (now or datetime.now(UTC)).astimezone(UTC)
     return {"kind": kind, "at": at.strftime(TIME_FORMAT), "count": count, "head_id": head_id,
             "head_hash": head_hash, "reason": reason[:200]}
 

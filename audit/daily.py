@@ -19,8 +19,9 @@ import logging
 import os
 import threading
 import time
-from datetime import datetime, timedelta, timezone
-from typing import Callable, Optional
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Optional
 
 from flask import Flask, current_app
 
@@ -32,7 +33,7 @@ CHECK_SECONDS = 300.0
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class DailyAnchor:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, DDL, DateTime, ForeignKey, Index, SmallInteger, String, event, text
+from sqlalchemy import DDL, JSON, DateTime, ForeignKey, Index, SmallInteger, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db

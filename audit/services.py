@@ -20,17 +20,21 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any, Optional
 
 from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
+# GENESIS, ChainReport, verify_chain and verify_database are offered here too: callers import them from here.
+from audit.chain import GENESIS as GENESIS
 from audit.chain import KEYED_SCHEME, event_content, keyed_digest, stored_content
-from audit.chain import GENESIS, ChainReport, verify_chain  # noqa: F401  (callers import them from here)
+from audit.chain import ChainReport as ChainReport
+from audit.chain import verify_chain as verify_chain
 from audit.models import AuditEvent
-from audit.verification import verify_database  # noqa: F401  (likewise)
+from audit.verification import verify_database as verify_database
 from core.bulk import insert_with_ids
 from core.database import take_write_lock
 from extensions import db
@@ -78,7 +82,7 @@ def new_event(action: str, *, user=None, object_type: str | None = None, object_
     (lighter than an AuditEvent when thousands are written at once). Its "object_id" may be filled
     in later, until the event is written."""
     return {
-        "at": (now or datetime.now(timezone.utc)).replace(tzinfo=None),
+        "at": (now or datetime.now(UTC)).replace(tzinfo=None),
         "user_id": getattr(user, "id", None),
         "username": getattr(user, "username", None),
         "action": action,
@@ -160,7 +164,7 @@ def record_many(events: list) -> None:
         prev_hash = digest
     ids = insert_with_ids(AuditEvent.__table__, rows, key=("hash",))
     # verify_chain walks the events in id order: the ids must follow the chain's order.
-    if any(later <= earlier for earlier, later in zip(ids, ids[1:])):
+    if any(later <= earlier for earlier, later in pairwise(ids)):
         raise RuntimeError("audit events were not numbered in the order of the chain")
 
 

@@ -8,12 +8,11 @@ from sqlalchemy import func, select
 
 from audit.blueprint import bp
 from audit.models import AuditEvent
-from core.access import role_required, AUDIT_READERS
 from core import dates
+from core.access import AUDIT_READERS, role_required
 from core.paging import Page
 from core.params import query_day
 from extensions import db
-
 
 
 @bp.route("/")

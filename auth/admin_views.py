@@ -10,10 +10,9 @@ from auth.blueprint import admin_bp as bp
 from auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from auth.models import User
 from auth.services import ROLE_LABELS, create_user, set_active, update_user
-from core.access import role_required, ACCOUNT_ADMINS
+from core.access import ACCOUNT_ADMINS, role_required
 from core.saving import save
 from extensions import db
-
 
 
 @bp.route("/")

@@ -48,5 +48,5 @@ class PasswordChangeForm(FlaskForm):
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
-    confirm = PasswordField(_l("New password again"),
-                            validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])

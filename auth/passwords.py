@@ -45,6 +45,7 @@ def password_problem(password: str, username: str = "") -> Optional[str]:
         return _l("Password must mix at least three of: lower case, upper case, digits, symbols.")
     if _base_words(password) & common_passwords():
         return _l("This password is too common; choose another.")
-    if username and len(username) >= 3 and username.lower() in password.lower().translate(_SUBSTITUTIONS) + password.lower():
+    folded = password.lower().translate(_SUBSTITUTIONS) + password.lower()
+    if username and len(username) >= 3 and username.lower() in folded:
         return _l("The password must not contain the username.")
     return None

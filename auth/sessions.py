@@ -12,11 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from auth.models import User
+from auth.services import password_expired
+from core.clock import utcnow
 from core.i18n import _l
 from extensions import db, login_manager
-
-from core.clock import utcnow
-from auth.services import password_expired
 
 # Pages a user who must change their password may still open.
 ALWAYS_ALLOWED = {"auth.change_password", "auth.logout", "auth.login", "auth.set_language", "static"}

@@ -27,9 +27,10 @@ number of trusted proxies configured (`LIANDONG_PROXY_HOPS`, app.py).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Mapping, Optional
+from typing import Optional
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -53,7 +54,7 @@ class Policy:
     window_minutes: int = 60
 
     @classmethod
-    def from_config(cls, config: Mapping) -> "Policy":
+    def from_config(cls, config: Mapping) -> Policy:
         """The policy set in the app's configuration (LOGIN_* keys), defaults for what is missing."""
         keys = {"max_failures": "LOGIN_MAX_FAILURES", "lock_minutes": "LOGIN_LOCK_MINUTES",
                 "lock_max_minutes": "LOGIN_LOCK_MAX_MINUTES", "account_max_failures": "LOGIN_ACCOUNT_MAX_FAILURES",

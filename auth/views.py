@@ -11,14 +11,13 @@ from audit.services import record
 from auth import signin, throttle
 from auth.blueprint import bp
 from auth.forms import LoginForm, PasswordChangeForm
-from core.clock import utcnow
 from auth.services import change_own_password, confirm_current_password
 from auth.sessions import start_session
 from core.access import ANY_ROLE, public, role_required
+from core.clock import utcnow
 from core.saving import save
 from core.transactions import ConflictError, commit_with_retry
 from extensions import db
-
 
 LANDING = {"admin": "admin.users", "planner": "projects.index", "finance": "funds.index",
            "leader": "reports.index", "auditor": "audit.index"}

@@ -13,12 +13,12 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from core.files import sha256_hex
 from extensions import db
 from funds.models import FundSource, StatementImport, StatementLine
 from funds.reconcile.services import import_statement
-from projects.imports.exporting import write_projects
 from projects.imports import apply_import, guess_import_mapping, plan_import, read_import_file
-from core.files import sha256_hex
+from projects.imports.exporting import write_projects
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 
 COPY_PREFIX = "BENCH-"

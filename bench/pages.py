@@ -40,7 +40,7 @@ class Timing:
     @staticmethod
     def _p(values: list[float], q: float) -> float:
         ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
     def row(self) -> dict:
         cold, sql = statistics.median(self.cold), statistics.median(self.sql) if self.sql else 0.0
@@ -187,7 +187,7 @@ def _change_the_ledger(run: int) -> None:
 def time_after_change(app, client, chosen: list[tuple[str, str]], runs: int) -> dict:
     """What a leader sees after each finance entry with the report warmer (reports/warm.py) at work:
     the seconds the warmer spends in the background, then each report's first view (ms)."""
-    from reports.cache.warm import warm
+    from reports.warm import warm
 
     paths = dict(chosen)
     background, views = [], {name: [] for name in AFTER_CHANGE_PAGES}

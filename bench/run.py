@@ -23,9 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from extensions import db  # noqa: E402
-
 from bench import imports, load, pages  # noqa: E402
+from extensions import db  # noqa: E402
 
 PARTS = ("pages", "imports", "load")
 LOAD_PAGES = ("project list", "project list, filtered", "project page", "fund-source ledger", "checks", "dashboard",

@@ -5,8 +5,8 @@ build when a route has none.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import abort, request
 from flask_login import current_user

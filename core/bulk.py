@@ -24,8 +24,9 @@ which sends the rows in batched multi-row INSERTs. Either way the same rows are 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Table, insert, text
 

@@ -1,8 +1,9 @@
 """What the command-line tools share: option parsing, and the commit policy as a command ends."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import click
 
@@ -35,6 +36,7 @@ def commit_or_fail(work: Callable[[], T]) -> T:
         return commit_with_retry(work)
     except Refused as refused:
         db.session.rollback()
-        raise click.ClickException("; ".join(f"{field}: {message}" for field, message in refused.errors.items()))
+        message = "; ".join(f"{field}: {text}" for field, text in refused.errors.items())
+        raise click.ClickException(message) from refused
     except ConflictError as error:
-        raise click.ClickException(f"nothing stored: the same records changed at the same moment ({error})")
+        raise click.ClickException(f"nothing stored: the same records changed at the same moment ({error})") from error

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 _paused = 0  # bulk jobs running now with the collector paused (threads of one process share it)
 _was_enabled = False

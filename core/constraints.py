@@ -1,7 +1,7 @@
 """CHECK constraints written once: a column limited to a set of codes."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def one_of(column: str, codes: Iterable[str]) -> str:

@@ -17,9 +17,9 @@ lock the rows they check (`SELECT ... FOR UPDATE`).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
 
 from flask import has_request_context, request
 from sqlalchemy import event

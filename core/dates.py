@@ -108,6 +108,9 @@ class DateWindow:
         return self.problem(day, today=today, kind=kind) is None
 
 
+DEFAULT_WINDOW = DateWindow()
+
+
 def window() -> DateWindow:
     """The app's configured window (the default outside an app)."""
     if not has_app_context():

@@ -7,7 +7,8 @@ translatable (lazy) strings: they read in the language of whoever sees them.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import flash
 

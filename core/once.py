@@ -7,7 +7,7 @@ whole second attempt is rolled back, whichever worker or process receives it.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, flash
 from flask_babel import lazy_gettext as _l
@@ -69,5 +69,5 @@ def already_used(token: str | None) -> bool:
 def spend(token: str | None) -> None:
     """Mark the token used in the current transaction (a racing duplicate then fails on the key)."""
     if token:
-        db.session.add(FormToken(token=token[:64], used_at=datetime.now(timezone.utc).replace(tzinfo=None)))
+        db.session.add(FormToken(token=token[:64], used_at=datetime.now(UTC).replace(tzinfo=None)))
         db.session.flush()

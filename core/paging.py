@@ -1,8 +1,8 @@
 """Pagination shared by every list page (one helper, not boilerplate in each view)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,7 @@ class Page:
     total: int
 
     @classmethod
-    def from_request(cls, args: Mapping[str, str], total: int, size: int) -> "Page":
+    def from_request(cls, args: Mapping[str, str], total: int, size: int) -> Page:
         """Read `page` from the query string, clamped to the pages that exist."""
         try:
             number = int(args.get("page", 1))

@@ -8,8 +8,9 @@ not a whole number in its range. An absent or empty parameter is simply not give
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Mapping, Optional
+from typing import Optional
 
 from flask import request
 from flask_babel import gettext as _
@@ -24,7 +25,7 @@ MAX_ID = 2**63 - 1
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` in routes: 0 .. 2**63-1 (a larger number matches no route: 404)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 - werkzeug's names
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
@@ -44,7 +45,8 @@ def refuse(message: str):
     raise ParameterRefused(description=message)
 
 
-def query_int(name: str, *, low: int = 1, high: int = MAX_ID, args: Optional[Mapping[str, str]] = None) -> Optional[int]:
+def query_int(name: str, *, low: int = 1, high: int = MAX_ID,
+              args: Optional[Mapping[str, str]] = None) -> Optional[int]:
     """The query parameter `name` as an int in low..high; None when absent or empty; 400 otherwise."""
     text = ((args if args is not None else request.args).get(name) or "").strip()
     if not text:

@@ -12,8 +12,9 @@ a clash with someone else's change explained. Never a 500 because two people sav
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Optional
 
 from flask import flash
 from flask_babel import gettext as _

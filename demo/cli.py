@@ -5,13 +5,12 @@ from datetime import date
 
 import click
 from flask.cli import with_appcontext
-
-from core.cli_options import commit_or_fail, day_or_today
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from auth.models import User
 from auth.services import ROLE_LABELS
+from core.cli_options import commit_or_fail, day_or_today
 from demo import data
 from demo.seed import demo_password, seed_demo
 from extensions import db

@@ -17,9 +17,10 @@ import csv
 import io
 import random
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 import click
 from flask.cli import with_appcontext
@@ -27,12 +28,27 @@ from sqlalchemy import bindparam, func, insert, select, text
 
 from audit.services import record
 from demo.data import FUND_RULES
-from demo.gen_plan import (CountyPlan, close_finished_allocations, plan_appropriations, plan_county, plan_payments, share_payments,
-                           village_names)
+from demo.gen_plan import (
+    CountyPlan,
+    close_finished_allocations,
+    plan_appropriations,
+    plan_county,
+    plan_payments,
+    share_payments,
+    village_names,
+)
 from demo.seed import _seed_areas
 from extensions import db
-from funds.models import (Allocation, AllocationCategory, AllocationEntry, Appropriation, FundRule, FundSource,
-                          Payment, SourceMonth)
+from funds.models import (
+    Allocation,
+    AllocationCategory,
+    AllocationEntry,
+    Appropriation,
+    FundRule,
+    FundSource,
+    Payment,
+    SourceMonth,
+)
 from projects.models import Area, Milestone, ProgressUpdate, Project
 
 CHUNK = 5000

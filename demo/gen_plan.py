@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Iterator, Optional
+from typing import Optional
 
 from demo.data import FUND_RULES
 from projects.progress import weighted_progress_bp

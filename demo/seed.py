@@ -19,12 +19,22 @@ from audit.services import record
 from auth.models import User
 from auth.services import create_user
 from demo import data
+from demo.plan import (
+    FEN_PER_WAN,
+    AllocationPlan,
+    MilestonePlan,
+    PaymentPlan,
+    number_vouchers,
+    plan_allocations,
+    plan_milestones,
+    plan_payments,
+    plan_reversal,
+    shift_months,
+)
 from demo.statement import seed_statement
-from demo.plan import (FEN_PER_WAN, AllocationPlan, MilestonePlan, PaymentPlan, number_vouchers,
-                       plan_allocations, plan_milestones, plan_payments, plan_reversal, shift_months)
 from extensions import db
-from funds.models import Allocation, Appropriation, FundRule, FundSource, Payment
 from funds.ledger.services import allocate, create_source, receive_appropriation, record_payment, reverse_payment
+from funds.models import Allocation, Appropriation, FundRule, FundSource, Payment
 from projects.models import Area, Milestone, ProgressUpdate, Project
 from projects.services import refresh_progress
 

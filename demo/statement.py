@@ -15,9 +15,9 @@ from datetime import date
 from sqlalchemy import select
 
 from extensions import db
+from funds.ledger.services import close_month, unreconciled_counts
 from funds.models import FundSource, Payment, StatementImport, StatementLine, month_of
 from funds.reconcile.services import explain_line, import_statement
-from funds.ledger.services import close_month, unreconciled_counts
 
 HEADERS = ["交易日期", "摘要", "对方户名", "支出金额", "收入金额"]
 FULL_WIDTH = str.maketrans("0123456789.,", "０１２３４５６７８９．，")

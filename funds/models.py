@@ -11,14 +11,27 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime,
-                        ForeignKey, ForeignKeyConstraint, Index, Integer, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
-from core.money import MAX_FEN, MAX_TOTAL_FEN
 from core.constraints import one_of
+from core.money import MAX_FEN, MAX_TOTAL_FEN
 from extensions import db
 from projects.models import CATEGORIES, Milestone, Project
 
@@ -354,6 +367,22 @@ def month_of(day: date) -> int:
     return day.year * 100 + day.month
 
 
-__all__ = ["CATEGORIES", "CHANNELS", "LEVELS", "COST_CATEGORIES", "RULE_KINDS", "FundSource",
-           "Appropriation", "Allocation", "AllocationCategory", "SourceMonth", "AllocationEntry", "Payment", "StatementImport",
-           "StatementLine", "MonthClose", "FundRule", "month_of"]
+__all__ = [
+    "CATEGORIES",
+    "CHANNELS",
+    "COST_CATEGORIES",
+    "LEVELS",
+    "RULE_KINDS",
+    "Allocation",
+    "AllocationCategory",
+    "AllocationEntry",
+    "Appropriation",
+    "FundRule",
+    "FundSource",
+    "MonthClose",
+    "Payment",
+    "SourceMonth",
+    "StatementImport",
+    "StatementLine",
+    "month_of",
+]

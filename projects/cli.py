@@ -15,11 +15,11 @@ from sqlalchemy.orm import selectinload
 from audit.services import record
 from auth.models import User
 from core.cli_options import commit_or_fail
+from core.files import sha256_hex
+from core.sheets.messages import spreadsheet_message
 from core.sheets.tables import SpreadsheetError
 from extensions import db
 from projects.imports import Problem, apply_import, guess_import_mapping, plan_import, read_import_file
-from core.files import sha256_hex
-from core.sheets.messages import spreadsheet_message
 from projects.models import Area, Project
 
 

@@ -8,15 +8,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.access import role_required, PLANNERS
+from core.access import PLANNERS, role_required
 from core.saving import save
 from extensions import db
 from projects import services
+from projects.blueprint import bp
 from projects.forms import MilestoneForm, ProgressForm, ProjectForm, StatusForm
 from projects.models import STATUSES, Milestone, Project
 from projects.queries import area_choices
 from projects.services import ProjectInput
-from projects.blueprint import bp
 
 
 def _project_form(project: Project | None = None) -> ProjectForm:
@@ -119,5 +119,6 @@ def record_progress(milestone_id: int):
     if save(lambda: services.record_progress(milestone, progress_pct=form.progress_pct.data,
                                              reported_on=form.reported_on.data, note=form.note.data or "",
                                              actor=current_user), on_form=False).ok:
-        flash(_("Progress of %(name)s recorded: %(pct)d%%.", name=milestone.name, pct=milestone.progress_pct), "success")
+        flash(_("Progress of %(name)s recorded: %(pct)d%%.", name=milestone.name, pct=milestone.progress_pct),
+              "success")
     return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")

@@ -6,13 +6,24 @@ from decimal import Decimal
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import (BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer,
-                        Numeric, String, Text, UniqueConstraint)
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
-from core.money import MAX_FEN, MAX_TOTAL_FEN
 from core.constraints import one_of
+from core.money import MAX_FEN, MAX_TOTAL_FEN
 from extensions import db
 
 AREA_KINDS = {"town": _l("town"), "township": _l("township"), "village": _l("village"),
@@ -53,7 +64,7 @@ class Area(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("area.id"))
 
-    parent: Mapped[Optional["Area"]] = relationship(remote_side=[id])
+    parent: Mapped[Optional[Area]] = relationship(remote_side=[id])
 
     __table_args__ = (
         CheckConstraint(one_of("kind", AREA_KINDS), name="kind_known"),
@@ -96,7 +107,7 @@ class Project(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     area: Mapped[Area] = relationship()
-    milestones: Mapped[list["Milestone"]] = relationship(
+    milestones: Mapped[list[Milestone]] = relationship(
         back_populates="project", order_by="Milestone.sequence")
 
     __mapper_args__ = {"version_id_col": version}

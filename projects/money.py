@@ -6,9 +6,10 @@ as `app.extensions["project_money"]`; planning pages call it through `project_mo
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Optional, Protocol, Sequence
+from typing import Any, Optional, Protocol
 
 from flask import current_app
 from sqlalchemy import Select

@@ -4,9 +4,10 @@ Progress is kept in basis points (0-10000) so that it is exact integer arithmeti
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Optional
+from typing import Optional
 
 
 def weighted_progress_bp(milestones: Iterable[tuple[int, int]]) -> Optional[int]:
@@ -35,7 +36,7 @@ def progress_series(costs: dict[int, int], reports: Iterable[ProgressReport]) ->
 
     `costs` maps milestone id -> planned cost; milestones without a report count as 0%.
     """
-    current = {milestone_id: 0 for milestone_id in costs}
+    current = dict.fromkeys(costs, 0)
     series: list[tuple[date, int]] = []
     for report in sorted(reports, key=lambda r: r.reported_on):
         current[report.milestone_id] = report.progress_pct

@@ -1,9 +1,10 @@
 """Reads for the planning pages: the filtered, sorted project list with its flags, in one query."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Mapping, Optional
+from typing import Optional
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -34,7 +35,7 @@ class ProjectFilter:
     descending: bool = False
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> "ProjectFilter":
+    def from_args(cls, args: Mapping[str, str]) -> ProjectFilter:
         """Read the filter from a query string, ignoring choices that are not allowed (a number that is not
         one answers 400: core.params)."""
         year = query_int("year", low=1, high=9999, args=args)

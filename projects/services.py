@@ -5,10 +5,11 @@ here, whatever door the data came through. Callers commit or roll back.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -235,7 +236,8 @@ def milestone_problems(project_status: str, name: str, planned_date: Optional[da
     return errors
 
 
-def _check_milestone(project: Project, name: str, planned_date: Optional[date], planned_cost_fen: Optional[int]) -> None:
+def _check_milestone(project: Project, name: str, planned_date: Optional[date],
+                     planned_cost_fen: Optional[int]) -> None:
     errors = milestone_problems(project.status, name, planned_date, planned_cost_fen)
     if errors:
         raise PlanningError(errors)
@@ -282,7 +284,8 @@ def update_milestone(milestone: Milestone, *, name: str, planned_date: date, pla
     after = {"name": name.strip(), "planned_date": planned_date, "planned_cost_fen": planned_cost_fen}
     moved = [key for key in ("planned_date", "planned_cost_fen") if before[key] != after[key]]
     if moved and lifecycle.plan_is_controlled(project.status) and not reason.strip():
-        raise PlanningError({"reason": _l("The project is approved: give a reason for changing a milestone's date or cost.")})
+        raise PlanningError({"reason": _l(
+            "The project is approved: give a reason for changing a milestone's date or cost.")})
     for key in moved:
         db.session.add(ProjectChange(project_id=project.id, field=f"milestone {milestone.sequence} {key}",
                                      old_value=_text(before[key]), new_value=_text(after[key]),
@@ -319,7 +322,22 @@ def input_from_project(project: Project) -> ProjectInput:
     return ProjectInput(**{key: getattr(project, key) for key in PROJECT_FIELDS}, status=project.status)
 
 
-__all__ = ["PlanningError", "ProjectInput", "check_project_input", "project_input_problems", "snapshot_values",
-           "create_project", "update_project", "check_status_move", "status_move_dates", "change_status",
-           "milestone_problems", "progress_problems", "add_milestone", "update_milestone", "record_progress",
-           "refresh_progress", "input_from_project"]
+__all__ = [
+    "PlanningError",
+    "ProjectInput",
+    "add_milestone",
+    "change_status",
+    "check_project_input",
+    "check_status_move",
+    "create_project",
+    "input_from_project",
+    "milestone_problems",
+    "progress_problems",
+    "project_input_problems",
+    "record_progress",
+    "refresh_progress",
+    "snapshot_values",
+    "status_move_dates",
+    "update_milestone",
+    "update_project",
+]

@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from audit.services import record
-from core.access import role_required, PLANNERS, READERS
+from core.access import PLANNERS, READERS, role_required
 from core.paging import Page
 from core.transactions import commit_with_retry
 from extensions import db
@@ -22,10 +22,15 @@ from projects.blueprint import bp
 from projects.forms import MilestoneForm, ProgressForm, StatusForm
 from projects.models import CATEGORIES, STATUSES, Project
 from projects.money import project_money
-from projects.queries import (ATTENTION, ProjectFilter, area_choices, change_history, count_rows,
-                              progress_history, project_list_query)
-
-
+from projects.queries import (
+    ATTENTION,
+    ProjectFilter,
+    area_choices,
+    change_history,
+    count_rows,
+    progress_history,
+    project_list_query,
+)
 
 
 def _filtered_query(filters: ProjectFilter):

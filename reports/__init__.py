@@ -16,9 +16,9 @@ def init_app(app: Flask) -> None:
     """The /reports pages and `report` command; cached checks for finance; the background warmer."""
     from reports import views  # noqa: F401  (its routes)
     from reports.blueprint import bp
-    from reports.cache.warm import install as install_warmer
     from reports.cli import report_command
     from reports.services import cached_checks
+    from reports.warm import install as install_warmer
 
     app.register_blueprint(bp, url_prefix="/reports")
     app.cli.add_command(report_command)

@@ -5,11 +5,12 @@ dashboard links to a list that shows exactly the projects behind it.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Optional
 
-from projects.models import CATEGORIES
 from core.params import query_int
+from projects.models import CATEGORIES
 from projects.queries import ProjectFilter
 
 LANGUAGES = {"zh": "zh_CN", "zh_CN": "zh_CN", "zh-CN": "zh_CN", "en": "en"}
@@ -25,7 +26,7 @@ class ReportFilter:
     source_id: Optional[int] = None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> "ReportFilter":
+    def from_args(cls, args: Mapping[str, str]) -> ReportFilter:
         """Read the filter from a query string, dropping values that are not allowed."""
         year = query_int("year", low=1, high=9999, args=args)
         category = args.get("category") or ""

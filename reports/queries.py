@@ -18,7 +18,7 @@ from extensions import db
 from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment, SourceMonth, month_of
 from projects.models import Area, Milestone, Project
 from projects.queries import LIVE_STATUSES, late_condition, project_list_query
-from reports.charts.data import ProjectTiming, SourceMoney
+from reports.facts import ProjectTiming, SourceMoney
 from reports.filters import ReportFilter
 
 PLACED_STATUSES = ("approved", "in_progress", "suspended", "completed", "accepted")
@@ -48,7 +48,8 @@ def allocation_money(as_of: date, today: date):
     paid = (select(Payment.source_id, Payment.project_id, func.sum(Payment.amount_fen).label("fen"))
             .where(Payment.paid_on <= as_of).group_by(Payment.source_id, Payment.project_id).subquery())
     return (select(Allocation.source_id, Allocation.project_id,
-                   func.coalesce(entries.c.fen, 0).label("allocated_fen"), func.coalesce(paid.c.fen, 0).label("spent_fen"))
+                   func.coalesce(entries.c.fen, 0).label("allocated_fen"),
+                   func.coalesce(paid.c.fen, 0).label("spent_fen"))
             .outerjoin(entries, entries.c.allocation_id == Allocation.id)
             .outerjoin(paid, (paid.c.source_id == Allocation.source_id) & (paid.c.project_id == Allocation.project_id))
             .subquery())

@@ -16,14 +16,20 @@ from funds.rules.checks import CheckRun, Scope, run_checks
 from funds.rules.evaluate import BREACH_KINDS, Breach
 from projects.models import Project
 from reports import queries
-from reports.earned_value import queries as ev_queries
 from reports.cache.store import data_version, report_cache
 from reports.charts.catalog import CHARTS, Context
 from reports.charts.render import render
-from reports.earned_value.measures import (Measures, ProjectValues, portfolio_measures, project_measures,
-                                  rank_worst_first, split_by_source)
-from reports.filters import ReportFilter
+from reports.earned_value import queries as ev_queries
 from reports.earned_value.history import ProgressBook
+from reports.earned_value.measures import (
+    Measures,
+    ProjectValues,
+    portfolio_measures,
+    project_measures,
+    rank_worst_first,
+    split_by_source,
+)
+from reports.filters import ReportFilter
 from reports.tables import Table, to_csv
 
 IDLE = "idle_allocation"
@@ -59,7 +65,10 @@ def chart_csv(name: str, context: Context, version: tuple) -> bytes:
     return to_csv(chart_table(name, context, version))
 
 
-def check_run(version: tuple, today: date, scope: Scope = Scope()) -> CheckRun:
+COUNTY = Scope()  # every source and project
+
+
+def check_run(version: tuple, today: date, scope: Scope = COUNTY) -> CheckRun:
     """The fund-rule breaches in `scope` as of `today` (funds.checks), once per data version and day."""
     return report_cache().get_or_make(_checks_key(version, today, scope), lambda: run_checks(today, scope))
 
@@ -75,10 +84,10 @@ def cached_checks(today: date, scope: Scope) -> CheckRun:
     which the report warmer keeps computed): each breach belongs to one allocation, so filtering
     by source gives the same list. Otherwise the source's own run, a fraction of the county's."""
     version = data_version()
-    if scope.source_id is not None and scope.project_id is None:
-        if _checks_key(version, today, Scope()) in report_cache():
-            county = check_run(version, today)
-            return CheckRun([b for b in county.breaches if b.source_id == scope.source_id], county.problems)
+    whole_county_cached = _checks_key(version, today, COUNTY) in report_cache()
+    if scope.source_id is not None and scope.project_id is None and whole_county_cached:
+        county = check_run(version, today)
+        return CheckRun([b for b in county.breaches if b.source_id == scope.source_id], county.problems)
     return check_run(version, today, scope)
 
 
@@ -222,7 +231,8 @@ def project_earned_value(project: Project, as_of: date, today: date) -> tuple[Me
         progress = ProgressBook(reports, current, today).at(as_of)
     row = project_measures(plan, sum(spent for *_, spent in allocations), as_of, progress)
     split = split_by_source([ProjectValues(project.id, row.bac_fen, row.pv_fen, row.ev_fen)],
-                            {(s, p): a for s, p, a, _ in allocations}, {(s, p): spent for s, p, _, spent in allocations})
+                            {(s, p): a for s, p, a, _ in allocations},
+                            {(s, p): spent for s, p, _, spent in allocations})
     labels = queries.source_labels()
     return row, [SourceEarnedValue(source_id, *(labels.get(source_id) or ("", "")), measures)
                  for source_id, measures in sorted(split.items(), key=lambda item: _source_order(item, labels))]

@@ -8,8 +8,8 @@ from decimal import Decimal
 from io import StringIO
 from typing import Any
 
-from core.sheets.tables import neutralise
 from core.money import format_basis_points, format_wan, format_yuan
+from core.sheets.tables import neutralise
 
 # Column kinds: text, int, fen (money), bp (basis points shown as %), date, flag (bool), ratio (Ratio).
 

@@ -10,25 +10,23 @@ from datetime import date
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import get_locale
 
-from core.access import role_required, READERS
-from core.paging import Page
 from core import dates
+from core.access import READERS, role_required
+from core.paging import Page
 from core.params import query_day, query_int
 from extensions import db
 from funds.rules.evaluate import BREACH_KINDS
 from projects.models import CATEGORIES, STATUSES, Project
 from reports import services
 from reports.blueprint import bp
-from reports.earned_value import formatting
 from reports.cache.store import data_version
 from reports.charts.catalog import CHARTS, DASHBOARD_CHARTS, PROJECT_CHARTS, Context, project_for
 from reports.charts.render import FORMATS
+from reports.earned_value import formatting
 from reports.filters import ReportFilter, parse_language
 from reports.meeting.report import meeting_report_pdf
 from reports.tables import cell_text
-from reports.cache.warm import note_locale
-
-
+from reports.warm import note_locale
 
 
 @bp.context_processor

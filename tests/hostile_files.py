@@ -12,9 +12,10 @@ import struct
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from core.sheets import limits
 from core.sheets.references import column_letter

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import date
-from typing import Optional, Sequence
+from typing import Optional
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook

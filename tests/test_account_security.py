@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from audit.models import AuditEvent
 from auth.models import SignInThrottle
-from core.clock import utcnow
 from auth.passwords import password_problem
+from core.clock import utcnow
 from extensions import db
 from tests import factories
 

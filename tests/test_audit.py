@@ -115,10 +115,9 @@ def test_deferred_block_that_fails_writes_nothing(app):
     """An exception inside deferred() leaves its events unwritten; later events chain on the last stored one."""
     record("login")
     db.session.commit()
-    with pytest.raises(RuntimeError):
-        with deferred():
-            record("thing.create", object_type="thing", object_id=1)
-            raise RuntimeError("injected")
+    with pytest.raises(RuntimeError), deferred():
+        record("thing.create", object_type="thing", object_id=1)
+        raise RuntimeError("injected")
     db.session.rollback()
     record("logout")
     db.session.commit()

@@ -6,7 +6,7 @@ import logging
 import stat
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -17,7 +17,7 @@ from audit.keys import AuditKey, AuditKeyError, instance_audit_key
 from audit.services import record, verify_database
 from extensions import db
 
-NOON = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def _record(count: int) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+
 from audit.anchors import anchor_now, log_path
 from audit.keys import AuditKey, audit_key
 from audit.services import record, verify_database

@@ -90,8 +90,8 @@ def test_out_of_range_query_values_answer_400_naming_the_parameter(client, auth,
     """Numbers and dates in query strings outside what can exist: 400 with a message naming the parameter."""
     auth.as_role("auditor")
     response = client.get(path, headers=EN)
-    assert response.status_code == 400 and f"parameter {name} must be".encode() in response.data \
-        or response.status_code == 400 and f"{name}:".encode() in response.data
+    assert (response.status_code == 400 and f"parameter {name} must be".encode() in response.data) \
+        or (response.status_code == 400 and f"{name}:".encode() in response.data)
 
 
 def test_receipts_stop_at_the_balance_cap_with_a_message(app):

@@ -6,9 +6,21 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.charts.data import (OTHERS, BreakdownRow, MilestoneDates, ProjectTiming, SourceMoney, breakdown,
-                                elapsed_bp, fund_utilisation, milestone_timeline, month_end, monthly_spending,
-                                plan_by_month, portfolio_progress)
+from reports.charts.data import (
+    OTHERS,
+    BreakdownRow,
+    MilestoneDates,
+    ProjectTiming,
+    SourceMoney,
+    breakdown,
+    elapsed_bp,
+    fund_utilisation,
+    milestone_timeline,
+    month_end,
+    monthly_spending,
+    plan_by_month,
+    portfolio_progress,
+)
 from reports.charts.tables import monthly_table, utilisation_table
 from reports.earned_value.measures import PlannedMilestone, ProjectPlan, accrual_windows, planned_value
 from reports.tables import to_csv

@@ -14,10 +14,19 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from reports.charts import drawing as chart_drawing
-from reports.charts.data import (BreakdownRow, MilestoneDates, MonthlySpending, ProjectTiming, SourceMoney,
-                                fund_utilisation, milestone_timeline, monthly_spending, portfolio_progress)
-from reports.charts.render import TALL, WIDE, render
+from reports.charts.data import (
+    BreakdownRow,
+    MilestoneDates,
+    MonthlySpending,
+    ProjectTiming,
+    SourceMoney,
+    fund_utilisation,
+    milestone_timeline,
+    monthly_spending,
+    portfolio_progress,
+)
 from reports.charts.fonts import CJK_FAMILIES, available_families, first_cjk_family, pick_families
+from reports.charts.render import TALL, WIDE, render
 from reports.earned_value.history import CurvePoint
 
 AS_OF = date(2026, 11, 27)

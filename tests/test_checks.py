@@ -13,9 +13,9 @@ from audit.models import AuditEvent
 from demo.seed import seed_demo
 from extensions import db
 from funds.ledger import services as ledger
-from funds.rules.checks import breaches_for_project, breaches_for_source, run_checks
-from funds.models import FundRule
 from funds.ledger.project_money import LedgerForProjects
+from funds.models import FundRule
+from funds.rules.checks import breaches_for_project, breaches_for_source, run_checks
 from funds.rules.services import RuleInput, update_rule
 from tests import factories
 

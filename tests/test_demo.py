@@ -123,8 +123,8 @@ def test_balances_equal_the_ledger_sums(seeded):
 
 def test_demo_statement_is_reconciled_and_a_month_closed(seeded):
     """The fiscal account's statement is matched, its fee explained, its oldest month closed, one payment left."""
-    from funds.models import MonthClose, StatementLine
     from funds.ledger.services import unreconciled_counts
+    from funds.models import MonthClose, StatementLine
 
     lines = db.session.scalars(select(StatementLine)).all()
     assert len(lines) > 10

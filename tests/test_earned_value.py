@@ -6,12 +6,29 @@ from datetime import date
 from fractions import Fraction
 
 from projects.progress import ProgressReport
-from reports.earned_value.measures import (NO_PLAN, NO_SPENDING, NO_WORK_DONE, NOTHING_DUE, Estimate, Measures, PlannedMilestone,
-                                  ProjectPlan, ProjectValues, Ratio, accrual_windows, apportion, measures,
-                                  planned_value, portfolio_measures, project_measures, rank_worst_first,
-                                  round_half_up, split_by_source)
 from reports.earned_value.formatting import format_estimate, format_ratio, ratio_class, reason_text
 from reports.earned_value.history import ProgressBook, Spending, s_curve
+from reports.earned_value.measures import (
+    NO_PLAN,
+    NO_SPENDING,
+    NO_WORK_DONE,
+    NOTHING_DUE,
+    Estimate,
+    Measures,
+    PlannedMilestone,
+    ProjectPlan,
+    ProjectValues,
+    Ratio,
+    accrual_windows,
+    apportion,
+    measures,
+    planned_value,
+    portfolio_measures,
+    project_measures,
+    rank_worst_first,
+    round_half_up,
+    split_by_source,
+)
 
 START = date(2026, 1, 1)
 # Milestone 1: 400,000 fen due 2026-03-01 (59 days after the start); milestone 2: 600,000 due 2026-06-01.

@@ -201,7 +201,7 @@ def test_dates_in_the_future_are_refused(client, auth):
 
 def test_money_on_a_cancelled_project_can_be_withdrawn(client, auth):
     """A cancelled project's unspent allocation is released back to the source."""
-    source, project, milestone = _funded()
+    source, project, _milestone = _funded()
     project.status = "cancelled"
     db.session.commit()
     auth.as_role("finance")

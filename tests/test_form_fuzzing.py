@@ -6,7 +6,6 @@ database is exactly as it was.
 from __future__ import annotations
 
 import itertools
-
 from datetime import date
 
 import pytest

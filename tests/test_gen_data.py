@@ -42,7 +42,7 @@ def test_same_seed_same_county(app):
     """Two plans from the same seed have the same payments, amount for amount; another seed differs."""
     def payments(seed: int) -> list:
         rng = random.Random(seed)
-        ids = {name: 1 for name in ("fund_source", "project", "milestone", "allocation")}
+        ids = dict.fromkeys(("fund_source", "project", "milestone", "allocation"), 1)
         plan = plan_county(rng, projects=20, sources=10, area_ids=[1, 2, 3], first_ids=ids, today=app_today)
         share_payments(rng, plan, 500)
         return [(row["voucher_no"], row["amount_fen"], row["paid_on"]) for row in plan_payments(rng, plan, 1)]

@@ -17,9 +17,8 @@ import pytest
 
 from core.sheets import limits as sheet_limits
 from core.sheets.limits import SpreadsheetError
+from core.sheets.messages import SPREADSHEET_MESSAGES, spreadsheet_message
 from core.sheets.tables import read_table, sniff_delimiter
-from core.sheets.messages import SPREADSHEET_MESSAGES
-from core.sheets.messages import spreadsheet_message
 from tests import hostile_files as hostile
 from tests.spreadsheet_builders import csv_bytes, worksheet_xml, xlsx_from_parts
 

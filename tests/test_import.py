@@ -12,16 +12,22 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from audit.models import AuditEvent
-from extensions import db
-from projects.imports.exporting import template_workbook, write_projects
-from projects.imports.columns import MILESTONES, PROJECTS, guess_kind, guess_mapping
-from projects.imports.values import AreaFinder, AreaRow
 from core.sheets.cells import CellError, amount_value, date_value, quantity_value
+from extensions import db
 from projects.imports import apply_import, guess_import_mapping, plan_import, read_import_file
+from projects.imports.columns import MILESTONES, PROJECTS, guess_kind, guess_mapping
+from projects.imports.exporting import template_workbook, write_projects
+from projects.imports.values import AreaFinder, AreaRow
 from projects.models import Milestone, Project, ProjectChange
 from tests import factories
-from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, csv_bytes, make_county, project_line,
-                                        xlsx_bytes)
+from tests.spreadsheet_builders import (
+    MILESTONE_HEADERS,
+    PROJECT_HEADERS,
+    csv_bytes,
+    make_county,
+    project_line,
+    xlsx_bytes,
+)
 
 # --- pieces, without the app ---------------------------------------------------------------------
 

@@ -20,15 +20,21 @@ from audit.models import AuditEvent
 from audit.services import record, verify_database
 from extensions import db
 from projects import services
+from projects.imports import apply_import, guess_import_mapping, load_projects, plan_import, read_import_file
 from projects.imports import write as import_write
 from projects.imports.plan import CHANGED, NEW
-from projects.imports import apply_import, guess_import_mapping, load_projects, plan_import, read_import_file
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.services import PlanningError
 from tests import factories
 from tests.injection import fail_on_call
-from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, csv_bytes, make_county, project_line,
-                                        xlsx_bytes)
+from tests.spreadsheet_builders import (
+    MILESTONE_HEADERS,
+    PROJECT_HEADERS,
+    csv_bytes,
+    make_county,
+    project_line,
+    xlsx_bytes,
+)
 
 DAY = date(2026, 7, 15)
 

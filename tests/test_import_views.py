@@ -13,8 +13,14 @@ from sqlalchemy import func, select
 from audit.models import AuditEvent
 from extensions import db
 from projects.models import Project
-from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, csv_bytes, make_county, project_line,
-                                        xlsx_bytes)
+from tests.spreadsheet_builders import (
+    MILESTONE_HEADERS,
+    PROJECT_HEADERS,
+    csv_bytes,
+    make_county,
+    project_line,
+    xlsx_bytes,
+)
 
 EN = {"Accept-Language": "en"}
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from funds.reconcile.matching import (AMOUNT_PAYEE, PAYEE_THRESHOLD, REFERENCE, LineToMatch, Match, PaymentToMatch,
-                            match_statement_lines, normalise_name, normalise_reference, payee_similarity)
+from funds.reconcile.matching import (
+    AMOUNT_PAYEE,
+    PAYEE_THRESHOLD,
+    REFERENCE,
+    LineToMatch,
+    Match,
+    PaymentToMatch,
+    match_statement_lines,
+    normalise_name,
+    normalise_reference,
+    payee_similarity,
+)
 
 ROADS = "永州某某路桥建设有限公司（示例）"
 BUILDER = "双牌某某建筑工程有限公司（示例）"

@@ -9,8 +9,8 @@ ledger invariants; these tests also check that every closed month is fully recon
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -87,12 +87,14 @@ def test_month_close_and_payments_released_together(app, live_server):
     for period in MONTHS:
         tokens = [payer.form_tokens(pay_form) for payer in payers]
         close_tokens = closer.form_tokens(f"/funds/sources/{ids.source}")
-        calls = [lambda payer=payer, tokens=tokens[number], number=number: payer.post_with_token(pay_form, {
-            "project_id": ids.project, "milestone_id": ids.milestone, "voucher_no": f"记-{period}-{number}",
-            "payee": "某公司", "paid_on": f"{_month_text(period)}-15", "amount": "100", "cost_category": "materials"},
-            tokens) for number, payer in enumerate(payers)]
-        calls.append(lambda: closer.post_with_token(f"/funds/sources/{ids.source}/close",
-                                                    {"period": _month_text(period)}, close_tokens))
+        month = _month_text(period)
+        calls = [lambda payer=payer, tokens=tokens[number], voucher=f"记-{period}-{number}", day=f"{month}-15":
+                 payer.post_with_token(pay_form, {
+                     "project_id": ids.project, "milestone_id": ids.milestone, "voucher_no": voucher, "payee": "某公司",
+                     "paid_on": day, "amount": "100", "cost_category": "materials"}, tokens)
+                 for number, payer in enumerate(payers)]
+        calls.append(lambda month=month, tokens=close_tokens: closer.post_with_token(
+            f"/funds/sources/{ids.source}/close", {"period": month}, tokens))
         statuses += release_together(calls)
     assert 500 not in statuses and set(statuses) <= {200, 302}
     db.session.expire_all()

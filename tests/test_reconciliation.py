@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from audit.models import AuditEvent
 from extensions import db
 from funds.ledger import services as ledger
+from funds.ledger.services import FundsError
 from funds.models import MonthClose, Payment, StatementImport, StatementLine
 from funds.reconcile.services import StatementRejected, import_statement, manual_match, summary_by_month, unmatch
-from funds.ledger.services import FundsError
 from tests import factories
 from tests.spreadsheet_builders import csv_bytes
 

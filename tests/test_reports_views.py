@@ -20,8 +20,8 @@ from reports.cache.store import data_version, report_cache
 from reports.charts.catalog import CHARTS
 from reports.earned_value.measures import rank_worst_first
 from reports.filters import ReportFilter
-from tests.conftest import PG_URL, _settings
 from tests import factories
+from tests.conftest import PG_URL, _settings
 
 DEMO_DAY = date(2026, 11, 27)
 PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
@@ -263,7 +263,7 @@ def _wait_for(condition, seconds: float = 60.0) -> bool:
 
 def test_warmed_reports_are_served_without_computing_them_again(leader):
     """After warm(), the dashboard, earned value, the checks and the charts are cache hits, not work."""
-    from reports.cache.warm import warm
+    from reports.warm import warm
 
     report_cache().clear()
     warm(("zh_CN",))
@@ -280,7 +280,7 @@ def test_warmed_reports_are_served_without_computing_them_again(leader):
 
 def test_warmer_thread_recomputes_the_reports_after_a_change(app, leader):
     """The background warmer notices a new data version and computes the reports before they are asked for."""
-    from reports.cache.warm import ReportWarmer
+    from reports.warm import ReportWarmer
 
     warmer = ReportWarmer(app, interval=60)
     warmer.ensure_started()
@@ -372,8 +372,8 @@ def test_earned_value_of_a_version_ignores_projects_placed_after_its_plans_were_
 def test_warmer_warms_again_for_a_new_day_or_a_new_language(app, leader, monkeypatch):
     """The reports are as of today: after midnight (or once English is read too) the warmer has new
     work even though no data changed."""
-    import reports.cache.warm as warm_module
-    from reports.cache.warm import ReportWarmer
+    import reports.warm as warm_module
+    from reports.warm import ReportWarmer
 
     rounds = []
     monkeypatch.setattr(warm_module, "warm", lambda locales, day: rounds.append((locales, day)) or data_version())

@@ -7,10 +7,25 @@ from datetime import date
 import pytest
 
 from demo.data import FUND_RULES
-from funds.rules.params import (IdleThresholds, IdleTier, RuleParamsError, keywords_from_lines, parse_params,
-                               share_basis_points)
-from funds.rules.evaluate import (AllocationFacts, LateSpending, ProjectFacts, Rule, SourceFacts, add_months,
-                         count_by_kind, evaluate, whole_months_between)
+from funds.rules.evaluate import (
+    AllocationFacts,
+    LateSpending,
+    ProjectFacts,
+    Rule,
+    SourceFacts,
+    add_months,
+    count_by_kind,
+    evaluate,
+    whole_months_between,
+)
+from funds.rules.params import (
+    IdleThresholds,
+    IdleTier,
+    RuleParamsError,
+    keywords_from_lines,
+    parse_params,
+    share_basis_points,
+)
 
 TODAY = date(2026, 11, 27)
 YUAN = 100  # fen

@@ -9,11 +9,28 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from core.sheets.tables import (OutputSheet, SpreadsheetError, column_letter, neutralise, read_table,
-                               restore_neutralised, sniff_delimiter, write_csv, write_xlsx)
+from core.sheets.tables import (
+    OutputSheet,
+    SpreadsheetError,
+    column_letter,
+    neutralise,
+    read_table,
+    restore_neutralised,
+    sniff_delimiter,
+    write_csv,
+    write_xlsx,
+)
 from core.sheets.xlsx import read_workbook
-from tests.spreadsheet_builders import (MILESTONE_HEADERS, PROJECT_HEADERS, project_line, shared_strings_xml,
-                                        styles_xml, worksheet_xml, xlsx_bytes, xlsx_from_parts)
+from tests.spreadsheet_builders import (
+    MILESTONE_HEADERS,
+    PROJECT_HEADERS,
+    project_line,
+    shared_strings_xml,
+    styles_xml,
+    worksheet_xml,
+    xlsx_bytes,
+    xlsx_from_parts,
+)
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -177,5 +177,5 @@ def test_fingerprint_is_the_sha256_of_the_line_as_written_down():
                       ["2026-03-04", "123,456.78", "永州某某路桥建设 有限公司(示例)", "6222 0001", "工程款", "FT-001"]],
                      "gb18030")
     content = "\x1f".join(["2026-03-04", "debit", "12345678", "FT-001", "永州某某路桥建设 有限公司(示例)", "6222 0001", "工程款"])
-    expected = [hashlib.sha256(f"{content}\x1f{occurrence}".encode("utf-8")).hexdigest() for occurrence in (0, 1)]
+    expected = [hashlib.sha256(f"{content}\x1f{occurrence}".encode()).hexdigest() for occurrence in (0, 1)]
     assert [line.fingerprint for line in read_statement(data, "twins.csv").lines] == expected

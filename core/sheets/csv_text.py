@@ -13,8 +13,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import Iterable, Iterator
 
 from core.sheets import limits
 from core.sheets.limits import SpreadsheetError

@@ -18,20 +18,31 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import repeat
-from typing import Any, BinaryIO, Iterable, Optional, Sequence
+from typing import Any, BinaryIO, Optional
 
-from core.sheets import limits
-from core.sheets.references import column_letter
 from core.collector import cycle_collector_paused
+from core.sheets import limits
 from core.sheets.csv_text import bounded_lines, csv_rows, delimiter_of, first_filled_line
 from core.sheets.limits import SpreadsheetError
+from core.sheets.references import column_letter
 
-__all__ = ["SpreadsheetError", "Sheet", "OutputSheet", "column_letter", "neutralise", "restore_neutralised",
-           "read_table", "sniff_delimiter", "write_csv", "write_xlsx"]
+__all__ = [
+    "OutputSheet",
+    "Sheet",
+    "SpreadsheetError",
+    "column_letter",
+    "neutralise",
+    "read_table",
+    "restore_neutralised",
+    "sniff_delimiter",
+    "write_csv",
+    "write_xlsx",
+]
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) format
@@ -50,7 +61,7 @@ class Sheet:
     rows: list[tuple[int, list]] = field(default_factory=list)
     header_row: int = 1
 
-    def with_header_at(self, row_number: int) -> "Sheet":
+    def with_header_at(self, row_number: int) -> Sheet:
         """The same sheet read with a later row as its header (for sheets with a title row on top)."""
         for position, (number, values) in enumerate(self.rows):
             if number == row_number:

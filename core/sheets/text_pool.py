@@ -14,7 +14,7 @@ POOL_SIZE = 65_536
 class TextPool:
     """Call it with a text to get the pooled object equal to it (the text itself the first time)."""
 
-    __slots__ = ("texts", "room")
+    __slots__ = ("room", "texts")
 
     def __init__(self, size: int = POOL_SIZE):
         self.texts: dict[str, str] = {}

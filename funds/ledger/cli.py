@@ -30,8 +30,10 @@ def payment_rows():
              .join(Milestone, Payment.milestone_id == Milestone.id)
              .outerjoin(original, Payment.reversal_of_id == original.id)
              .order_by(Payment.paid_on, Payment.id).execution_options(yield_per=5000))
-    for voucher, paid_on, amount_fen, payee, source, project, milestone, category, reversal_of in db.session.execute(query):
-        yield (voucher, paid_on.isoformat(), (Decimal(amount_fen) / 100).quantize(CENT), payee, source, project, milestone,
+    for row in db.session.execute(query):
+        voucher, paid_on, amount_fen, payee, source, project, milestone, category, reversal_of = row
+        yield (voucher, paid_on.isoformat(), (Decimal(amount_fen) / 100).quantize(CENT), payee, source, project,
+               milestone,
                category, reversal_of or "")
 
 

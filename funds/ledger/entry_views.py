@@ -12,17 +12,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from audit.anchors import try_anchor
-from core.access import role_required, MONEY_WRITERS, REOPENERS
-from core.saving import save
+from core.access import MONEY_WRITERS, REOPENERS, role_required
 from core.params import query_int
+from core.saving import save
 from extensions import db
-from funds.ledger import queries
-from funds.ledger import services
-from funds.ledger.forms import (AllocationForm, AppropriationForm, AppropriationReversalForm, CloseMonthForm,
-                         PaymentForm, ReopenMonthForm,
-                         ReversalForm)
-from funds.models import Appropriation, FundSource, Payment
 from funds.blueprint import bp
+from funds.ledger import queries, services
+from funds.ledger.forms import (
+    AllocationForm,
+    AppropriationForm,
+    AppropriationReversalForm,
+    CloseMonthForm,
+    PaymentForm,
+    ReopenMonthForm,
+    ReversalForm,
+)
+from funds.models import Appropriation, FundSource, Payment
 from projects.models import Milestone, Project
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from extensions import db
-from funds.rules.checks import breaches_for_project
 from funds.models import COST_CATEGORIES, Allocation, FundSource, Payment
+from funds.rules.checks import breaches_for_project
 from funds.rules.evaluate import Breach
 from projects.money import FundingLine, PaymentLine
 

@@ -22,14 +22,27 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from audit.services import record
-from core.clock import utcnow
 from core import dates
+from core.clock import utcnow
 from core.database import take_write_lock
 from core.errors import Refused
 from core.money import MAX_FEN, MAX_TOTAL_FEN, format_yuan
 from extensions import db
-from funds.models import (CHANNELS, COST_CATEGORIES, LEVELS, Allocation, AllocationCategory, AllocationEntry,
-                          Appropriation, FundRule, FundSource, MonthClose, Payment, SourceMonth, month_of)
+from funds.models import (
+    CHANNELS,
+    COST_CATEGORIES,
+    LEVELS,
+    Allocation,
+    AllocationCategory,
+    AllocationEntry,
+    Appropriation,
+    FundRule,
+    FundSource,
+    MonthClose,
+    Payment,
+    SourceMonth,
+    month_of,
+)
 from projects.models import Milestone, Project
 
 

@@ -12,19 +12,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.access import role_required, MONEY_WRITERS, READERS, REOPENERS
+from core.access import MONEY_WRITERS, READERS, REOPENERS, role_required
 from core.paging import Page
-from core.saving import save
 from core.params import query_int
+from core.saving import save
 from extensions import db
 from funds.blueprint import bp
-from funds.ledger import queries
-from funds.ledger import services
-from funds.rules.checks import Scope, checks_as_of
+from funds.ledger import queries, services
 from funds.ledger.forms import AppropriationForm, CloseMonthForm, ReopenMonthForm, SourceForm
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS, FundSource, month_of
-
-
+from funds.rules.checks import Scope, checks_as_of
 
 
 @bp.route("/")
@@ -57,7 +54,8 @@ def source(source_id: int):
         can_write=current_user.role in MONEY_WRITERS, can_reopen=current_user.role in REOPENERS,
         appropriation_form=AppropriationForm(formdata=None, received_on=date.today()),
         close_form=CloseMonthForm(formdata=None), reopen_form=ReopenMonthForm(formdata=None),
-        last_month=_previous_month(date.today()), breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches,
+        last_month=_previous_month(date.today()),
+        breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches,
         breaches_more_url=url_for("funds.checks", source=fund.id))
 
 

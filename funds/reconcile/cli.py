@@ -13,15 +13,15 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from core.files import sha256_hex
+from core.sheets.messages import spreadsheet_message
 from core.sheets.tables import SpreadsheetError
 from core.transactions import ConflictError, commit_with_retry
 from extensions import db
 from funds.models import FundSource
-from funds.reconcile.services import StatementRejected, import_statement_table
 from funds.reconcile.columns import mapping_from_names
+from funds.reconcile.services import StatementRejected, import_statement_table
 from funds.reconcile.statements import Problem, locate_table
-from core.files import sha256_hex
-from core.sheets.messages import spreadsheet_message
 
 
 @click.group("statements")
@@ -80,7 +80,7 @@ def import_command(file: Path, source_code: str, columns: tuple[str, ...], as_js
         _report(error.problems, as_json)
         click.get_current_context().exit(1)
     except ConflictError as error:
-        raise click.ClickException(f"a concurrent change stopped the import; nothing was stored ({error})")
+        raise click.ClickException(f"a concurrent change stopped the import; nothing was stored ({error})") from error
     if as_json:
         click.echo(json.dumps(result.as_json()))
     else:

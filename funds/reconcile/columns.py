@@ -10,8 +10,9 @@ Plain data and functions: no Flask app, no database.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
+from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 

@@ -1,7 +1,7 @@
 """Forms of reconciliation: the statement upload, the column mapping, a manual match, an unmatch."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

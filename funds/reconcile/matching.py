@@ -24,9 +24,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from difflib import SequenceMatcher
-from typing import Iterable, NamedTuple, Optional, Sequence
+from typing import NamedTuple, Optional
 
 REFERENCE, AMOUNT_PAYEE, MANUAL = "reference", "amount_payee", "manual"  # fit StatementLine.match_method
 PAYEE_THRESHOLD = 0.6  # "双牌路桥" vs "双牌县路桥建设" scores 0.73; two different firms score ~0.25

@@ -14,25 +14,26 @@ a closed month are neither added nor matched nor unmatched.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Optional, Sequence
+from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, select, update
 
 from audit.services import record
-from core.clock import utcnow
 from core import dates
 from core.bulk import cycle_collector_paused, insert_rows
+from core.clock import utcnow
+from core.files import sha256_hex
 from core.money import format_yuan
 from core.sheets.tables import Sheet
 from extensions import db
-from funds.reconcile import matching
-from funds.models import FundSource, MonthClose, Payment, SourceMonth, StatementImport, StatementLine
 from funds.ledger.services import FundsError, awaiting_by_period, awaiting_statement_line, lock_source, month_is_closed
+from funds.models import FundSource, MonthClose, Payment, SourceMonth, StatementImport, StatementLine
+from funds.reconcile import matching
 from funds.reconcile.columns import DATE
 from funds.reconcile.statements import Problem, Statement, StatementLineData, read_statement, statement_from_table
-from core.files import sha256_hex
 
 WINDOW_DAYS = 3  # a bank books a payment a few days after the voucher date, rarely more
 LINE_COLUMNS = ("import_id", "source_id", "row_number", "txn_date", "period", "direction", "amount_fen",

@@ -16,22 +16,22 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
 
+from core.dates import DEFAULT_WINDOW, PAST, DateWindow
 from core.money import MAX_FEN
-from core.dates import PAST, DateWindow
-from core.text import fold_width
-from core.sheets.tables import Sheet, SpreadsheetError, column_letter, read_table
-from funds.reconcile import columns
-from funds.models import month_of
-from core.sheets.cells import fold
-from core.sheets.cells import CellError, amount_value, date_value, is_blank, text_value
+from core.sheets.cells import CellError, amount_value, date_value, fold, is_blank, text_value
 from core.sheets.messages import spreadsheet_message
+from core.sheets.tables import Sheet, SpreadsheetError, column_letter, read_table
+from core.text import fold_width
+from funds.models import month_of
+from funds.reconcile import columns
 
 DEBIT, CREDIT = "debit", "credit"
 TEXT_LIMITS = {columns.REFERENCE: 100, columns.PAYEE: 200, columns.ACCOUNT: 64, columns.SUMMARY: 255}
@@ -114,7 +114,7 @@ def locate_table(data: bytes, filename: str = "") -> Sheet:
 
 
 def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[int, str]] = None,
-                   today: Optional[date] = None, window: DateWindow = DateWindow()) -> Statement:
+                   today: Optional[date] = None, window: DateWindow = DEFAULT_WINDOW) -> Statement:
     """Read every line of the statement, or say exactly what is wrong (nothing is half-read). A
     line dated outside `window` (core.dates: before its earliest day, after `today`) is a problem."""
     try:
@@ -125,7 +125,7 @@ def read_statement(data: bytes, filename: str = "", mapping: Optional[Mapping[in
 
 
 def statement_from_table(sheet: Sheet, mapping: Optional[Mapping[int, str]] = None, today: Optional[date] = None,
-                         window: DateWindow = DateWindow()) -> Statement:
+                         window: DateWindow = DEFAULT_WINDOW) -> Statement:
     """Every line of a statement table already located (locate_table), or every problem found (a
     line dated outside `window` seen from `today` among them)."""
     chosen = dict(mapping) if mapping is not None else columns.guess_mapping(sheet.headers)
@@ -328,4 +328,4 @@ def add_fingerprints(lines: Sequence[StatementLineData]) -> None:
                    f"{_canonical(line.reference)}\x1f{payee}\x1f{_canonical(line.account)}\x1f{summary}")
         occurrence = seen.get(content, 0)
         seen[content] = occurrence + 1
-        line.fingerprint = sha256(f"{content}\x1f{occurrence}".encode("utf-8")).hexdigest()
+        line.fingerprint = sha256(f"{content}\x1f{occurrence}".encode()).hexdigest()

@@ -16,26 +16,41 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.access import role_required, MONEY_WRITERS, READERS
+from core.access import MONEY_WRITERS, READERS, role_required
+from core.files import sha256_hex
 from core.money import MoneyError, parse_amount
-from core.sheets.tables import SpreadsheetError
 from core.saving import save
+from core.sheets.messages import spreadsheet_message
+from core.sheets.tables import SpreadsheetError
 from core.transactions import ConflictError, commit_with_retry
 from core.uploads import discard_upload, load_upload, save_upload, update_meta, upload_folder
 from extensions import db
-from funds.reconcile import queries
-from funds.reconcile.matching import AMOUNT_PAYEE, MANUAL, REFERENCE
-from funds.models import FundSource, Payment, StatementLine
-from funds.reconcile.forms import (ExplainForm, MatchForm, StatementUploadForm, UnmatchForm, column_field, mapping_form,
-                                   mapping_from_form)
-from funds.reconcile.services import (StatementRejected, closed_periods, display_filename, explain_line,
-                                  import_statement_table, manual_match, summary_by_month, unmatch,
-                                  withdraw_explanation)
-from funds.reconcile.columns import guess_mapping, mapping_problems, needs_mapping
-from funds.reconcile.statements import locate_table
 from funds.blueprint import bp
-from core.files import sha256_hex
-from core.sheets.messages import spreadsheet_message
+from funds.models import FundSource, Payment, StatementLine
+from funds.reconcile import queries
+from funds.reconcile.columns import guess_mapping, mapping_problems, needs_mapping
+from funds.reconcile.forms import (
+    ExplainForm,
+    MatchForm,
+    StatementUploadForm,
+    UnmatchForm,
+    column_field,
+    mapping_form,
+    mapping_from_form,
+)
+from funds.reconcile.matching import AMOUNT_PAYEE, MANUAL, REFERENCE
+from funds.reconcile.services import (
+    StatementRejected,
+    closed_periods,
+    display_filename,
+    explain_line,
+    import_statement_table,
+    manual_match,
+    summary_by_month,
+    unmatch,
+    withdraw_explanation,
+)
+from funds.reconcile.statements import locate_table
 
 SHOWN_PROBLEMS = 200
 

@@ -20,9 +20,17 @@ from sqlalchemy.orm import aliased
 
 from extensions import db
 from funds.models import Allocation, AllocationCategory, AllocationEntry, FundRule, FundSource, Payment
+from funds.rules.evaluate import (
+    AllocationFacts,
+    Breach,
+    LateSpending,
+    ProjectFacts,
+    Rule,
+    SourceFacts,
+    count_by_kind,
+    evaluate,
+)
 from funds.rules.params import RuleParamsError, parse_params
-from funds.rules.evaluate import (AllocationFacts, Breach, LateSpending, ProjectFacts, Rule, SourceFacts,
-                         count_by_kind, evaluate)
 from projects.models import CATEGORIES, Project
 
 Pair = tuple[int, int]  # (source id, project id)

@@ -13,7 +13,6 @@ import click
 from flask.cli import with_appcontext
 
 from core.cli_options import day_or_today
-
 from funds.rules.checks import run_checks
 
 

@@ -13,9 +13,10 @@ Messages are lazy translatable strings; with no app they read in English.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -52,7 +53,7 @@ class Rule:
     channel: Optional[str] = None
     source_id: Optional[int] = None
 
-    def binds(self, source: "SourceFacts") -> bool:
+    def binds(self, source: SourceFacts) -> bool:
         """True when the rule applies to the source: that source, its channel, or every source."""
         if self.source_id is not None:
             return self.source_id == source.id

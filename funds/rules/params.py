@@ -15,9 +15,10 @@ Stored JSON per kind (the demo county uses exactly these names):
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Collection, Optional, Union
+from typing import Any, Optional, Union
 
 from flask_babel import lazy_gettext as _l
 

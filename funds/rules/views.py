@@ -14,18 +14,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from core.access import role_required, READERS, RULE_EDITORS
+from core.access import READERS, RULE_EDITORS, role_required
 from core.paging import Page
-from core.saving import save
 from core.params import query_int
+from core.saving import save
 from extensions import db
-from funds.rules.checks import Scope, checks_as_of
-from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
-from funds.rules.forms import rule_form
-from funds.rules.services import (create_rule, rule_rows, set_rule_active, update_rule,
-                                 version_token)
-from funds.rules.evaluate import BREACH_KINDS
 from funds.blueprint import bp
+from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
+from funds.rules.checks import Scope, checks_as_of
+from funds.rules.evaluate import BREACH_KINDS
+from funds.rules.forms import rule_form
+from funds.rules.services import create_rule, rule_rows, set_rule_active, update_rule, version_token
 from projects.models import CATEGORIES
 
 
@@ -71,8 +70,8 @@ def rule_new():
     if kind not in RULE_KINDS:
         return render_template("funds/rule_kinds.html", kinds=RULE_KINDS)
     form = rule_form(kind, None, _source_choices())
-    if form.validate_on_submit() and (saved := save(lambda: create_rule(kind, form.rule_input(kind), actor=current_user),
-                                                    form, fields=ABOVE_THE_FORM)).ok:
+    if form.validate_on_submit() and (saved := save(
+            lambda: create_rule(kind, form.rule_input(kind), actor=current_user), form, fields=ABOVE_THE_FORM)).ok:
         rule = saved.value
         flash(_("Rule %(id)d added: %(kind)s.", id=rule.id, kind=RULE_KINDS[kind]), "success")
         return redirect(url_for("funds.rules") + f"#rule-{rule.id}")

@@ -13,9 +13,20 @@ new projects in bulk), `exporting` (export and template), `forms` and `views` (t
 """
 from __future__ import annotations
 
-from projects.imports.pipeline import (ImportPlan, ImportRefused, Problem, SheetMapping, apply_import,
-                                       fully_recognised, guess_import_mapping, guess_mapping, load_lookups,
-                                       load_projects, plan_import, read_import_file)
+from projects.imports.pipeline import (
+                                       ImportPlan,
+                                       ImportRefused,
+                                       Problem,
+                                       SheetMapping,
+                                       apply_import,
+                                       fully_recognised,
+                                       guess_import_mapping,
+                                       guess_mapping,
+                                       load_lookups,
+                                       load_projects,
+                                       plan_import,
+                                       read_import_file,
+)
 
 __all__ = ["ImportPlan", "ImportRefused", "Problem", "SheetMapping", "apply_import", "fully_recognised",
            "guess_import_mapping", "guess_mapping", "load_lookups", "load_projects", "plan_import",

@@ -9,8 +9,9 @@ Plain data and functions: no Flask, no database.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 

@@ -8,8 +8,9 @@ township and village in two columns. Every text cell is neutralised by core.spre
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import BinaryIO, Iterable, Optional
+from typing import BinaryIO, Optional
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -125,4 +126,4 @@ def template_workbook(stream: BinaryIO, areas: Iterable = ()) -> None:
     ])
 
 
-__all__ = ["EXPORT_COLUMNS", "MILESTONE_EXPORT_COLUMNS", "write_projects", "template_workbook"]
+__all__ = ["EXPORT_COLUMNS", "MILESTONE_EXPORT_COLUMNS", "template_workbook", "write_projects"]

@@ -7,11 +7,25 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.sheets.cells import amount_value, date_value, text_value, whole_number
 from core.sheets.tables import Sheet
 from projects import lifecycle
-from projects.imports.plan import (CHANGED, CLOSED_PLAN, MISSING, NEW, NO_PROGRESS, UNCHANGED, ImportPlan, Lookups,
-                                  MilestoneRow, Problem, ProjectRow, SheetMapping, SheetReader, missing_columns)
-from core.sheets.cells import amount_value, date_value, text_value, whole_number
+from projects.imports.plan import (
+    CHANGED,
+    CLOSED_PLAN,
+    MISSING,
+    NEW,
+    NO_PROGRESS,
+    UNCHANGED,
+    ImportPlan,
+    Lookups,
+    MilestoneRow,
+    Problem,
+    ProjectRow,
+    SheetMapping,
+    SheetReader,
+    missing_columns,
+)
 
 
 def read_milestone_sheet(sheet: Sheet, mapping: SheetMapping, lookups: Lookups,

@@ -12,8 +12,9 @@ once per row. The rules themselves live in projects.import_plan and projects.imp
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable, Optional
+from typing import Optional
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -21,26 +22,42 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit.services import deferred, record
+from core.sheets.cells import choice_index, fold, text_value
 from core.sheets.tables import Sheet, read_table
 from extensions import db
 from projects import services
 from projects.imports.columns import COLUMNS, IGNORED_TITLES, MILESTONES, PROJECTS, guess_kind, guess_mapping
-from core.sheets.cells import fold
 from projects.imports.milestones import check_completion, read_milestone_sheet
-from projects.imports.plan import (ExistingMilestone, ExistingProject, ImportPlan, Lookups, Problem, SheetMapping,
-                                  check_mapping)
+from projects.imports.plan import (
+    ExistingMilestone,
+    ExistingProject,
+    ImportPlan,
+    Lookups,
+    Problem,
+    SheetMapping,
+    check_mapping,
+)
 from projects.imports.rows import read_project_sheet
 from projects.imports.values import AreaFinder, AreaRow
-from core.sheets.cells import choice_index, text_value
 from projects.imports.write import PlanWriter
 from projects.models import CATEGORIES, STATUSES, Area, Project
 
 CHUNK = 500  # codes per IN (...) query, well under every database's limit on bound parameters
 HEADER_SEARCH_ROWS = 5  # rows below a title row where the real header may be
 
-__all__ = ["ImportPlan", "Problem", "SheetMapping", "ImportRefused", "read_import_file", "guess_mapping",
-           "guess_import_mapping", "fully_recognised",
-           "plan_import", "apply_import", "load_lookups"]
+__all__ = [
+    "ImportPlan",
+    "ImportRefused",
+    "Problem",
+    "SheetMapping",
+    "apply_import",
+    "fully_recognised",
+    "guess_import_mapping",
+    "guess_mapping",
+    "load_lookups",
+    "plan_import",
+    "read_import_file",
+]
 
 
 class ImportRefused(ValueError):

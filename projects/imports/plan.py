@@ -18,10 +18,10 @@ from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
 
+from core.sheets.cells import CellError
 from core.sheets.tables import Sheet, column_letter
 from projects.imports.columns import COLUMNS, MILESTONES, PROJECTS, SAME_FIELD, column_by_key
 from projects.imports.values import AreaFinder
-from core.sheets.cells import CellError
 from projects.services import ProjectInput
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"

@@ -9,18 +9,29 @@ from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
 
+from core.sheets.cells import amount_value, choice_value, date_value, quantity_value, text_value
 from core.sheets.tables import Sheet
 from projects import lifecycle
-from projects.imports.plan import (CHANGED, LATE_STATUSES, MISSING, NEW, UNCHANGED, ImportPlan, Lookups,
-                                  ProjectRow, SheetMapping, SheetReader, missing_columns)
+from projects.imports.plan import (
+    CHANGED,
+    LATE_STATUSES,
+    MISSING,
+    NEW,
+    UNCHANGED,
+    ImportPlan,
+    Lookups,
+    ProjectRow,
+    SheetMapping,
+    SheetReader,
+    missing_columns,
+)
 from projects.imports.values import AreaError
-from core.sheets.cells import amount_value, choice_value, date_value, quantity_value, text_value
 from projects.models import STATUSES
 from projects.services import PROJECT_FIELDS, ProjectInput
 
 TEXT_LIMITS = {"name": 200, "responsible_unit": 200, "contractor": 200, "description": 4000}
 BLANK_KEEPS = ("actual_start", "actual_end")  # facts: a blank cell does not erase them
-EMPTY_PROJECT: dict[str, Any] = {key: None for key in PROJECT_FIELDS} | {
+EMPTY_PROJECT: dict[str, Any] = dict.fromkeys(PROJECT_FIELDS) | {
     "scale_unit": None, "responsible_unit": "", "contractor": "", "description": ""}
 
 

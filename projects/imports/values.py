@@ -8,12 +8,13 @@ no Flask app, no database.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
 
-from core.sheets.cells import (CellError, fold, text_value)
+from core.sheets.cells import CellError, fold, text_value
 
 AREA_SEPARATORS = ("/", "·", "|")
 

@@ -15,20 +15,35 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.access import role_required, PLANNERS
+from core.access import PLANNERS, role_required
+from core.files import sha256_hex
 from core.once import spend
-from core.transactions import ConflictError, commit_with_retry
+from core.sheets.messages import spreadsheet_message
 from core.sheets.tables import SpreadsheetError
+from core.transactions import ConflictError, commit_with_retry
 from core.uploads import discard_upload, load_upload, save_upload, update_meta, upload_folder
 from extensions import db
-from projects.imports.forms import (ConfirmImportForm, UploadForm, field_name, mapping_form, mapping_from_form,
-                                   mapping_from_json, mapping_to_json)
-from projects.imports.pipeline import all_areas, apply_import, area_labels, fully_recognised, guess_import_mapping, plan_import, read_import_file
-from core.files import sha256_hex
-from core.sheets.messages import spreadsheet_message
+from projects.blueprint import bp
+from projects.imports.forms import (
+    ConfirmImportForm,
+    UploadForm,
+    field_name,
+    mapping_form,
+    mapping_from_form,
+    mapping_from_json,
+    mapping_to_json,
+)
+from projects.imports.pipeline import (
+    all_areas,
+    apply_import,
+    area_labels,
+    fully_recognised,
+    guess_import_mapping,
+    plan_import,
+    read_import_file,
+)
 from projects.models import CATEGORIES, STATUSES
 from projects.services import PlanningError
-from projects.blueprint import bp
 
 PREVIEW_ROWS = 20
 

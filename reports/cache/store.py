@@ -19,7 +19,8 @@ from __future__ import annotations
 import sys
 import threading
 from collections import OrderedDict, deque
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select

@@ -6,9 +6,10 @@ to its loader (the database reads, in reports/queries.py), its pure data functio
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from flask_babel import gettext as _
 
@@ -19,10 +20,10 @@ from reports.charts import data as chart_data
 from reports.charts import drawing as chart_drawing
 from reports.charts import tables as chart_tables
 from reports.charts import text as chart_text
-from reports.earned_value import queries as ev_queries
 from reports.charts.render import TALL, WIDE
-from reports.filters import ReportFilter
+from reports.earned_value import queries as ev_queries
 from reports.earned_value.history import s_curve
+from reports.filters import ReportFilter
 
 
 @dataclass(frozen=True)

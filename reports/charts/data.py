@@ -7,37 +7,16 @@ code at the last step. Long lists are cut to the largest entries and the rest me
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Mapping, Optional
+from typing import Optional
 
 from reports.earned_value.measures import ProjectPlan, accrual_windows
+from reports.facts import MilestoneDates, ProjectTiming, SourceMoney
 
 OTHERS = "__others__"
 BASIS_POINTS = 10_000
-
-
-@dataclass(frozen=True)
-class SourceMoney:
-    """A fund source's money: received, allocated and spent (within the filter, see queries)."""
-
-    source_id: Optional[int]
-    code: str
-    name: str
-    received_fen: int
-    allocated_fen: int
-    spent_fen: int
-
-    @property
-    def unallocated_fen(self) -> int:
-        """Received and not yet allocated to any project."""
-        return self.received_fen - self.allocated_fen
-
-    @property
-    def unspent_fen(self) -> int:
-        """Allocated and not yet spent."""
-        return self.allocated_fen - self.spent_fen
 
 
 @dataclass(frozen=True)
@@ -139,19 +118,6 @@ def monthly_spending(year: int, as_of: date, paid: Mapping[tuple[str, int], int]
 
 
 @dataclass(frozen=True)
-class ProjectTiming:
-    """A project's dates, physical progress and late flag."""
-
-    project_id: int
-    code: str
-    name: str
-    planned_start: Optional[date]
-    planned_end: Optional[date]
-    progress_bp: Optional[int]
-    late: bool
-
-
-@dataclass(frozen=True)
 class ProgressPoint:
     """Chart 3: one project's time elapsed and physical progress, in basis points."""
 
@@ -224,17 +190,6 @@ def breakdown(rows: Iterable[BreakdownRow], limit: int = 12) -> tuple[BreakdownR
         ordered = ordered[: limit - 1] + [BreakdownRow(OTHERS, "", sum(r.allocated_fen for r in rest),
                                                        sum(r.spent_fen for r in rest))]
     return tuple(ordered)
-
-
-@dataclass(frozen=True)
-class MilestoneDates:
-    """A milestone's planned and actual dates and progress."""
-
-    sequence: int
-    name: str
-    planned_date: date
-    actual_date: Optional[date]
-    progress_pct: int
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,12 @@ know nothing of languages or requests. Money is converted from fen to 万元 her
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Mapping
 
 from matplotlib import dates as mdates
 
-from reports.charts.data import (OTHERS, BreakdownRow, MonthlySpending, PortfolioProgress, TimelineRow,
-                                Utilisation)
+from reports.charts.data import OTHERS, BreakdownRow, MonthlySpending, PortfolioProgress, TimelineRow, Utilisation
 from reports.earned_value.history import CurvePoint
 
 FEN_PER_WAN = 1_000_000

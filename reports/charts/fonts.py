@@ -6,8 +6,9 @@ threads never see each other's settings. Nothing is changed globally at import.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Optional
 
 # Linux (Noto / Source Han / WenQuanYi), Windows (Microsoft YaHei, SimHei), macOS (PingFang, Heiti,
 # Hiragino), then a broad Unicode font; DejaVu Sans last for Latin letters, digits and symbols.

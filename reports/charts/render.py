@@ -9,8 +9,8 @@ CPU-bound under the GIL anyway, and warm charts come from the cache without rend
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from io import BytesIO
-from typing import Callable
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure

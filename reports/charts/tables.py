@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from reports.charts.data import (OTHERS, BreakdownRow, MonthlySpending, PortfolioProgress, TimelineRow,
-                                Utilisation)
+from reports.charts.data import OTHERS, BreakdownRow, MonthlySpending, PortfolioProgress, TimelineRow, Utilisation
 from reports.earned_value.history import CurvePoint
 from reports.tables import Column, Table
 

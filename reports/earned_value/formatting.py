@@ -7,7 +7,15 @@ from typing import Optional
 from flask_babel import lazy_gettext as _l
 
 from core.money import format_wan
-from reports.earned_value.measures import NO_PLAN, NO_SPENDING, NO_WORK_DONE, NOTHING_DUE, Estimate, Ratio, round_half_up
+from reports.earned_value.measures import (
+    NO_PLAN,
+    NO_SPENDING,
+    NO_WORK_DONE,
+    NOTHING_DUE,
+    Estimate,
+    Ratio,
+    round_half_up,
+)
 
 REASON_LABELS = {
     NO_PLAN: _l("no plan yet"),

@@ -7,10 +7,11 @@ exactly where the project page and the ranking stand. Plain functions over dates
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate
-from typing import Iterable, Mapping, Optional, Sequence
+from typing import Optional
 
 from projects.progress import ProgressReport
 from reports.earned_value.measures import ProjectPlan, accrual_windows, earned_value, planned_value

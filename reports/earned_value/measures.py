@@ -24,10 +24,11 @@ instead of NaN or infinity (see REASONS), and formatting happens at the edge (re
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
+from typing import NamedTuple, Optional
 
 # Why a ratio or an estimate is not shown; labels live in reports/formatting.py.
 NO_PLAN = "no_plan"  # no milestone carries a planned cost

@@ -12,8 +12,8 @@ from funds.models import Payment
 from projects.models import Area, Milestone, ProgressUpdate, Project
 from projects.progress import ProgressReport
 from reports.cache.store import report_cache
-from reports.charts.data import MilestoneDates
 from reports.earned_value.measures import PlannedMilestone, ProjectPlan
+from reports.facts import MilestoneDates
 from reports.filters import ReportFilter
 from reports.queries import PLACED_STATUSES, allocation_money, project_scope, township_column
 

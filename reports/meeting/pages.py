@@ -7,8 +7,8 @@ there. Pages are `Figure`s of A4 size; charts are drawn into SubFigures by the c
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure

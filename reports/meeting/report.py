@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import date
 from io import BytesIO
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from matplotlib.backends.backend_pdf import PdfPages
 
 from core.money import format_wan
@@ -22,9 +21,9 @@ from reports import queries, services
 from reports.cache.store import report_cache
 from reports.charts.catalog import CHARTS, Context
 from reports.charts.render import styled
+from reports.earned_value.formatting import format_estimate, format_ratio, reason_text
 from reports.earned_value.measures import Measures, rank_worst_first
 from reports.filters import ReportFilter
-from reports.earned_value.formatting import format_estimate, format_ratio, reason_text
 from reports.meeting.pages import Col, PageWriter
 
 LIST_LIMIT = 60  # rows of a list before "and N more"
@@ -165,11 +164,13 @@ def _checks(writer: PageWriter, context: Context, version: tuple) -> None:
     writer.heading(ngettext("Idle money: %(num)d allocation", "Idle money: %(num)d allocations", len(idle)))
     columns = (Col(_("Project"), 0.3), Col(_("Fund source"), 0.14), Col(_("Unspent (10k yuan)"), 0.14, "right"),
                Col(_("What is wrong"), 0.42))
-    writer.table(columns, [[f"{b.project_code} {b.project_name}", b.source_code, format_wan(b.detail.get("unspent_fen", 0)),
-                            str(b.message)] for b in idle[:LIST_LIMIT]], empty=_("No allocation is idle."))
+    writer.table(columns, [[f"{b.project_code} {b.project_name}", b.source_code,
+                            format_wan(b.detail.get("unspent_fen", 0)), str(b.message)] for b in idle[:LIST_LIMIT]],
+                 empty=_("No allocation is idle."))
     others = [b for b in breaches if b.kind != services.IDLE]
     writer.heading(_("Fund-rule breaches: %(n)d", n=len(others)))
-    columns = (Col(_("Kind"), 0.16), Col(_("Project"), 0.24), Col(_("Fund source"), 0.12), Col(_("What is wrong"), 0.48))
+    columns = (Col(_("Kind"), 0.16), Col(_("Project"), 0.24), Col(_("Fund source"), 0.12),
+               Col(_("What is wrong"), 0.48))
     writer.table(columns, [[str(BREACH_KINDS[b.kind]), f"{b.project_code} {b.project_name}", b.source_code,
                             str(b.message)] for b in others[:LIST_LIMIT]], empty=_("No fund rule is broken."))
     if len(others) > LIST_LIMIT:
@@ -200,5 +201,6 @@ def _ranking(writer: PageWriter, report) -> None:
     writer.table(source_columns, [[f"{s.code} {s.name}" if s.source_id else _("Not funded yet"),
                                    format_wan(s.measures.pv_fen), format_wan(s.measures.ev_fen),
                                    format_wan(s.measures.ac_fen), format_ratio(s.measures.spi),
-                                   format_ratio(s.measures.cpi), reason_text(s.measures.spi.reason or s.measures.cpi.reason)]
+                                   format_ratio(s.measures.cpi),
+                                   reason_text(s.measures.spi.reason or s.measures.cpi.reason)]
                                   for s in report.sources])

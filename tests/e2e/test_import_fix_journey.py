@@ -65,6 +65,6 @@ def test_bad_row_then_fix_then_import_then_export(browser, live_server, sign_in,
     sheet = load_workbook(path).worksheets[0]
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert codes == ["IMP-1", "IMP-2", "IMP-3"]
-    budgets = [row for row in sheet.iter_rows(min_row=1, max_row=1, values_only=True)][0]
+    budgets = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
     column = next(i for i, header in enumerate(budgets) if header and "总投资" in str(header))
     assert [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)][1] == pytest.approx(1234.5)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -50,7 +51,7 @@ def test_leader_filters_dashboard_opens_s_curve_and_downloads_report(browser, li
     page.go_back()
     with page.expect_download() as download:
         page.locator("#meeting-report").click()
-    body = open(download.value.path(), "rb").read()
+    body = Path(download.value.path()).read_bytes()
     assert body.startswith(b"%PDF-") and len(PDF_PAGE.findall(body)) >= 6
     # Fetched by the page while a notice said it was being prepared, then saved under the server's name.
     assert download.value.url.startswith("blob:")

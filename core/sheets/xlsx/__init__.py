@@ -10,7 +10,7 @@ openpyxl's read-only, data-only reader returned. Parts: archive (the zip and the
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from core.sheets.xlsx.archive import Budget, open_archive, part_chunks
 from core.sheets.xlsx.parts import read_book, read_date_styles, read_shared_strings

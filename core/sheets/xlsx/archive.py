@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 from xml.parsers import expat
 
 from core.sheets import limits
@@ -42,7 +42,7 @@ class Budget:
     text_left: int
 
     @classmethod
-    def fresh(cls) -> "Budget":
+    def fresh(cls) -> Budget:
         """The whole allowance of one workbook."""
         return cls(limits.MAX_XML_BYTES, limits.MAX_XML_ELEMENTS, limits.MAX_TEXT_CHARS)
 

@@ -13,14 +13,14 @@ this is the reader's whole cost.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from itertools import repeat
-from typing import Iterator
 
 from core.sheets import limits
-from core.sheets.references import column_letter, reference_column
 from core.sheets.limits import SpreadsheetError
+from core.sheets.references import column_letter, reference_column
 from core.sheets.text_pool import TextPool
 from core.sheets.xlsx.archive import Budget, stream_part
 from core.sheets.xlsx.parts import DateStyles
@@ -166,7 +166,7 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
                 values.append(value)
             else:
                 values[column] = value
-        elif name == VALUE or name == TEXT:
+        elif name in (VALUE, TEXT):
             collecting = False
         elif name == ROW:
             end_row()
