@@ -45,6 +45,17 @@ def _migrate(url: str, instance: str) -> None:
         db.engine.dispose()
 
 
+# A test that asks for none of these needs neither the app nor a database: it is a unit test.
+APP_FIXTURES = {"app", "database_url", "database_template", "client", "runner", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the pure tests `unit` (`pytest -m unit` runs them in seconds, alone)."""
+    for item in items:
+        if not APP_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.unit)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def compiled_catalogs():
     """Compile the message catalogs, so the tests always see the current translations."""
