@@ -5,6 +5,8 @@ them on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -29,6 +31,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Models subclass `Model`: at run time Flask-SQLAlchemy's db.Model (our Base, bound to the app's
+# session); to the type checker the typed DeclarativeBase it is, constructor keywords and all.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

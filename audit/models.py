@@ -7,10 +7,10 @@ from typing import Any, Optional
 from sqlalchemy import DDL, JSON, DateTime, ForeignKey, Index, SmallInteger, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from extensions import db
+from extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """An event in the chain; `hash` covers every column and `prev_hash`, the hash of the one before."""
 
     __tablename__ = "audit_event"

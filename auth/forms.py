@@ -1,12 +1,12 @@
 """Sign-in and account forms."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from auth.services import ROLE_LABELS
+from core.i18n import _l
 from core.once import OnceForm
 
 

@@ -12,10 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.access import ROLES
 from core.clock import utcnow
-from extensions import db
+from extensions import Model
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in. `session_token` changes on logout and disable, killing old cookies."""
 
     __tablename__ = "user"
@@ -61,7 +61,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_token}"
 
 
-class SignInThrottle(db.Model):
+class SignInThrottle(Model):
     """A counter of failed sign-ins for an account from one address, an account, or an address
     (auth.throttle says how they are counted and what they lock)."""
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import _l
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128

@@ -5,7 +5,6 @@ import re
 from datetime import datetime, timedelta
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from audit.services import record
@@ -14,6 +13,7 @@ from auth.models import User
 from auth.passwords import password_problem
 from core.access import ROLES
 from core.errors import Refused
+from core.i18n import _l
 from extensions import db
 
 ROLE_LABELS = {

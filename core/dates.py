@@ -18,8 +18,8 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 
+from core.i18n import _l
 from core.text import fold_width
 
 PAST, PLAN = "past", "plan"

@@ -1,10 +1,10 @@
 """Form fields shared by every feature: amounts typed in yuan or 万元, stored as exact fen; dates."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 
 from core.dates import DateProblem, parse_day
+from core.i18n import _l
 from core.money import MoneyError, format_yuan, parse_amount
 
 MONEY_MESSAGES = {

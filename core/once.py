@@ -10,16 +10,16 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app, flash
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import DateTime, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
-from extensions import db
+from core.i18n import _l
+from extensions import Model, db
 
 
-class FormToken(db.Model):
+class FormToken(Model):
     """A form submission that has been used."""
 
     __tablename__ = "form_token"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -31,8 +30,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.constraints import one_of
+from core.i18n import _l
 from core.money import MAX_FEN, MAX_TOTAL_FEN
-from extensions import db
+from extensions import Model
 from projects.models import CATEGORIES, Milestone, Project
 
 CHANNELS = {
@@ -69,7 +69,7 @@ _SIGNED_ENTRY = ("(reversal_of_id IS NULL AND amount_fen > 0 AND reversal_reason
                  "(reversal_of_id IS NOT NULL AND amount_fen < 0 AND reversal_reason IS NOT NULL)")
 
 
-class FundSource(db.Model):
+class FundSource(Model):
     """A funding channel's money for one fiscal year, with balances kept in step with its entries."""
 
     __tablename__ = "fund_source"
@@ -99,7 +99,7 @@ class FundSource(db.Model):
     )
 
 
-class Appropriation(db.Model):
+class Appropriation(Model):
     """Money received by a source under a document; a wrong one is reversed, not deleted."""
 
     __tablename__ = "appropriation"
@@ -124,7 +124,7 @@ class Appropriation(db.Model):
     )
 
 
-class Allocation(db.Model):
+class Allocation(Model):
     """What a source has committed to a project, and how much of it has been spent."""
 
     __tablename__ = "allocation"
@@ -148,7 +148,7 @@ class Allocation(db.Model):
     )
 
 
-class AllocationCategory(db.Model):
+class AllocationCategory(Model):
     """Net spending of an allocation in one cost category, kept in step with each payment and reversal.
 
     The fund-rule checks (wage share, management-fee cap) need spending per allocation and category;
@@ -168,7 +168,7 @@ class AllocationCategory(db.Model):
     )
 
 
-class SourceMonth(db.Model):
+class SourceMonth(Model):
     """A source's payments in one month: money paid, money reversed and the number of entries, kept in
     step with each payment and reversal (funds.services, same transaction).
 
@@ -191,7 +191,7 @@ class SourceMonth(db.Model):
     )
 
 
-class AllocationEntry(db.Model):
+class AllocationEntry(Model):
     """One increase or decrease of an allocation, with its document, reason, who and when."""
 
     __tablename__ = "allocation_entry"
@@ -212,7 +212,7 @@ class AllocationEntry(db.Model):
     )
 
 
-class Payment(db.Model):
+class Payment(Model):
     """Actual spending from a source on a project, against one of that project's milestones.
 
     Composite foreign keys make the database refuse a milestone of another project and a payment
@@ -266,7 +266,7 @@ class Payment(db.Model):
     )
 
 
-class StatementImport(db.Model):
+class StatementImport(Model):
     """One bank or treasury statement file imported for a source."""
 
     __tablename__ = "statement_import"
@@ -281,7 +281,7 @@ class StatementImport(db.Model):
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class StatementLine(db.Model):
+class StatementLine(Model):
     """A line of a statement; `fingerprint` makes re-importing the same line a no-op."""
 
     __tablename__ = "statement_line"
@@ -319,7 +319,7 @@ class StatementLine(db.Model):
     )
 
 
-class MonthClose(db.Model):
+class MonthClose(Model):
     """A closed month of a source; reopening keeps the row and records who, when and why."""
 
     __tablename__ = "month_close"
@@ -341,7 +341,7 @@ class MonthClose(db.Model):
     )
 
 
-class FundRule(db.Model):
+class FundRule(Model):
     """A fund rule as data: its kind, which channel or source it binds, and its parameters."""
 
     __tablename__ = "fund_rule"

@@ -1,12 +1,12 @@
 """Planning forms: a project, its status, a milestone, a progress report."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.forms import DayField, MoneyField
+from core.i18n import _l
 from core.once import OnceForm
 from projects.models import CATEGORIES
 

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -23,8 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
 from core.constraints import one_of
+from core.i18n import _l
 from core.money import MAX_FEN, MAX_TOTAL_FEN
-from extensions import db
+from extensions import Model
 
 AREA_KINDS = {"town": _l("town"), "township": _l("township"), "village": _l("village"),
               "community": _l("community")}
@@ -52,7 +52,7 @@ STATUSES = {
 }
 
 
-class Area(db.Model):
+class Area(Model):
     """A town or township, or a village or community inside one."""
 
     __tablename__ = "area"
@@ -76,7 +76,7 @@ class Area(db.Model):
         return self.name_zh if locale.startswith("zh") else self.name_en
 
 
-class Project(db.Model):
+class Project(Model):
     """An infrastructure project with its scale, budget, dates and lifecycle status."""
 
     __tablename__ = "project"
@@ -129,7 +129,7 @@ class Project(db.Model):
     )
 
 
-class ProjectChange(db.Model):
+class ProjectChange(Model):
     """A change to an approved project's budget or dates: old value, new value, reason, who, when."""
 
     __tablename__ = "project_change"
@@ -146,7 +146,7 @@ class ProjectChange(db.Model):
     __table_args__ = (CheckConstraint("length(reason) > 0", name="reason_present"),)
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """A planned step of a project with its planned cost; payments are made against milestones."""
 
     __tablename__ = "milestone"
@@ -175,7 +175,7 @@ class Milestone(db.Model):
     )
 
 
-class ProgressUpdate(db.Model):
+class ProgressUpdate(Model):
     """One progress report on a milestone, kept so progress over time can be shown."""
 
     __tablename__ = "progress_update"

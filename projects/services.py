@@ -11,12 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from audit.services import record
 from core import dates
 from core.errors import Refused
+from core.i18n import _l
 from extensions import db
 from projects import lifecycle
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange

@@ -15,10 +15,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
-
 from core.dates import DateProblem, parse_day
 from core.forms import MONEY_MESSAGES
+from core.i18n import _l
 from core.money import MoneyError, parse_amount
 from core.sheets.tables import restore_neutralised
 from core.text import fold_width

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from flask_babel import lazy_gettext as _l
-
+from core.i18n import _l
 from core.sheets import limits
 from core.sheets.limits import SpreadsheetError
 from core.sheets.references import column_letter

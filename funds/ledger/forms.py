@@ -1,12 +1,12 @@
 """Finance forms: fund sources, appropriations, allocations, payments, reversals, month close."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import DayField, MoneyField
+from core.i18n import _l
 from core.once import OnceForm
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -26,6 +25,7 @@ from core import dates
 from core.clock import utcnow
 from core.database import take_write_lock
 from core.errors import Refused
+from core.i18n import _l
 from core.money import MAX_FEN, MAX_TOTAL_FEN, format_yuan
 from extensions import db
 from funds.models import (

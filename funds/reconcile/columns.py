@@ -14,8 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
-
+from core.i18n import _l
 from core.sheets.cells import split_header
 
 DATE, DEBIT, CREDIT, AMOUNT, DIRECTION = "date", "debit", "credit", "amount", "direction"

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from core.i18n import _l
 from core.sheets.tables import column_letter
 from funds.reconcile import columns
 

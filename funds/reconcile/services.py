@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, case, exists, func, select, update
 
 from audit.services import record
@@ -26,6 +25,7 @@ from core import dates
 from core.bulk import cycle_collector_paused, insert_rows
 from core.clock import utcnow
 from core.files import sha256_hex
+from core.i18n import _l
 from core.money import format_yuan
 from core.sheets.tables import Sheet
 from extensions import db

@@ -22,9 +22,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
-
 from core.dates import DEFAULT_WINDOW, PAST, DateWindow
+from core.i18n import _l
 from core.money import MAX_FEN
 from core.sheets.cells import CellError, amount_value, date_value, fold, is_blank, text_value
 from core.sheets.messages import spreadsheet_message

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from core.i18n import _l
 from core.money import format_basis_points, format_yuan
 from funds.rules.params import BASIS_POINTS, RuleParams
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.forms import MoneyField
+from core.i18n import _l
 from funds.models import CHANNELS
 from funds.rules.params import DEFAULT_PARAMS, keywords_from_lines
 from funds.rules.services import RuleInput

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional, Union
 
-from flask_babel import lazy_gettext as _l
+from core.i18n import _l
 
 BASIS_POINTS = 10_000  # 100%
 MAX_MONTHS = 600

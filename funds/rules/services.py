@@ -10,11 +10,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from audit.services import record
 from core.errors import Refused
+from core.i18n import _l
 from extensions import db
 from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
 from funds.rules.params import RuleParams, RuleParamsError, parse_params

@@ -1,12 +1,12 @@
 """Forms of the spreadsheet import: the upload, the column mapping (one select per column), the confirm."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from core.i18n import _l
 from core.sheets.tables import Sheet, column_letter
 from projects.imports.columns import COLUMNS, SHEET_KINDS, choices
 from projects.imports.plan import SheetMapping

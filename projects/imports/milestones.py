@@ -5,8 +5,7 @@ Plain Python, no database.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from core.i18n import _l
 from core.sheets.cells import amount_value, date_value, text_value, whole_number
 from core.sheets.tables import Sheet
 from projects import lifecycle

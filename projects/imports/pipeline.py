@@ -17,11 +17,11 @@ from datetime import date
 from typing import Optional
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit.services import deferred, record
+from core.i18n import _l
 from core.sheets.cells import choice_index, fold, text_value
 from core.sheets.tables import Sheet, read_table
 from extensions import db

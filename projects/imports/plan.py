@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
-
+from core.i18n import _l
 from core.sheets.cells import CellError
 from core.sheets.tables import Sheet, column_letter
 from projects.imports.columns import COLUMNS, MILESTONES, PROJECTS, SAME_FIELD, column_by_key

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
-
+from core.i18n import _l
 from core.sheets.cells import amount_value, choice_value, date_value, quantity_value, text_value
 from core.sheets.tables import Sheet
 from projects import lifecycle

@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
-
+from core.i18n import _l
 from core.sheets.cells import CellError, fold, text_value
 
 AREA_SEPARATORS = ("/", "·", "|")

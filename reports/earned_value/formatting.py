@@ -4,8 +4,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
-
+from core.i18n import _l
 from core.money import format_wan
 from reports.earned_value.measures import (
     NO_PLAN,
