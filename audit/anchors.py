@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, overload
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -168,6 +168,14 @@ def _last_time(text: Optional[str]) -> Optional[datetime]:
         return datetime.strptime(json.loads(text)["at"], TIME_FORMAT).replace(tzinfo=UTC)
     except (ValueError, KeyError, TypeError):
         raise AnchorLogError("the anchor log's last line is damaged; run `flask audit verify`") from None
+
+
+@overload
+def _append(build: Callable[[Optional[str]], dict[str, Any]]) -> AnchorLine: ...
+
+
+@overload
+def _append(build: Callable[[Optional[str]], Optional[dict[str, Any]]]) -> Optional[AnchorLine]: ...
 
 
 def _append(build: Callable[[Optional[str]], Optional[dict[str, Any]]]) -> Optional[AnchorLine]:

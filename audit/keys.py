@@ -78,7 +78,7 @@ def _secret(app: Flask) -> str:
 
 def audit_key() -> AuditKey:
     """The current app's audit key, read on first use and kept for the life of the process."""
-    app = current_app._get_current_object()
+    app = current_app  # Flask types the proxy as the app it stands for; it reads the same extensions
     key = app.extensions.get("audit_key")
     if key is None:
         key = app.extensions["audit_key"] = AuditKey(_secret(app))

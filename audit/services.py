@@ -24,8 +24,8 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Any, Optional
 
+from sqlalchemy import Executable, Select, select, text
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import select, text
 from sqlalchemy.orm import ORMExecuteState, Session
 
 # GENESIS, ChainReport, verify_chain and verify_database are offered here too: callers import them from here.
@@ -135,9 +135,16 @@ def _forget_at_rollback(session: Session, _previous_transaction) -> None:
 @sqlalchemy_event.listens_for(Session, "do_orm_execute")
 def _write_before_reading_events(state: ORMExecuteState) -> None:
     """A transaction that reads audit events sees the ones it recorded."""
-    if state.session.info.get(_SESSION_PENDING) and state.is_select and any(
-            source is AuditEvent.__table__ for source in state.statement.get_final_froms()):
+    if state.session.info.get(_SESSION_PENDING) and state.is_select and _may_read_events(state.statement):
         write_pending(state.session)
+
+
+def _may_read_events(statement: Executable) -> bool:
+    """True when a SELECT may read audit events: a plain select from their table, or a SELECT of
+    another kind (a UNION, a textual select), whose tables cannot be read off it."""
+    if not isinstance(statement, Select):
+        return True
+    return any(source is AuditEvent.__table__ for source in statement.get_final_froms())
 
 
 def _content_of(fields: dict[str, Any]) -> dict[str, Any]:

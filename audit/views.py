@@ -28,10 +28,10 @@ def index():
     if filters["object"]:
         query = query.where(AuditEvent.object_type == filters["object"])
     window = dates.window()
-    bounds = {"low": window.earliest, "high": window.latest(date.today(), dates.PLAN)}
-    if start := query_day("from", **bounds):
+    low, high = window.earliest, window.latest(date.today(), dates.PLAN)
+    if start := query_day("from", low=low, high=high):
         query = query.where(AuditEvent.at >= datetime.combine(start, time()))
-    if end := query_day("to", **bounds):
+    if end := query_day("to", low=low, high=high):
         query = query.where(AuditEvent.at < datetime.combine(end + timedelta(days=1), time()))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = Page.from_request(request.args, int(total or 0), current_app.config["PAGE_SIZE"])

@@ -59,13 +59,17 @@ def role_required(*roles: str):
                 _denied(f"role {current_user.role} not in {','.join(roles)}")
             return view(*args, **kwargs)
 
-        wrapper.access_rule = ("roles", tuple(roles))
-        return wrapper
+        return _with_rule(wrapper, "roles", tuple(roles))
 
     return decorate
 
 
 def public(view):
     """Mark a view as open to everyone, signed in or not (login page, public disclosure)."""
-    view.access_rule = ("public", ())
+    return _with_rule(view, "public", ())
+
+
+def _with_rule(view, kind: str, roles: tuple[str, ...]):
+    """`view` stamped with its access rule (an attribute types cannot declare on a function)."""
+    view.access_rule = (kind, roles)
     return view

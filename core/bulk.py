@@ -110,8 +110,9 @@ def insert_with_ids(table: Table, rows: list[dict[str, Any]], key: tuple[str, ..
         db.session.execute(insert(table), [{**row, "id": new_id} for row, new_id in zip(rows, ids)])
         return ids
     statement = insert(table).returning(table.c.id, *(table.c[name] for name in key))
-    found = {tuple(returned[1:]): returned[0] for returned in db.session.execute(statement, rows)}
+    found: dict[tuple, int] = {tuple(returned[1:]): returned[0] for returned in db.session.execute(statement, rows)}
     ids = [found.get(tuple(row[name] for name in key)) for row in rows]
-    if len(found) != len(rows) or None in ids:
+    numbered = [new_id for new_id in ids if new_id is not None]
+    if len(found) != len(rows) or len(numbered) != len(rows):
         raise RuntimeError(f"{table.name}: {len(rows)} rows inserted, {len(found)} ids returned")
-    return ids
+    return numbered

@@ -20,10 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, cast
 
 from flask import has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Executable, event
+from sqlalchemy.engine import Connection, CursorResult, Engine
+
+from extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 10_000
@@ -62,7 +65,10 @@ def _begin(connection: Connection) -> None:
 
 
 def _begin_immediate(connection: Connection) -> None:
-    if not connection.connection.dbapi_connection.in_transaction:
+    driver_connection = connection.connection.dbapi_connection
+    # None only once the pool has invalidated it; a connection that is beginning is live.
+    assert driver_connection is not None
+    if not driver_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -82,3 +88,13 @@ def take_write_lock(session) -> None:
     connection = session.connection()
     if connection.dialect.name == "sqlite":
         _begin_immediate(connection)
+
+
+def rows_changed(statement: Executable) -> int:
+    """How many rows an UPDATE or DELETE, run in the app's session, changed: 0 when no row met
+    its WHERE guard, which the caller turns into a refusal.
+
+    `Session.execute` is typed as returning a `Result`, which has no `rowcount`; for a DML
+    statement it returns a `CursorResult`, which has.
+    """
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import flash
+from wtforms import Field
 
 
 class Refused(ValueError):
@@ -38,6 +39,12 @@ def show_refusal(form, refused: Refused, fields: Mapping[str, str] | None = None
     for key, message in refused.errors.items():
         field = form._fields.get((fields or {}).get(key, key)) if form is not None else None
         if field is not None:
-            field.errors = [*field.errors, message]
+            add_field_error(field, message)
         else:
             flash(message, "error")
+
+
+def add_field_error(field: Field, message: str) -> None:
+    """Show `message` on `field` beside what its validators said (WTForms types `errors` as a
+    read-only sequence: a new list, not an append)."""
+    field.errors = [*field.errors, message]

@@ -1,7 +1,10 @@
 """Form fields shared by every feature: amounts typed in yuan or 万元, stored as exact fen; dates."""
 from __future__ import annotations
 
-from wtforms import DateField, StringField
+from typing import Optional, TypeVar
+
+from wtforms import DateField, Field
+from wtforms.widgets import TextInput
 
 from core.dates import DateProblem, parse_day
 from core.i18n import _l
@@ -15,12 +18,30 @@ MONEY_MESSAGES = {
     "too_large": _l("The amount is too large."),
 }
 
+T = TypeVar("T")
 
-class MoneyField(StringField):
+
+def required(value: Optional[T]) -> T:
+    """The data of a field the form requires, read after the form validated.
+
+    WTForms types every field's data as optional; DataRequired, InputRequired and a required
+    MoneyField refuse the form when it is missing. None here is a bug (a view reading the field
+    before validating it, or a validator dropped), so it fails loudly instead of reaching a service.
+    """
+    if value is None:
+        raise ValueError("a required form field has no value: read it after the form validates")
+    return value
+
+
+class MoneyField(Field):
     """Text input whose `data` is integer fen (or None when left empty and optional).
 
     Accepts yuan with or without thousands separators, full-width digits, and a 万/万元 suffix.
+    (A Field with a text input, not a StringField: a StringField's data is its text.)
     """
+
+    widget = TextInput()
+    data: Optional[int]
 
     def __init__(self, label=None, validators=None, required: bool = True, **kwargs):
         super().__init__(label, validators, **kwargs)

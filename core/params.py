@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Optional
+from typing import NoReturn, Optional, overload
 
 from flask import request
 from flask_babel import gettext as _
@@ -40,7 +40,7 @@ class ParameterRefused(BadRequest):
     liandong = True
 
 
-def refuse(message: str):
+def refuse(message: str) -> NoReturn:
     """Answer 400 with `message` shown on the error page."""
     raise ParameterRefused(description=message)
 
@@ -55,6 +55,16 @@ def query_int(name: str, *, low: int = 1, high: int = MAX_ID,
         refuse(_("The parameter %(name)s must be a whole number from %(low)d to %(high)d.",
                  name=name, low=low, high=high))
     return int(text)
+
+
+@overload
+def query_day(name: str, *, low: date, high: date, default: date,
+              args: Optional[Mapping[str, str]] = None) -> date: ...
+
+
+@overload
+def query_day(name: str, *, low: date, high: date, default: None = None,
+              args: Optional[Mapping[str, str]] = None) -> Optional[date]: ...
 
 
 def query_day(name: str, *, low: date, high: date, default: Optional[date] = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
@@ -123,7 +123,7 @@ def whole_number(value: Any, low: int, high: int) -> Optional[int]:
     return int(number)
 
 
-def choice_index(labels: dict[str, Iterable[object]]) -> dict[str, str]:
+def choice_index(labels: Mapping[str, Iterable[object]]) -> dict[str, str]:
     """{folded code or label: code} from {code: labels in each language}."""
     index: dict[str, str] = {}
     for code, names in labels.items():

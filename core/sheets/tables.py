@@ -250,7 +250,8 @@ def _number_format(value: Any) -> Optional[str]:
     if isinstance(value, date):
         return "yyyy-mm-dd"
     if isinstance(value, Decimal):
-        places = -value.as_tuple().exponent if isinstance(value.as_tuple().exponent, int) else 0
+        exponent = value.as_tuple().exponent  # a letter for NaN and the infinities
+        places = -exponent if isinstance(exponent, int) else 0
         return "#,##0." + "0" * places if places > 0 else "#,##0"
     return None
 

@@ -83,18 +83,15 @@ def from_iso8601(text: str) -> Moment:
     """A cell of type d (an ISO 8601 date, time, date and time, or PTnHnMnS duration)."""
     match = _ISO_MOMENT.match(text)
     if match and any(match.groups()):
-        parts = match.groupdict(0)
-        for key in ("year", "month", "day", "hour", "minute", "second"):
-            if parts[key]:
-                parts[key] = int(parts[key])
-        if parts["microsecond"]:
-            parts["microsecond"] = int(float(parts["microsecond"]) * 1_000_000)
+        parts = match.groupdict()  # a part left out is None (every group matches one digit or more)
+        year, month, day, hour, minute, second = (int(parts[key] or 0) for key in (
+            "year", "month", "day", "hour", "minute", "second"))
+        microsecond = int(float(parts["microsecond"]) * 1_000_000) if parts["microsecond"] else 0
         if not parts["date"]:
-            return time(parts["hour"], parts["minute"], parts["second"], parts["microsecond"])
+            return time(hour, minute, second, microsecond)
         if not parts["time"]:
-            return date(parts["year"], parts["month"], parts["day"])
-        return datetime(parts["year"], parts["month"], parts["day"], parts["hour"], parts["minute"],
-                        parts["second"], parts["microsecond"])
+            return date(year, month, day)
+        return datetime(year, month, day, hour, minute, second, microsecond)
     match = _ISO_DURATION.match(text)
     if match and any(match.groups()):
         return timedelta(**{key: float(value) for key, value in match.groupdict(0).items() if value})

@@ -93,7 +93,8 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
     rows_seen = last_number = row_number = position = text_chars = 0
     next_number = 1
     values = None  # the open row's values; None outside a row, or in a row skipped
-    reference = kind = style = content = None
+    reference = style = content = None
+    kind = "n"  # the open cell's type (its t attribute; a number when it has none)
     collecting = inline = phonetic = False
 
     def start(name: str, attributes: dict) -> None:
@@ -150,9 +151,9 @@ def _cell_handlers(namespace: str, context: CellContext, budget: Budget, ready: 
                 value = strings[int(content)]
             else:  # an inline string, a formula's text, an error: a new object per cell unless pooled
                 value = _other_value(kind, content)
-                if value.__class__ is str:
+                if type(value) is str:
                     value = share(value)
-            if value.__class__ is str:
+            if type(value) is str:
                 if not value or value.isspace():  # blank text is an empty cell
                     return
                 text_chars += len(value)
