@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from auth.blueprint import admin_bp as bp
 from auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from auth.models import User
 from auth.services import ROLE_LABELS, create_user, set_active, update_user
+from auth.sessions import signed_in_user
 from core.access import ACCOUNT_ADMINS, role_required
+from core.forms import required
 from core.saving import save
 from extensions import db
 
@@ -29,7 +30,7 @@ def create():
     """Create an account with a role and a first password."""
     form = UserCreateForm()
     if form.validate_on_submit() and (saved := save(lambda: create_user(
-            form.username.data, form.role.data, form.password.data, actor=current_user,
+            required(form.username.data), form.role.data, required(form.password.data), actor=signed_in_user(),
             display_name=form.display_name.data or ""), form)).ok:
         if not saved.repeated:
             flash(_("Account %(name)s created.", name=saved.value.username), "success")
@@ -44,7 +45,7 @@ def edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit() and save(lambda: update_user(
-            user, role=form.role.data, display_name=form.display_name.data or "", actor=current_user,
+            user, role=form.role.data, display_name=form.display_name.data or "", actor=signed_in_user(),
             new_password=form.new_password.data or ""), form, fields={"password": "new_password"}).ok:
         flash(_("Account %(name)s saved.", name=user.username), "success")
         return redirect(url_for("admin.users"))
@@ -69,7 +70,7 @@ def _set_active(user_id: int, active: bool):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if save(lambda: set_active(user, active, actor=current_user), on_form=False).ok:
+    if save(lambda: set_active(user, active, actor=signed_in_user()), on_form=False).ok:
         message = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
         flash(message % {"name": user.username}, "success")
     return redirect(url_for("admin.users"))

@@ -29,6 +29,19 @@ def start_session() -> None:
     session.permanent = True
 
 
+def signed_in_user() -> User:
+    """The signed-in user behind Flask-Login's `current_user` proxy, for code that runs only for
+    one (pages behind role_required, hooks that checked `is_authenticated`).
+
+    The User itself: typed, and the same object after the request's context is gone (a unit of
+    work retried by commit_with_retry keeps it).
+    """
+    user = current_user._get_current_object()
+    if not isinstance(user, User):
+        raise RuntimeError("no user is signed in: this code needs role_required or an is_authenticated check")
+    return user
+
+
 def _expired(now: int) -> bool:
     config = current_app.config
     started, seen = session.get("started", 0), session.get("seen", 0)
@@ -51,7 +64,7 @@ def enforce_session_rules():
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     session["seen"] = now
     if request.endpoint not in ALWAYS_ALLOWED and password_expired(
-            current_user, current_app.config["PASSWORD_MAX_AGE_DAYS"], utcnow()):
+            signed_in_user(), current_app.config["PASSWORD_MAX_AGE_DAYS"], utcnow()):
         flash(_("Please choose a new password before you continue."), "info")
         return redirect(url_for("auth.change_password"))
     return None
@@ -61,7 +74,8 @@ def init_login(app: Flask) -> None:
     """Flask-Login: load users by id and session token; send strangers to the sign-in page; apply the
     session rules before every request."""
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
+    # Flask-Login's untyped LoginManager starts it as None, which the checker takes for its type.
+    login_manager.login_view = "auth.login"  # pyright: ignore[reportAttributeAccessIssue]
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"

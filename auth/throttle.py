@@ -122,29 +122,33 @@ def failed(gate: Gate, now: datetime, policy: Policy) -> tuple[tuple[str, ...], 
     locked, until = [], None
     for scope, key in gate.keys:
         row = _row(scope, key, lock=True)  # the address's row only now, for this one update
-        if _count(row, now, policy):
+        row_until = _count(row, now, policy)
+        if row_until is not None:
             locked.append(scope)
-            until = max(until or row.locked_until, row.locked_until)
+            until = row_until if until is None else max(until, row_until)
     db.session.flush()
     return tuple(locked), until
 
 
-def _count(row: SignInThrottle, now: datetime, policy: Policy) -> bool:
+def _count(row: SignInThrottle, now: datetime, policy: Policy) -> Optional[datetime]:
     """Add a failure to a counter (starting a new window when the last one ended or a lock expired);
-    lock it when it reaches its limit and say so."""
+    lock it when it reaches its limit and say until when (None: not locked)."""
     window = timedelta(minutes=policy.window_minutes)
-    if row.window_started is not None and row.window_started <= now - timedelta(days=1):
+    started = row.window_started
+    if started is not None and started <= now - timedelta(days=1):
         row.lockouts = 0  # a quiet day: the next lockout is a first one again
-    restart = row.window_started is None or row.window_started <= now - window or row.locked_until is not None
-    row.failures = 1 if restart else row.failures + 1
-    row.window_started = now if restart else row.window_started
+    if started is None or started <= now - window or row.locked_until is not None:
+        started, row.failures = now, 1
+    else:
+        row.failures += 1
+    row.window_started = started
     row.locked_until = None
     if row.failures < _limit(policy, row.scope):
-        return False
+        return None
     row.lockouts += 1
-    length = policy.lock_length(row.lockouts) if row.scope == ACCOUNT_ADDRESS else row.window_started + window - now
+    length = policy.lock_length(row.lockouts) if row.scope == ACCOUNT_ADDRESS else started + window - now
     row.locked_until = now + max(length, timedelta(minutes=1))
-    return True
+    return row.locked_until
 
 
 def succeeded(gate: Gate) -> None:

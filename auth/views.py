@@ -12,9 +12,11 @@ from auth import signin, throttle
 from auth.blueprint import bp
 from auth.forms import LoginForm, PasswordChangeForm
 from auth.services import change_own_password, confirm_current_password
-from auth.sessions import start_session
+from auth.sessions import signed_in_user, start_session
 from core.access import ANY_ROLE, public, role_required
 from core.clock import utcnow
+from core.errors import add_field_error
+from core.forms import required
 from core.saving import save
 from core.transactions import ConflictError, commit_with_retry
 from extensions import db
@@ -49,10 +51,10 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
-    name, address, now = form.username.data.strip(), request.remote_addr or "", utcnow()
-    policy = throttle.Policy.from_config(current_app.config)
+    name, address, now = required(form.username.data).strip(), request.remote_addr or "", utcnow()
+    password, policy = required(form.password.data), throttle.Policy.from_config(current_app.config)
     try:
-        user = commit_with_retry(lambda: signin.sign_in(name, form.password.data, address, now, policy))
+        user = commit_with_retry(lambda: signin.sign_in(name, password, address, now, policy))
     except ConflictError:
         flash(_("The server is busy; nothing was decided. Please try again in a moment."), "error")
         return render_template("auth/login.html", form=form), 503
@@ -76,16 +78,16 @@ def change_password():
     form = PasswordChangeForm()
     if not form.validate_on_submit():
         return render_template("auth/password.html", form=form)
-    user, address = current_user._get_current_object(), request.remote_addr or ""
+    user, address = signed_in_user(), request.remote_addr or ""
     policy = throttle.Policy.from_config(current_app.config)
     confirmed = commit_with_retry(lambda: confirm_current_password(
-        user, form.current_password.data, address, utcnow(), policy))
+        user, required(form.current_password.data), address, utcnow(), policy))
     if confirmed is None:
         return _signed_out(_("Too many wrong passwords: you have been signed out. Try again later."))
     if not confirmed:
-        form.current_password.errors.append(_("The current password is wrong."))
+        add_field_error(form.current_password, _("The current password is wrong."))
         return render_template("auth/password.html", form=form)
-    if not save(lambda: change_own_password(user, form.new_password.data), form).ok:
+    if not save(lambda: change_own_password(user, required(form.new_password.data)), form).ok:
         return render_template("auth/password.html", form=form)
     login_user(user)  # the session token changed: keep this session, end every other one
     start_session()
@@ -95,7 +97,7 @@ def change_password():
 
 def _signed_out(message: str):
     """End the session (its user's token is rotated) and send the browser to the sign-in page."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     commit_with_retry(user.rotate_session_token)
     logout_user()
     flash(message, "error")
@@ -106,7 +108,7 @@ def _signed_out(message: str):
 @role_required(*ANY_ROLE)
 def logout():
     """End the session everywhere by rotating the user's session token."""
-    user = current_user._get_current_object()
+    user = signed_in_user()
     user.rotate_session_token()
     record("logout", user=user, object_type="user", object_id=user.id, remote_addr=request.remote_addr)
     db.session.commit()
@@ -122,6 +124,6 @@ def set_language(code: str):
     if code in ("zh_CN", "en"):
         session["lang"] = code
         if current_user.is_authenticated:
-            user = current_user._get_current_object()
+            user = signed_in_user()
             commit_with_retry(lambda: setattr(user, "locale", code))
     return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
