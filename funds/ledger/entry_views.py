@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from audit.anchors import try_anchor
 from core.access import MONEY_WRITERS, REOPENERS, role_required
+from core.forms import required
 from core.params import query_int
 from core.saving import save
 from extensions import db
@@ -51,8 +52,9 @@ def add_appropriation(source_id: int):
     source = db.get_or_404(FundSource, source_id)
     form = AppropriationForm()
     if form.validate_on_submit() and _save(form, lambda: services.receive_appropriation(
-            source, document_no=form.document_no.data, received_on=form.received_on.data,
-            amount_fen=form.amount.data, note=form.note.data or "", actor=current_user, today=date.today()),
+            source, document_no=required(form.document_no.data), received_on=required(form.received_on.data),
+            amount_fen=required(form.amount.data), note=form.note.data or "", actor=current_user,
+            today=date.today()),
            _("Appropriation %(no)s recorded.", no=form.document_no.data)):
         return _ledger(source, "appropriations")
     return render_template("funds/entry_form.html", form=form, source=source, title=_("Record money received"))
@@ -67,8 +69,10 @@ def allocate(source_id: int):
     form.project_id.choices = queries.allocatable_projects(source.id)
     if form.validate_on_submit():
         project = db.get_or_404(Project, form.project_id.data)
-        amount = form.amount.data if form.direction.data == "increase" else -form.amount.data
-        if _save(form, lambda: services.allocate(source, project, delta_fen=amount, entry_date=form.entry_date.data,
+        entered = required(form.amount.data)
+        amount = entered if form.direction.data == "increase" else -entered
+        if _save(form, lambda: services.allocate(source, project, delta_fen=amount,
+                                                 entry_date=required(form.entry_date.data),
                                                  document_no=form.document_no.data or "",
                                                  reason=form.reason.data or "", actor=current_user,
                                                  today=date.today()),
@@ -90,8 +94,9 @@ def pay(source_id: int):
         project = db.get_or_404(Project, form.project_id.data)
         milestone = db.get_or_404(Milestone, form.milestone_id.data)
         if _save(form, lambda: services.record_payment(
-                source, project, milestone, voucher_no=form.voucher_no.data, payee=form.payee.data,
-                paid_on=form.paid_on.data, amount_fen=form.amount.data, cost_category=form.cost_category.data,
+                source, project, milestone, voucher_no=required(form.voucher_no.data),
+                payee=required(form.payee.data), paid_on=required(form.paid_on.data),
+                amount_fen=required(form.amount.data), cost_category=form.cost_category.data,
                 actor=current_user, today=date.today()),
                _("Payment %(no)s recorded.", no=form.voucher_no.data)):
             return _ledger(source, "payments")
@@ -109,8 +114,8 @@ def reverse(payment_id: int):
         return _ledger(payment.source, "payments")
     form = ReversalForm(voucher_no=f"{payment.voucher_no}-冲", reversed_on=date.today())
     if form.validate_on_submit() and _save(form, lambda: services.reverse_payment(
-            payment, voucher_no=form.voucher_no.data, reversed_on=form.reversed_on.data,
-            reason=form.reason.data, actor=current_user, today=date.today()),
+            payment, voucher_no=required(form.voucher_no.data), reversed_on=required(form.reversed_on.data),
+            reason=required(form.reason.data), actor=current_user, today=date.today()),
            _("Payment %(no)s reversed.", no=payment.voucher_no)):
         return _ledger(payment.source, "payments")
     return render_template("funds/reversal_form.html", form=form, payment=payment, source=payment.source)
@@ -123,8 +128,8 @@ def reverse_appropriation(appropriation_id: int):
     entry = db.get_or_404(Appropriation, appropriation_id)
     form = AppropriationReversalForm(reversed_on=date.today())
     if form.validate_on_submit() and _save(form, lambda: services.reverse_appropriation(
-            entry, reversed_on=form.reversed_on.data, reason=form.reason.data, actor=current_user,
-            today=date.today()),
+            entry, reversed_on=required(form.reversed_on.data), reason=required(form.reason.data),
+            actor=current_user, today=date.today()),
            _("Receipt %(no)s reversed.", no=entry.document_no)):
         return _ledger(entry.source, "appropriations")
     return render_template("funds/appropriation_reversal.html", form=form, entry=entry, source=entry.source)
@@ -155,7 +160,8 @@ def reopen_month(source_id: int, period: int):
     if not form.validate_on_submit():
         flash(_("Give the reason for reopening."), "error")
     else:
-        _save(form, lambda: services.reopen_month(source, period, reason=form.reason.data, actor=current_user),
+        _save(form, lambda: services.reopen_month(source, period, reason=required(form.reason.data),
+                                                  actor=current_user),
               _("Month %(month)s reopened.", month=f"{period // 100}-{period % 100:02d}"), on_form=False)
     return _ledger(source, "months")
 

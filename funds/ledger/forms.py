@@ -1,14 +1,27 @@
 """Finance forms: fund sources, appropriations, allocations, payments, reversals, month close."""
 from __future__ import annotations
 
+from typing import TypedDict
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms import DayField, MoneyField
+from core.forms import DayField, MoneyField, required
 from core.i18n import _l
 from core.once import OnceForm
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS
+
+
+class SourceDescription(TypedDict):
+    """A fund source's description: everything but its code (which never changes) and balances."""
+
+    name: str
+    channel: str
+    level: str
+    fiscal_year: int
+    managing_department: str
+    document_ref: str
 
 
 class SourceForm(OnceForm):
@@ -21,6 +34,13 @@ class SourceForm(OnceForm):
     fiscal_year = IntegerField(_l("Fiscal year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     managing_department = StringField(_l("Managing department"), validators=[Optional(), Length(max=200)])
     document_ref = StringField(_l("Document"), validators=[Optional(), Length(max=200)])
+
+    def description(self) -> SourceDescription:
+        """The validated fields other than the code, as create_source and update_source take them."""
+        return SourceDescription(
+            name=required(self.name.data), channel=self.channel.data, level=self.level.data,
+            fiscal_year=required(self.fiscal_year.data), managing_department=self.managing_department.data or "",
+            document_ref=self.document_ref.data or "")
 
 
 class AppropriationForm(OnceForm):

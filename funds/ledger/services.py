@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased
 from audit.services import record
 from core import dates
 from core.clock import utcnow
-from core.database import take_write_lock
+from core.database import rows_changed, take_write_lock
 from core.errors import Refused
 from core.i18n import _l
 from core.money import MAX_FEN, MAX_TOTAL_FEN, format_yuan
@@ -96,9 +96,9 @@ def receive_appropriation(source: FundSource, *, document_no: str, received_on: 
         raise FundsError("document_no", _l("This document number is already recorded for this source."))
     if amount_fen > MAX_FEN:
         raise FundsError("amount", _l("One entry can be at most %(max)s yuan.", max=format_yuan(MAX_FEN)))
-    moved = db.session.execute(update(FundSource).where(FundSource.id == source.id,
-                                                        FundSource.received_fen + amount_fen <= MAX_TOTAL_FEN)
-                               .values(received_fen=FundSource.received_fen + amount_fen)).rowcount
+    moved = rows_changed(update(FundSource).where(FundSource.id == source.id,
+                                                  FundSource.received_fen + amount_fen <= MAX_TOTAL_FEN)
+                         .values(received_fen=FundSource.received_fen + amount_fen))
     if not moved:
         raise FundsError("amount", _l("A fund source can hold at most %(max)s yuan in all.",
                                       max=format_yuan(MAX_TOTAL_FEN)))
@@ -140,17 +140,17 @@ def allocate(source: FundSource, project: Project, *, delta_fen: int, entry_date
         allocation = Allocation(source_id=source.id, project_id=project.id, amount_fen=0, spent_fen=0)
         db.session.add(allocation)
         db.session.flush()
-    moved = db.session.execute(
+    moved = rows_changed(
         update(Allocation).where(Allocation.id == allocation.id,
                                  Allocation.amount_fen + delta_fen >= Allocation.spent_fen)
-        .values(amount_fen=Allocation.amount_fen + delta_fen)).rowcount
+        .values(amount_fen=Allocation.amount_fen + delta_fen))
     if not moved:
         raise FundsError("amount", _l("An allocation cannot be reduced below what has been spent (%(spent)s yuan).",
                                       spent=format_yuan(allocation.spent_fen)))
-    moved = db.session.execute(
+    moved = rows_changed(
         update(FundSource).where(FundSource.id == source.id,
                                  FundSource.allocated_fen + delta_fen <= FundSource.received_fen)
-        .values(allocated_fen=FundSource.allocated_fen + delta_fen)).rowcount
+        .values(allocated_fen=FundSource.allocated_fen + delta_fen))
     if not moved:
         raise FundsError("amount", _l("The source has only %(left)s yuan received and not yet allocated.",
                                       left=format_yuan(source.received_fen - source.allocated_fen)))
@@ -181,10 +181,10 @@ def _move_category(source: FundSource, project: Project, cost_category: str, amo
     """
     allocation_id = select(Allocation.id).where(Allocation.source_id == source.id,
                                                 Allocation.project_id == project.id).scalar_subquery()
-    moved = db.session.execute(
+    moved = rows_changed(
         update(AllocationCategory).where(AllocationCategory.allocation_id == allocation_id,
                                          AllocationCategory.cost_category == cost_category)
-        .values(spent_fen=AllocationCategory.spent_fen + amount_fen)).rowcount
+        .values(spent_fen=AllocationCategory.spent_fen + amount_fen))
     if not moved:
         db.session.execute(insert(AllocationCategory).from_select(
             ["allocation_id", "cost_category", "spent_fen"],
@@ -199,10 +199,10 @@ def _move_month(source: FundSource, period: int, amount_fen: int) -> None:
     other payment of the source can create the same month row between the UPDATE and the INSERT.
     """
     paid, reversed_ = max(amount_fen, 0), min(amount_fen, 0)
-    moved = db.session.execute(
+    moved = rows_changed(
         update(SourceMonth).where(SourceMonth.source_id == source.id, SourceMonth.period == period)
         .values(paid_fen=SourceMonth.paid_fen + paid, reversed_fen=SourceMonth.reversed_fen + reversed_,
-                entries=SourceMonth.entries + 1)).rowcount
+                entries=SourceMonth.entries + 1))
     if not moved:
         db.session.execute(insert(SourceMonth).values(source_id=source.id, period=period, paid_fen=paid,
                                                       reversed_fen=reversed_, entries=1))
@@ -213,10 +213,10 @@ def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_o
     """Add `amount_fen` (negative for a reversal) to the allocation's (in total and in its cost
     category), the source's and the project's spent balance, and to the source's month."""
     allocation_guard = Allocation.spent_fen + amount_fen <= Allocation.amount_fen
-    moved = db.session.execute(
+    moved = rows_changed(
         update(Allocation).where(Allocation.source_id == source.id, Allocation.project_id == project.id,
                                  allocation_guard)
-        .values(spent_fen=Allocation.spent_fen + amount_fen)).rowcount
+        .values(spent_fen=Allocation.spent_fen + amount_fen))
     if not moved:
         allocation = db.session.scalar(select(Allocation).where(
             Allocation.source_id == source.id, Allocation.project_id == project.id))
@@ -461,10 +461,10 @@ def reverse_appropriation(original: Appropriation, *, reversed_on: date, reason:
     if reversed_on < original.received_on:
         raise FundsError("reversed_on", _l("A reversal cannot be dated before the entry it reverses."))
     source = original.source
-    moved = db.session.execute(
+    moved = rows_changed(
         update(FundSource).where(FundSource.id == source.id,
                                  FundSource.received_fen - original.amount_fen >= FundSource.allocated_fen)
-        .values(received_fen=FundSource.received_fen - original.amount_fen)).rowcount
+        .values(received_fen=FundSource.received_fen - original.amount_fen))
     if not moved:
         raise FundsError("reason", _l("%(allocated)s yuan of this source is allocated: reduce allocations before "
                                       "taking this receipt back.", allocated=format_yuan(source.allocated_fen)))

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import MONEY_WRITERS, READERS, REOPENERS, role_required
+from core.forms import required
 from core.paging import Page
 from core.params import query_int
 from core.saving import save
@@ -65,13 +66,12 @@ def _previous_month(today: date) -> str:
 
 
 def _source_form_save(form: SourceForm, fund: FundSource | None):
-    values = dict(name=form.name.data, channel=form.channel.data, level=form.level.data,
-                  fiscal_year=form.fiscal_year.data, managing_department=form.managing_department.data or "",
-                  document_ref=form.document_ref.data or "", actor=current_user)
+    values = form.description()
     if fund is None:
-        saved = save(lambda: services.create_source(code=form.code.data, **values), form)
+        saved = save(lambda: services.create_source(code=required(form.code.data), actor=current_user, **values),
+                     form)
         return saved.value if saved.ok else None
-    return fund if save(lambda: services.update_source(fund, **values), form).ok else None
+    return fund if save(lambda: services.update_source(fund, actor=current_user, **values), form).ok else None
 
 
 @bp.route("/sources/new", methods=["GET", "POST"])

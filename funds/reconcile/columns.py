@@ -27,7 +27,7 @@ class StatementField:
     """A field a statement column may hold: its key, label and the headers that name it."""
 
     key: str
-    label: object  # a lazy translatable string
+    label: str  # a lazy translatable string (core.i18n._l)
     aliases: tuple[str, ...]
 
 
@@ -160,6 +160,6 @@ def mapping_from_names(headers: Sequence[str], names: Mapping[str, str]) -> dict
     return mapping
 
 
-def choices() -> list[tuple[str, object]]:
+def choices() -> list[tuple[str, str]]:
     """(key, label) of the mapping page's select: not used, then every field."""
     return [("", _l("— not used —"))] + [(field.key, field.label) for field in FIELDS]

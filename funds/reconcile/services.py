@@ -24,6 +24,7 @@ from audit.services import record
 from core import dates
 from core.bulk import cycle_collector_paused, insert_rows
 from core.clock import utcnow
+from core.database import rows_changed
 from core.files import sha256_hex
 from core.i18n import _l
 from core.money import format_yuan
@@ -240,10 +241,10 @@ def manual_match(line: StatementLine, payment: Payment, *, actor=None) -> None:
             "The amounts differ: the statement line is %(line)s yuan, the payment %(payment)s yuan.",
             line=format_yuan(signed), payment=format_yuan(payment.amount_fen)))
     _refuse_closed(line, payment)
-    moved = db.session.execute(update(StatementLine).where(
+    moved = rows_changed(update(StatementLine).where(
         StatementLine.id == line.id, StatementLine.payment_id.is_(None)).values(
         payment_id=payment.id, match_method=matching.MANUAL, matched_by_id=getattr(actor, "id", None),
-        matched_at=utcnow())).rowcount
+        matched_at=utcnow()))
     if not moved:
         raise FundsError("line", _l("This statement line is already matched."))
     record("statement.match", user=actor, object_type="statement_line", object_id=line.id,

@@ -191,7 +191,7 @@ class _RowReader:
         texts = []
         for key, position, limit in self.texts:
             value = None if position is None else values[position]
-            if value.__class__ is str and not value.startswith("'"):  # plain text, as _read_text takes it
+            if type(value) is str and not value.startswith("'"):  # plain text, as _read_text takes it
                 text = value.strip()
                 if len(text) <= limit:
                     texts.append(text)
@@ -202,6 +202,7 @@ class _RowReader:
                 problems.append(self._problem(number, key, error.message))
         if problems:
             return None, problems
+        assert day is not None and direction is not None  # each one missing added a problem above
         return StatementLineData(number, day, direction, amount, *texts), []
 
     def money(self, values: Sequence) -> tuple[str, int]:

@@ -9,14 +9,17 @@ import` command runs.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.access import MONEY_WRITERS, READERS, role_required
+from core.errors import add_field_error
 from core.files import sha256_hex
 from core.money import MoneyError, parse_amount
 from core.saving import save
@@ -75,7 +78,8 @@ def _commit(work) -> bool:
     return save(work, on_form=False).ok
 
 
-def _run_import(source: FundSource, table, name: str, sha256: str, mapping, page) -> tuple[bool, object]:
+def _run_import(source: FundSource, table, name: str, sha256: str, mapping,
+                page: Callable[[list], str]) -> tuple[bool, ResponseReturnValue]:
     """Import and match the parsed table in one transaction: (True, redirect to the month) or,
     storing nothing, (False, `page(problems)`)."""
     try:
@@ -109,7 +113,7 @@ def statements(source_id: int):
         try:
             table = locate_table(data, name)
         except SpreadsheetError as error:
-            form.file.errors.append(spreadsheet_message(error))
+            add_field_error(form.file, spreadsheet_message(error))
             return page([])
         if not needs_mapping(table.headers):
             return _run_import(source, table, name, sha256_hex(data), None, page)[1]

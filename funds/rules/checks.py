@@ -30,7 +30,7 @@ from funds.rules.evaluate import (
     count_by_kind,
     evaluate,
 )
-from funds.rules.params import RuleParamsError, parse_params
+from funds.rules.params import NegativeList, RuleParamsError, parse_params
 from projects.models import CATEGORIES, Project
 
 Pair = tuple[int, int]  # (source id, project id)
@@ -177,7 +177,7 @@ def gather_facts(rules: list[Rule], scope: Scope = Scope()) -> list[AllocationFa
     kinds = {rule.kind for rule in rules}
     late = _late_spending(scope) if "spending_after_completion" in kinds else {}
     listed = {source.id for source in sources.values()
-              if any(rule.kind == "negative_list" and rule.params.forbidden_keywords and rule.binds(source)
+              if any(isinstance(rule.params, NegativeList) and rule.params.forbidden_keywords and rule.binds(source)
                      for rule in rules)}
     payees = _payees(scope, listed)
     return [AllocationFacts(source=sources[source_id], project=projects[project_id], allocated_fen=int(amount),

@@ -16,13 +16,21 @@ import calendar
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Optional, TypeVar
 
 from flask_babel.speaklater import LazyString
 
 from core.i18n import _l
 from core.money import format_basis_points, format_yuan
-from funds.rules.params import BASIS_POINTS, RuleParams
+from funds.rules.params import (
+    BASIS_POINTS,
+    EligibleCategories,
+    IdleThresholds,
+    ManagementFeeCap,
+    NegativeList,
+    RuleParams,
+    WageShareFloor,
+)
 
 BREACH_KINDS = {
     "ineligible_category": _l("Ineligible project category"),
@@ -41,6 +49,7 @@ BREACH_OF_RULE = {
     "idle_allocation": "idle_allocation",
 }
 _KIND_ORDER = {kind: index for index, kind in enumerate(BREACH_KINDS)}
+ParamsT = TypeVar("ParamsT", bound=RuleParams)
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,17 @@ class Rule:
         if self.source_id is not None:
             return self.source_id == source.id
         return self.channel is None or self.channel == source.channel
+
+    def params_as(self, params_class: type[ParamsT]) -> ParamsT:
+        """The parameters as the class the rule's kind uses (parse_params made them from the kind).
+
+        A rule built with another kind's parameters is a programming error, refused here rather
+        than read as if it were the right class.
+        """
+        if not isinstance(self.params, params_class):
+            raise TypeError(f"rule {self.id} ({self.kind}) has {type(self.params).__name__} parameters, "
+                            f"not {params_class.__name__}")
+        return self.params
 
 
 @dataclass(frozen=True)
@@ -178,22 +198,22 @@ def _breach(rule: Rule, fact: AllocationFacts, message, **detail) -> Breach:
 
 def _ineligible_category(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
     """The project's category is not one the source may fund (e.g. the rule was edited later)."""
-    category = fact.project.category
-    if fact.allocated_fen <= 0 or category in rule.params.categories:
+    category, eligible = fact.project.category, rule.params_as(EligibleCategories).categories
+    if fact.allocated_fen <= 0 or category in eligible:
         return None
-    allowed = _joined((labels.get(code, code) for code in sorted(rule.params.categories)), ", ")
+    allowed = _joined((labels.get(code, code) for code in sorted(eligible)), ", ")
     message = _l("%(source)s may fund only %(allowed)s projects, but %(amount)s yuan is allocated to this "
                  "%(category)s project.", source=fact.source.code, allowed=allowed,
                  amount=format_yuan(fact.allocated_fen), category=labels.get(category, category))
     return _breach(rule, fact, message, category=category, allocated_fen=fact.allocated_fen,
-                   allowed=sorted(rule.params.categories))
+                   allowed=sorted(eligible))
 
 
 def _wage_share(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
     """Wages are below the floor's share of what the source spent on the project."""
     spent = fact.spent_fen
     wages = fact.spent_by_category.get("wages", 0)
-    floor = rule.params.min_share_bp
+    floor = rule.params_as(WageShareFloor).min_share_bp
     if spent <= 0 or wages * BASIS_POINTS >= floor * spent:
         return None
     share = _share(wages, spent)
@@ -207,7 +227,7 @@ def _wage_share(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping)
 def _management_fee(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
     """Management fees paid exceed the cap's share of what the source allocated to the project."""
     fees = fact.spent_by_category.get("management_fee", 0)
-    cap = rule.params.max_share_bp
+    cap = rule.params_as(ManagementFeeCap).max_share_bp
     if fees <= 0 or fees * BASIS_POINTS <= cap * fact.allocated_fen:
         return None
     limit = cap * fact.allocated_fen // BASIS_POINTS
@@ -226,7 +246,7 @@ def _contains(text: str, keyword: str) -> bool:
 
 def _negative_matches(rule: Rule, fact: AllocationFacts, labels: Mapping) -> tuple[list, list[str]]:
     """(what to show, matched keywords and categories) of the negative list in the allocation."""
-    params, project = rule.params, fact.project
+    params, project = rule.params_as(NegativeList), fact.project
     shown, matched = [], []
     if project.category in params.forbidden_categories:
         shown.append(_l("the project's category is %(category)s", category=labels.get(project.category,
@@ -271,7 +291,7 @@ def _after_completion(rule: Rule, fact: AllocationFacts, today: date, labels: Ma
 def _idle(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
     """Unspent money with no payment (or, never paid, no allocation entry) for longer than its tier allows."""
     unspent = fact.unspent_fen
-    allowed = rule.params.months_for(unspent)
+    allowed = rule.params_as(IdleThresholds).months_for(unspent)
     since = fact.last_payment_on or fact.last_entry_on
     if allowed is None or since is None or today <= add_months(since, allowed):
         return None
