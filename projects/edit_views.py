@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.access import PLANNERS, role_required
+from core.forms import required
 from core.saving import save
 from extensions import db
 from projects import services
@@ -51,7 +52,8 @@ def edit(project_id: int):
     """Change a project; after approval, budget and date changes need a reason."""
     project = db.get_or_404(Project, project_id)
     form = _project_form(project)
-    expected = int(form.version.data) if str(form.version.data or "").isdigit() else None
+    version = str(form.version.data or "")  # an int when the form was filled from the project
+    expected = int(version) if version.isdigit() else None
     if form.validate_on_submit() and save(lambda: services.update_project(
             project, _input(form, project.status), actor=current_user, reason=form.reason.data or "",
             expected_version=expected), form).ok:
@@ -82,8 +84,8 @@ def add_milestone(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = MilestoneForm()
     if form.validate_on_submit() and (saved := save(lambda: services.add_milestone(
-            project, name=form.name.data, planned_date=form.planned_date.data,
-            planned_cost_fen=form.planned_cost_fen.data, actor=current_user), form)).ok:
+            project, name=required(form.name.data), planned_date=required(form.planned_date.data),
+            planned_cost_fen=required(form.planned_cost_fen.data), actor=current_user), form)).ok:
         if not saved.repeated:
             flash(_("Milestone added."), "success")
         return redirect(url_for("projects.detail", project_id=project.id) + "#milestones")
@@ -97,8 +99,9 @@ def edit_milestone(milestone_id: int):
     milestone = db.get_or_404(Milestone, milestone_id)
     form = MilestoneForm(obj=milestone)
     if form.validate_on_submit() and save(lambda: services.update_milestone(
-            milestone, name=form.name.data, planned_date=form.planned_date.data,
-            planned_cost_fen=form.planned_cost_fen.data, actor=current_user, reason=form.reason.data or ""),
+            milestone, name=required(form.name.data), planned_date=required(form.planned_date.data),
+            planned_cost_fen=required(form.planned_cost_fen.data), actor=current_user,
+            reason=form.reason.data or ""),
             form).ok:
         flash(_("Milestone saved."), "success")
         return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")
@@ -116,9 +119,9 @@ def record_progress(milestone_id: int):
             label = getattr(form, name).label.text if hasattr(form, name) else name
             flash(f"{label}: {'; '.join(str(m) for m in messages)}", "error")
         return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")
-    if save(lambda: services.record_progress(milestone, progress_pct=form.progress_pct.data,
-                                             reported_on=form.reported_on.data, note=form.note.data or "",
-                                             actor=current_user), on_form=False).ok:
+    if save(lambda: services.record_progress(milestone, progress_pct=required(form.progress_pct.data),
+                                             reported_on=required(form.reported_on.data),
+                                             note=form.note.data or "", actor=current_user), on_form=False).ok:
         flash(_("Progress of %(name)s recorded: %(pct)d%%.", name=milestone.name, pct=milestone.progress_pct),
               "success")
     return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")

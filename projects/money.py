@@ -53,19 +53,24 @@ class ProjectMoney(Protocol):
 
     def funding_by_source(self, project_id: int) -> list[FundingLine]:
         """Allocated, spent and remaining per source for a project."""
+        ...
 
     def payments_by_milestone(self, project_id: int) -> dict[int, list[PaymentLine]]:
         """The project's payments grouped by milestone id, oldest first."""
+        ...
 
     def projects_funded_by(self, source_id: int) -> Select:
         """A select of the ids of projects the source has allocated to (for filtering)."""
+        ...
 
     def source_choices(self) -> list[tuple[int, str]]:
         """(id, label) of every fund source, for a filter."""
+        ...
 
     def breaches(self, project_id: int) -> Sequence[Any]:
         """The fund-rule breaches of the project's money, for templates/funds/_breaches.html
         (each with kind, kind_label, message, rule_id, source_id, source_code, project_id, project_code)."""
+        ...
 
 
 def project_money() -> ProjectMoney:

@@ -197,8 +197,8 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
                   on_date: Optional[date] = None) -> None:
     """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
     current = project.status
-    check_status_move(current, target, reason, lambda: db.session.scalar(select(func.count(Milestone.id)).where(
-        Milestone.project_id == project.id, Milestone.progress_pct < 100)))
+    check_status_move(current, target, reason, lambda: int(db.session.scalar(select(func.count(Milestone.id)).where(
+        Milestone.project_id == project.id, Milestone.progress_pct < 100)) or 0))
     day = on_date or date.today()
     actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
     if actual_start != project.actual_start:
@@ -261,8 +261,8 @@ def add_milestone(project: Project, *, name: str, planned_date: date, planned_co
     """Plan a new milestone, numbered after the last one unless `sequence` is given."""
     _check_milestone(project, name, planned_date, planned_cost_fen)
     if sequence is None:
-        sequence = int(db.session.scalar(select(func.coalesce(func.max(Milestone.sequence), 0))
-                                         .where(Milestone.project_id == project.id))) + 1
+        sequence = int(db.session.scalar(select(func.max(Milestone.sequence))
+                                         .where(Milestone.project_id == project.id)) or 0) + 1
     milestone = Milestone(project_id=project.id, sequence=sequence, name=name.strip(), planned_date=planned_date,
                           planned_cost_fen=planned_cost_fen, progress_pct=0)
     db.session.add(milestone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # pyright: ignore[reportAttributeAccessIssue]  # WTForms 3.3; stubs: 3.2
 
 from core.i18n import _l
 from core.sheets.tables import Sheet, column_letter
@@ -51,7 +51,7 @@ def mapping_form(sheets: list[Sheet], mapping: dict[str, SheetMapping]) -> Flask
             key = current.columns.get(column_index) if current else None
             setattr(MappingForm, field_name(sheet_index, column_index),
                     SelectField(header or column_letter(column_index), choices=options,
-                                default=f"{current.kind}:{key}" if key else IGNORE))
+                                default=f"{current.kind}:{key}" if current and key else IGNORE))
     return MappingForm()
 
 

@@ -120,6 +120,19 @@ class MilestoneRow:
     plan_changed: bool = False
     progress_changed: bool = False
 
+    def planned(self) -> tuple[date, int]:
+        """Its planned date and cost, in a plan without problems: a new milestone's are required (its
+        row is refused without them), a stored one's are filled in from the database when not given."""
+        if self.planned_date is None or self.planned_cost_fen is None:
+            raise ValueError(f"{self.sheet} row {self.row}: no planned date or cost (the plan has problems)")
+        return self.planned_date, self.planned_cost_fen
+
+    def reported_progress(self) -> int:
+        """The % complete the row reports, when `progress_changed` (a row without one never is)."""
+        if self.progress_pct is None:
+            raise ValueError(f"{self.sheet} row {self.row}: no progress is reported")
+        return self.progress_pct
+
 
 @dataclass
 class ImportPlan:

@@ -67,6 +67,7 @@ class AreaFinder:
             except CellError as error:
                 raise AreaError("township" if town_pair[0] else "area", error.message) from error
         if not village:
+            assert parent is not None  # no village: there is a town (refused above otherwise), found above
             return parent.id
         try:
             return self._find(village, parent_id=parent.id if parent else None).id

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.access import PLANNERS, role_required
+from core.errors import add_field_error
 from core.files import sha256_hex
 from core.once import spend
 from core.sheets.messages import spreadsheet_message
@@ -87,7 +88,7 @@ def import_upload():
         try:
             sheets = read_import_file(data, name)
         except SpreadsheetError as error:
-            form.file.errors.append(spreadsheet_message(error))
+            add_field_error(form.file, spreadsheet_message(error))
         else:
             token = save_upload(_folder(), sheets, {"name": name, "user_id": current_user.id,
                                                     "sha256": sha256_hex(data)})

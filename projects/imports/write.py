@@ -51,7 +51,7 @@ class NewProject:
 
     def progress(self, milestone: MilestoneRow) -> int:
         """A new milestone's % complete once written."""
-        return milestone.progress_pct if milestone.progress_changed else 0
+        return milestone.reported_progress() if milestone.progress_changed else 0
 
 
 class PlanWriter:
@@ -97,7 +97,7 @@ class PlanWriter:
             if not row.late_status:
                 continue
             if row.code in self.new:
-                self._prepare_late_status(self.new[row.code])
+                self._prepare_late_status(self.new[row.code], row.late_status)
             else:
                 self._flush_changes()
                 services.change_status(stored[row.code], row.late_status, self.actor, reason=row.reason,
@@ -116,16 +116,19 @@ class PlanWriter:
 
     def _write_stored_milestone(self, row: MilestoneRow, project: Optional[Project]) -> None:
         if row.existing_id is None:
-            milestone = services.add_milestone(project, name=row.name, planned_date=row.planned_date,
-                                               planned_cost_fen=row.planned_cost_fen, actor=self.actor,
+            assert project is not None  # a new milestone of a project not new in the file: the plan found it stored
+            planned_date, planned_cost_fen = row.planned()
+            milestone = services.add_milestone(project, name=row.name, planned_date=planned_date,
+                                               planned_cost_fen=planned_cost_fen, actor=self.actor,
                                                sequence=row.sequence)
         else:
-            milestone = db.session.get(Milestone, row.existing_id)
+            milestone = db.session.get_one(Milestone, row.existing_id)
             if row.plan_changed:
-                services.update_milestone(milestone, name=row.name, planned_date=row.planned_date,
-                                          planned_cost_fen=row.planned_cost_fen, actor=self.actor, reason=row.reason)
+                planned_date, planned_cost_fen = row.planned()
+                services.update_milestone(milestone, name=row.name, planned_date=planned_date,
+                                          planned_cost_fen=planned_cost_fen, actor=self.actor, reason=row.reason)
         if row.progress_changed:
-            services.record_progress(milestone, progress_pct=row.progress_pct, reported_on=self.day,
+            services.record_progress(milestone, progress_pct=row.reported_progress(), reported_on=self.day,
                                      note=self.note, actor=self.actor)
 
     # --- new projects: checked like the services check them, inserted in bulk ----------------------
@@ -164,7 +167,7 @@ class PlanWriter:
             status, version = new.row.late_status, 2
         progress_bp = None
         if new.milestones:
-            progress_bp = weighted_progress_bp((m.planned_cost_fen, new.progress(m)) for m in new.milestones)
+            progress_bp = weighted_progress_bp((m.planned()[1], new.progress(m)) for m in new.milestones)
         return {**new.values, "actual_start": actual_start, "actual_end": actual_end, "status": status,
                 "allocated_fen": 0, "spent_fen": 0, "progress_bp": progress_bp, "version": version}
 
@@ -211,9 +214,9 @@ class PlanWriter:
         if updates:
             db.session.execute(insert(ProgressUpdate.__table__), updates)
 
-    def _prepare_late_status(self, new: NewProject) -> None:
-        """services.change_status for a project created here: its milestones are those of the file."""
-        current, target, reason = new.status, new.row.late_status, new.row.reason
+    def _prepare_late_status(self, new: NewProject, target: str) -> None:
+        """services.change_status to `target` for a project created here: its milestones are those of the file."""
+        current, reason = new.status, new.row.reason
         services.check_status_move(current, target, reason,
                                    lambda: sum(1 for m in new.milestones if new.progress(m) < 100))
         self.pending_changes.append({"project_id": new.id, "field": "status", "old_value": current,
