@@ -5,6 +5,7 @@ caches what it computes under a key that starts with that version (see reports/c
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Optional
@@ -192,11 +193,16 @@ def _compute_earned_value(filters: ReportFilter, as_of: date, today: date, versi
     by_source = split_by_source(values, {(s, p): a for s, p, a, _ in allocations},
                                 {(s, p): spent for s, p, _, spent in allocations})
     labels = queries.source_labels()
-    sources = tuple(SourceEarnedValue(source_id, *(labels.get(source_id) or ("", "")), row)
+    sources = tuple(SourceEarnedValue(source_id, *_source_label(labels, source_id), row)
                     for source_id, row in sorted(by_source.items(), key=lambda item: _source_order(item, labels))
                     if filters.source_id is None or source_id == filters.source_id)
     projects.sort(key=lambda p: p.code)
     return EarnedValueReport(as_of, tuple(projects), portfolio_measures(p.measures for p in projects), sources)
+
+
+def _source_label(labels: Mapping[int, tuple[str, str]], source_id: Optional[int]) -> tuple[str, str]:
+    """A source's (code, name); blank for None, the projects no source funds yet."""
+    return labels.get(source_id, ("", "")) if source_id is not None else ("", "")
 
 
 def _source_order(item, labels) -> tuple:
@@ -234,7 +240,7 @@ def project_earned_value(project: Project, as_of: date, today: date) -> tuple[Me
                             {(s, p): a for s, p, a, _ in allocations},
                             {(s, p): spent for s, p, _, spent in allocations})
     labels = queries.source_labels()
-    return row, [SourceEarnedValue(source_id, *(labels.get(source_id) or ("", "")), measures)
+    return row, [SourceEarnedValue(source_id, *_source_label(labels, source_id), measures)
                  for source_id, measures in sorted(split.items(), key=lambda item: _source_order(item, labels))]
 
 

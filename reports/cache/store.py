@@ -46,6 +46,13 @@ def data_version() -> tuple:
     return tuple(db.session.execute(select(*(part.scalar_subquery() for part in parts))).one())
 
 
+def _version(key: Hashable) -> Hashable:
+    """The data version a key of a cache that keeps versions starts with."""
+    if not isinstance(key, tuple):
+        raise TypeError(f"a cache that keeps versions takes (data version, ...) keys, not {key!r}")
+    return key[0]
+
+
 def _size(value: Any) -> int:
     """Roughly how much memory a value holds (exact for bytes)."""
     return len(value) if isinstance(value, (bytes, bytearray)) else sys.getsizeof(value) + 4096
@@ -106,9 +113,10 @@ class LruCache:
         size = _size(value)
         with self._lock:
             if self.keep_versions:
-                if key[0] in self._dropped:
+                version = _version(key)
+                if version in self._dropped:
                     return  # computed for a version two changes old: nobody will ask for it again
-                self._forget_old_versions(key[0])
+                self._forget_old_versions(version)
             if key in self._entries:
                 self._bytes -= self._entries.pop(key)[1]
             self._entries[key] = (value, size)
@@ -124,7 +132,7 @@ class LruCache:
         while len(self._versions) > self.keep_versions:
             old = self._versions.pop(0)
             self._dropped.append(old)
-            for key in [key for key in self._entries if key[0] == old]:
+            for key in [key for key in self._entries if _version(key) == old]:
                 self._bytes -= self._entries.pop(key)[1]
 
     def __len__(self) -> int:

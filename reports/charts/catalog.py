@@ -41,6 +41,12 @@ class Context:
         """The part of a cache key that identifies this context."""
         return (self.filters.key(), self.as_of, self.today, self.locale, self.project.id if self.project else None)
 
+    def chart_project(self) -> Project:
+        """The project a per-project chart is drawn for (the chart page answers 404 without one)."""
+        if self.project is None:
+            raise ValueError("a per-project chart needs a project")
+        return self.project
+
 
 @dataclass(frozen=True)
 class ChartKind:
@@ -69,7 +75,10 @@ def _load_monthly(context: Context) -> chart_data.MonthlySpending:
             share = allocated.setdefault(project_id, [0, 0])
             share[1] += amount
             share[0] += amount if source_id == filters.source_id else 0
-        weighted = [(plan, *allocated.get(pid, (0, 0))) for pid, plan in plans.items()]
+        weighted = []
+        for project_id, plan in plans.items():
+            own, total = allocated.get(project_id, (0, 0))
+            weighted.append((plan, own, total))
     else:
         weighted = [(plan, 1, 1) for plan in plans.values()]
     plan = chart_data.plan_by_month(weighted, year)
@@ -100,7 +109,7 @@ def _load_by_township(context: Context) -> tuple[chart_data.BreakdownRow, ...]:
 
 
 def _load_s_curve(context: Context):
-    project = context.project
+    project = context.chart_project()
     plan = ev_queries.project_plan(project)
     reports = ev_queries.progress_reports(context.filters, context.today, context.as_of, project_id=project.id)
     payments = ev_queries.project_payments(project.id)
@@ -108,7 +117,7 @@ def _load_s_curve(context: Context):
 
 
 def _load_timeline(context: Context):
-    return chart_data.milestone_timeline(ev_queries.milestone_dates(context.project), context.as_of)
+    return chart_data.milestone_timeline(ev_queries.milestone_dates(context.chart_project()), context.as_of)
 
 
 def _project_code(context: Context) -> str:

@@ -142,10 +142,12 @@ def draw_s_curve(figure, points: list[CurvePoint], as_of: date, text: Mapping[st
     ax = figure.add_subplot()
     days = [p.day for p in points]
     ax.plot(days, [wan(p.pv_fen) for p in points], color=PLAN, linestyle="--", label=text["pv"])
-    known = [p for p in points if p.ev_fen is not None]
-    ax.plot([p.day for p in known], [wan(p.ev_fen) for p in known], color=SPENT, drawstyle="steps-post",
+    # EV and AC up to the as-of day (both None after it)
+    known = [(p.day, p.ev_fen, p.ac_fen) for p in points if p.ev_fen is not None and p.ac_fen is not None]
+    known_days = [day for day, _ev, _ac in known]
+    ax.plot(known_days, [wan(ev) for _day, ev, _ac in known], color=SPENT, drawstyle="steps-post",
             linewidth=2, label=text["ev"])
-    ax.plot([p.day for p in known], [wan(p.ac_fen) for p in known], color=LATE, drawstyle="steps-post",
+    ax.plot(known_days, [wan(ac) for _day, _ev, ac in known], color=LATE, drawstyle="steps-post",
             label=text["ac"])
     ax.axvline(as_of, color=PLAN, linewidth=0.8, linestyle=":")
     ax.annotate(text["as_of"], (as_of, 1), xycoords=("data", "axes fraction"), xytext=(3, -10),

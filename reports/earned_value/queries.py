@@ -51,8 +51,8 @@ def project_plans(filters: ReportFilter, today: date) -> dict[int, ProjectPlan]:
     if scope is not None:
         starts, milestones = starts.where(Project.id.in_(scope)), milestones.where(Milestone.project_id.in_(scope))
     grouped: dict[int, list[PlannedMilestone]] = {}
-    for project_id, *fields in db.session.execute(milestones):
-        grouped.setdefault(project_id, []).append(PlannedMilestone(*fields))
+    for project_id, milestone_id, planned_date, cost_fen, progress_pct in db.session.execute(milestones):
+        grouped.setdefault(project_id, []).append(PlannedMilestone(milestone_id, planned_date, cost_fen, progress_pct))
     return {project_id: ProjectPlan(project_id, start, tuple(grouped.get(project_id, ())))
             for project_id, start in db.session.execute(starts)}
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Optional
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -58,18 +59,19 @@ class PageWriter:
     def __init__(self, pdf: PdfPages, header: str):
         self.pdf = pdf
         self.header = header
-        self.figure = None
+        self.figure: Optional[Figure] = None  # the page being written
         self.y = TOP
         self.pages = 0
 
-    def new_page(self) -> None:
+    def new_page(self) -> Figure:
         """Finish the current page and start a blank one with the running header and page number."""
         self.finish()
-        self.figure = Figure(figsize=A4_PORTRAIT)
+        figure = self.figure = Figure(figsize=A4_PORTRAIT)
         self.pages += 1
-        self.figure.text(LEFT, 0.955, self.header, fontsize=7, color=MUTED)
-        self.figure.text(RIGHT, 0.03, str(self.pages), fontsize=7, color=MUTED, ha="right")
+        figure.text(LEFT, 0.955, self.header, fontsize=7, color=MUTED)
+        figure.text(RIGHT, 0.03, str(self.pages), fontsize=7, color=MUTED, ha="right")
         self.y = TOP
+        return figure
 
     def finish(self) -> None:
         """Write the current page, if any, to the document."""
@@ -77,44 +79,45 @@ class PageWriter:
             self.pdf.savefig(self.figure)
             self.figure = None
 
-    def _room(self, lines: int) -> None:
+    def _room(self, lines: int) -> Figure:
+        """The page to write `lines` more lines on: this one, or a new one when they would not fit."""
         if self.figure is None or self.y - lines * LINE < BOTTOM:
-            self.new_page()
+            return self.new_page()
+        return self.figure
 
     def title(self, text: str, size: float = 18) -> None:
         """A large title line."""
-        self._room(3)
-        self.figure.text(LEFT, self.y, text, fontsize=size, color=INK, va="top")
+        self._room(3).text(LEFT, self.y, text, fontsize=size, color=INK, va="top")
         self.y -= LINE * size / FONT_PT * 1.2
 
     def heading(self, text: str) -> None:
         """A section heading, kept with at least three lines after it."""
-        self._room(5)
+        figure = self._room(5)
         self.y -= LINE * 0.6
-        self.figure.text(LEFT, self.y, text, fontsize=11, color=INK, va="top")
+        figure.text(LEFT, self.y, text, fontsize=11, color=INK, va="top")
         self.y -= LINE * 1.6
 
     def paragraph(self, text: str, color: str = INK) -> None:
         """Wrapped text across the page."""
         for line in wrap(text, int((RIGHT - LEFT) * A4_PORTRAIT[0] * 72 / (FONT_PT * 0.55))):
-            self._room(1)
-            self.figure.text(LEFT, self.y, line, fontsize=FONT_PT, color=color, va="top")
+            self._room(1).text(LEFT, self.y, line, fontsize=FONT_PT, color=color, va="top")
             self.y -= LINE
 
     def _wrapped(self, cells: Sequence[str], columns: Sequence[Col]) -> list[list[str]]:
         return [wrap(str(cell), max(4, int(col.width * (RIGHT - LEFT) * A4_PORTRAIT[0] * 72 / (FONT_PT * 0.55))))
                 for cell, col in zip(cells, columns)]
 
-    def _draw_row(self, wrapped: list[list[str]], columns: Sequence[Col], header: bool = False) -> None:
+    def _draw_row(self, figure: Figure, wrapped: list[list[str]], columns: Sequence[Col],
+                  header: bool = False) -> None:
         x = LEFT
         for lines, col in zip(wrapped, columns):
             width = col.width * (RIGHT - LEFT)
             anchor = x + width - 0.005 if col.align == "right" else x
-            self.figure.text(anchor, self.y, "\n".join(lines), fontsize=FONT_PT, va="top", ha=col.align,
+            figure.text(anchor, self.y, "\n".join(lines), fontsize=FONT_PT, va="top", ha=col.align,
                              color=MUTED if header else INK, linespacing=1.25)
             x += width
         self.y -= LINE * max(len(lines) for lines in wrapped) + LINE * 0.3
-        self.figure.add_artist(Line2D([LEFT, RIGHT], [self.y + LINE * 0.15] * 2, linewidth=0.3, color=RULE))
+        figure.add_artist(Line2D([LEFT, RIGHT], [self.y + LINE * 0.15] * 2, linewidth=0.3, color=RULE))
 
     def table(self, columns: Sequence[Col], rows: Sequence[Sequence[str]], empty: str = "") -> None:
         """A table whose header is repeated at the top of each page it runs onto."""
@@ -123,15 +126,15 @@ class PageWriter:
                 self.paragraph(empty, MUTED)
             return
         header = self._wrapped([col.label for col in columns], columns)
-        self._room(len(header) + 2)
-        self._draw_row(header, columns, header=True)
+        figure = self._room(len(header) + 2)
+        self._draw_row(figure, header, columns, header=True)
         for cells in rows:
             wrapped = self._wrapped(cells, columns)
             height = max(len(lines) for lines in wrapped) + 1
             if self.y - height * LINE < BOTTOM:
-                self.new_page()
-                self._draw_row(header, columns, header=True)
-            self._draw_row(wrapped, columns)
+                figure = self.new_page()
+                self._draw_row(figure, header, columns, header=True)
+            self._draw_row(figure, wrapped, columns)
         self.y -= LINE * 0.5
 
     def chart_page(self, title: str, draw: Callable[[Figure], None]) -> None:
