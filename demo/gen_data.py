@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, func, insert, select, text
 from audit.services import record
 from demo.data import FUND_RULES
 from demo.gen_plan import (
+    AllocationPlan,
     CountyPlan,
     close_finished_allocations,
     plan_appropriations,
@@ -61,8 +62,7 @@ class GenerationRefused(click.ClickException):
 
 
 def _first_free_ids() -> dict[str, int]:
-    return {table.__tablename__: int(db.session.scalar(select(func.coalesce(func.max(table.id), 0)))) + 1
-            for table in TABLES}
+    return {table.__tablename__: int(db.session.scalar(select(func.max(table.id))) or 0) + 1 for table in TABLES}
 
 
 def _insert(table, rows: Iterable[dict], progress=None) -> int:
@@ -131,12 +131,18 @@ def _plan_rows(plan: CountyPlan) -> dict[str, list[dict]]:
                 "document_no": f"双财建〔{a.entry_date.year}〕{a.id}号", "reason": "年度资金安排（示例）",
                 "created_at": datetime(a.entry_date.year, a.entry_date.month, a.entry_date.day)}
                for a in plan.allocations]
-    entries += [{"allocation_id": a.id, "delta_fen": -a.withdrawn_fen,
-                 "entry_date": a.project.actual_end + timedelta(days=60), "document_no": f"双财决〔{a.id}〕号",
-                 "reason": "竣工决算，收回结余资金（示例）", "created_at": datetime(*a.project.actual_end.timetuple()[:3])}
-                for a in plan.allocations if a.withdrawn_fen]
+    entries += [_withdrawal(a) for a in plan.allocations if a.withdrawn_fen]
     return {"sources": sources, "projects": projects, "allocations": allocations,
             "entries": entries}
+
+
+def _withdrawal(allocation: AllocationPlan) -> dict:
+    """The entry taking back what a finished project left unspent, 60 days after its end."""
+    end = allocation.project.actual_end
+    assert end is not None  # close_finished_allocations takes back only finished projects' money
+    return {"allocation_id": allocation.id, "delta_fen": -allocation.withdrawn_fen,
+            "entry_date": end + timedelta(days=60), "document_no": f"双财决〔{allocation.id}〕号",
+            "reason": "竣工决算，收回结余资金（示例）", "created_at": datetime(end.year, end.month, end.day)}
 
 
 def _reset_sequences() -> None:

@@ -251,9 +251,10 @@ def share_payments(rng: random.Random, plan: CountyPlan, total: int) -> None:
 
 
 def _payment_window(allocation: AllocationPlan, today: date) -> tuple[date, date]:
-    project = allocation.project
+    project, start = allocation.project, allocation.project.actual_start
+    assert start is not None  # share_payments gives payments to allocations of started projects only
     last = min(today, project.actual_end or today)
-    return project.actual_start, max(project.actual_start, last)
+    return start, max(start, last)
 
 
 def plan_payments(rng: random.Random, plan: CountyPlan, first_id: int) -> Iterator[dict]:

@@ -7,6 +7,7 @@ plan's promises (late, idle, below the wage floor) can be tested without the app
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Optional
@@ -111,6 +112,15 @@ def milestone_progress(status: str, start: date, dates: list[date], today: date,
     return result
 
 
+def completion_day(milestones: Sequence[MilestonePlan]) -> date:
+    """When a finished project was completed: the day its last milestone was done (milestone_progress
+    dates every milestone of a finished project)."""
+    done = [milestone.actual_date for milestone in milestones if milestone.actual_date is not None]
+    if not done or len(done) != len(milestones):
+        raise ValueError("a finished project's milestones are all done")
+    return max(done)
+
+
 def plan_milestones(spec: dict, template: list[tuple[str, int]], today: date) -> list[MilestonePlan]:
     """The milestones of a project spec, or none when its plan is not drawn up yet."""
     if spec.get("plan") is False:
@@ -143,7 +153,7 @@ def _payment_day(milestone: MilestonePlan, allocated_on: date, last_day: date, t
 def _last_payment_day(spec: dict, milestones: list[MilestonePlan], today: date) -> date:
     """A finished project pays nothing after its completion; any other pays nothing after yesterday."""
     if spec["status"] in ("completed", "accepted") and milestones:
-        return max(m.actual_date for m in milestones)
+        return completion_day(milestones)
     return today - timedelta(days=1)
 
 

@@ -24,6 +24,7 @@ from demo.plan import (
     AllocationPlan,
     MilestonePlan,
     PaymentPlan,
+    completion_day,
     number_vouchers,
     plan_allocations,
     plan_milestones,
@@ -218,7 +219,7 @@ def _seed_milestones(project: Project, plans: list[MilestonePlan], today: date, 
                                           user_id=actor.id))
             counts["progress_updates"] += 1
     if project.status in FINISHED and project.actual_end is None and plans:
-        project.actual_end = max(plan.actual_date for plan in plans)
+        project.actual_end = completion_day(plans)
     db.session.flush()
     refresh_progress(project.id)
 
@@ -259,14 +260,14 @@ def _seed_payments(plans: list[PaymentPlan], projects: dict[int, Project], sourc
                                                       Payment.voucher_no == plan.voucher_no)):
             continue
         if plan.reverses is not None:
-            original = db.session.scalar(select(Payment).where(
-                Payment.source_id == source.id, Payment.voucher_no == vouchers[plan.reverses]))
+            original = db.session.scalars(select(Payment).where(
+                Payment.source_id == source.id, Payment.voucher_no == vouchers[plan.reverses])).one()
             reverse_payment(original, voucher_no=plan.voucher_no, reversed_on=plan.paid_on,
                             reason=plan.reason, actor=actor)
             counts["reversals"] += 1
             continue
-        milestone = db.session.scalar(select(Milestone).where(Milestone.project_id == project.id,
-                                                              Milestone.sequence == plan.sequence))
+        milestone = db.session.scalars(select(Milestone).where(Milestone.project_id == project.id,
+                                                               Milestone.sequence == plan.sequence)).one()
         record_payment(source, project, milestone, voucher_no=plan.voucher_no, payee=plan.payee,
                        paid_on=plan.paid_on, amount_fen=plan.amount_fen, cost_category=plan.cost_category,
                        actor=actor)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -33,7 +34,7 @@ def _months_back(today: date, count: int) -> list[int]:
     return sorted(periods)
 
 
-def _rows(payments: list[Payment], periods: list[int]) -> list[list[str]]:
+def _rows(payments: Sequence[Payment], periods: list[int]) -> list[list[str]]:
     rows = []
     for index, payment in enumerate(payments):
         if payment.period == periods[-1] and index == len(payments) - 1:
