@@ -50,7 +50,8 @@ def _configure(app: Flask, config: dict | None) -> None:
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or instance_secret_key(app.instance_path)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # Flask types app.json as the JSONProvider interface; ours is its DefaultJSONProvider, which has it.
+    app.json.ensure_ascii = False  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def _private_sqlite_file(url: str) -> None:
