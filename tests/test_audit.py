@@ -123,3 +123,17 @@ def test_deferred_block_that_fails_writes_nothing(app):
     db.session.commit()
     assert [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))] == ["login", "logout"]
     assert verify_database().ok
+
+
+def test_any_read_of_the_trail_sees_the_events_its_transaction_recorded(app):
+    """A transaction that recorded events and then reads the trail in any form of SELECT (a plain
+    one, a UNION) sees them: they are chained and written before the read, not lost or crashed on."""
+    from sqlalchemy import union_all
+
+    record("thing.create", object_type="thing", object_id=1)
+    both = union_all(select(AuditEvent.id), select(AuditEvent.id))
+    assert len(db.session.execute(both).all()) == 2
+    record("thing.update", object_type="thing", object_id=1)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == 2
+    db.session.commit()
+    assert verify_database().ok
