@@ -246,6 +246,15 @@ def test_web_refused_file_lists_every_problem(funded, client, auth):
     assert _count(StatementLine) == 0
 
 
+@pytest.mark.parametrize("data", [b"hello", b"hello\nworld\n"])
+def test_web_refuses_a_file_that_holds_no_table(funded, client, auth, data):
+    """A .txt of "hello" is refused on the statement page with a message, not sent to a mapping page."""
+    auth.as_role("finance")
+    response = _upload(client, funded, data, "hello.txt")
+    assert response.status_code == 200 and b"This file holds no table" in response.data
+    assert _count(StatementLine) == 0
+
+
 def test_web_manual_match_refuses_mismatched_amounts(funded, client, auth):
     """Matching a 15 yuan fee with an 8,000 yuan payment is refused with both amounts; matching equal amounts works."""
     import_statement(funded, _statement(), "march.csv")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from audit.services import deferred, record
 from core.i18n import _l
 from core.sheets.cells import choice_index, fold, text_value
-from core.sheets.tables import Sheet, read_table
+from core.sheets.tables import Sheet, read_table, require_table
 from extensions import db
 from projects import services
 from projects.imports.columns import COLUMNS, IGNORED_TITLES, MILESTONES, PROJECTS, guess_kind, guess_mapping
@@ -65,8 +65,9 @@ class ImportRefused(ValueError):
 
 
 def read_import_file(data: bytes, filename: str = "") -> list[Sheet]:
-    """The file's sheets, each with its real header row: a title row above the header is skipped."""
-    return [_locate_header(sheet) for sheet in read_table(data, filename)]
+    """The file's sheets, each with its real header row: a title row above the header is skipped.
+    SpreadsheetError for a file that is no table (core.sheets.tables.require_table)."""
+    return require_table([_locate_header(sheet) for sheet in read_table(data, filename)])
 
 
 def _locate_header(sheet: Sheet) -> Sheet:
