@@ -138,6 +138,9 @@ def test_preview_lists_every_problem_and_confirm_stores_nothing(app, client, pla
     """The preview shows row, column and message for each problem, without a confirm button."""
     rows = [PROJECT_HEADERS, project_line("P1"), project_line("P2", budget="abc"), project_line("P3", township="火星镇")]
     token = token_of(upload(client, csv_bytes(rows), "bad.csv"))
+    first = client.get(f"/projects/import/{token}/preview", headers=EN)  # 火星镇 is offered for mapping first
+    assert first.status_code == 302 and first.headers["Location"].endswith("/values")
+    assert client.get(f"/projects/import/{token}/values", headers=EN).status_code == 200
     preview = client.get(f"/projects/import/{token}/preview", headers=EN)
     text = preview.data.decode()
     assert "Problems found: 2." in text and "Import now" not in text
