@@ -56,6 +56,7 @@ MATRIX = {
     "funds.rule_toggle": ("POST", "/funds/rules/1/active", {"admin", "finance"}),
     "funds.statements": ("GET", "/funds/sources/{source}/statements", {"finance"}),
     "funds.statement_mapping": ("GET", "/funds/sources/{source}/statements/0/mapping", {"finance"}),
+    "funds.statement_preview": ("GET", "/funds/sources/{source}/statements/0/preview", {"finance"}),
     "funds.reconcile": ("GET", "/funds/sources/{source}/reconcile", EVERYONE),
     "funds.match_statement_line": ("POST", "/funds/sources/{source}/reconcile/match", {"finance"}),
     "funds.unmatch_statement_line": ("POST", "/funds/sources/{source}/reconcile/unmatch", {"finance"}),

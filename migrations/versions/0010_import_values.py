@@ -1,10 +1,12 @@
-"""remembered import values
+"""remembered import values; statement lines held apart in closed months
 
 Revision ID: 0010a
 Revises: 0009
 Create Date: 2026-12-04 09:00:00
 
 import_value keeps what a spreadsheet value mapped by hand means, per kind of column (import_values).
+A statement line dated in a closed month is stored held apart (statement_line.held_reason) instead of
+refusing the whole statement; statement_import counts them.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -14,6 +16,9 @@ revision = '0010a'
 down_revision = '0009'
 branch_labels = None
 depends_on = None
+
+HELD_APART = ("held_reason IS NULL OR (held_reason IN ('month_closed') "
+              "AND payment_id IS NULL AND explanation IS NULL)")
 
 
 def upgrade():
@@ -32,7 +37,19 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_import_value')),
         sa.UniqueConstraint('kind', 'value_key', name=op.f('uq_import_value_kind_value_key')),
     )
+    with op.batch_alter_table('statement_line', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('held_reason', sa.String(length=16), nullable=True))
+        batch_op.create_check_constraint(op.f('ck_statement_line_held_apart'), HELD_APART)
+    with op.batch_alter_table('statement_import', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('held_line_count', sa.Integer(), nullable=False, server_default='0'))
+    with op.batch_alter_table('statement_import', schema=None) as batch_op:
+        batch_op.alter_column('held_line_count', server_default=None)
 
 
 def downgrade():
+    with op.batch_alter_table('statement_import', schema=None) as batch_op:
+        batch_op.drop_column('held_line_count')
+    with op.batch_alter_table('statement_line', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_statement_line_held_apart'), type_='check')
+        batch_op.drop_column('held_reason')
     op.drop_table('import_value')
