@@ -165,3 +165,21 @@ def test_unknown_area_names_the_areas_allowed_there(babel_app):
     assert "Yangming Community (LB-YM)" in str(village.value.message)
     assert "Datang" not in str(village.value.message)
     assert (village.value.scope, village.value.key) == ("LB", "大塘村")  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def test_finance_columns_read_cost_categories_channels_and_sources(babel_app):
+    """The readers later imports (payroll, contracts) use: cost categories and channels by label or synonym, a
+    fund source by code, name, or its channel when it is the only source of that channel."""
+    from funds.ledger.choices import channel_index, cost_category_index, source_index
+
+    costs = cost_category_index()
+    assert [costs.read(cell) for cell in ("人工费", "劳务报酬", "材料费", "机械台班", "项目管理费", "Wages")] == [
+        "wages", "wages", "materials", "equipment", "management_fee", "wages"]
+    assert channel_index().read("以工代赈资金") == "work_for_relief" and channel_index().read("衔接资金") == "poverty_relief"
+    sources = source_index([("WFR-2026", "2026年以工代赈资金", "work_for_relief"), ("FIS-1", "县财政预算", "fiscal"),
+                            ("FIS-2", "市财政补助", "fiscal")])
+    assert sources.read("wfr-2026") == "WFR-2026" and sources.read("以工代赈") == "WFR-2026"
+    assert sources.read("县财政预算") == "FIS-1"
+    with pytest.raises(UnknownChoice) as unknown:
+        sources.read("财政资金")  # two fiscal sources: the cell must say which
+    assert "县财政预算 (FIS-1)" in str(unknown.value.message)
