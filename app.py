@@ -16,13 +16,14 @@ import auth
 import core
 import demo
 import funds
+import import_values
 import projects
 import reports
 from config import Config, instance_secret_key, normalise_database_url
 from core.files import create_private
 from extensions import csrf, db, migrate
 
-FEATURES = (core, audit, auth, projects, funds, reports, demo)
+FEATURES = (core, audit, auth, import_values, projects, funds, reports, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

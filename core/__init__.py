@@ -6,9 +6,9 @@ transactions that lock first) and `transactions` (`commit_with_retry`, the one c
 `money` and `dates` and `text` (parsing what people type, within bounds), `params` (query-string and
 URL numbers), `forms` (money and date fields), `once` (one-time form tokens), `paging`, `clock`
 (`utcnow`), `constraints` (CHECK helpers), `files` (owner-only files, hashing), `uploads` (files kept
-between the steps of an import), `sheets/` (reading and writing spreadsheets, bounded), `bulk`
-(many rows at once), `backup` and `cli` (backup and restore), `i18n` (languages), `web` (error pages,
-security headers, template filters).
+between the steps of an import), `sheets/` (reading and writing spreadsheets, bounded; choice columns
+and their synonyms), `bulk` (many rows at once), `backup` and `cli` (backup and restore), `i18n`
+(languages), `web` (error pages, security headers, template filters).
 
 `init_app(app)` installs what every request needs from core.
 """

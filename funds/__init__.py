@@ -3,7 +3,8 @@
 Offers: `models` (the money model), `ledger/` (sources, receipts, allocations, payments, reversals,
 month close; the source's lock every money operation takes first), `reconcile/` (bank and treasury
 statements, matching, reconciliation), `rules/` (fund rules as data, their pure evaluation and the
-checks), the pages at /funds and `flask payments|statements|checks`. To planning it provides the
+checks), the readers of finance's choice columns for spreadsheet imports (`ledger.choices`), the pages
+at /funds and `flask payments|statements|checks`. To planning it provides the
 ledger as `app.extensions["project_money"]` (projects.money says what that is).
 """
 from __future__ import annotations
@@ -12,9 +13,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The /funds pages, the finance commands, and the ledger as the planning pages read it."""
+    """The /funds pages, the finance commands, the ledger as the planning pages read it, and the
+    finance choice columns whose values a county may map by hand (import_values)."""
     from funds.blueprint import bp
     from funds.ledger import entry_views, views  # noqa: F401  (their routes)
+    from funds.ledger.choices import register_value_kinds
     from funds.ledger.cli import payments_cli
     from funds.ledger.project_money import LedgerForProjects
     from funds.reconcile import views as reconcile_views  # noqa: F401  (its routes)
@@ -26,3 +29,4 @@ def init_app(app: Flask) -> None:
     for command in (payments_cli, statements_cli, checks_command):
         app.cli.add_command(command)
     app.extensions["project_money"] = LedgerForProjects()
+    register_value_kinds(app)

@@ -54,6 +54,9 @@ COST_CATEGORIES = {"wages": _l("Wages"), "materials": _l("Materials"),
                    "equipment": _l("Equipment"), "management_fee": _l("Management fee"),
                    "other": _l("Other")}
 
+# Why a statement line is held apart: stored but neither matched nor counted until released.
+HOLD_REASONS = {"month_closed": _l("Month closed: reopen it to reconcile.")}
+
 RULE_KINDS = {
     "eligible_categories": _l("Eligible project categories"),
     "wage_share_floor": _l("Minimum wage share"),
@@ -277,12 +280,17 @@ class StatementImport(Model):
     file_sha256: Mapped[str] = mapped_column(String(64))
     line_count: Mapped[int] = mapped_column(Integer, default=0)
     new_line_count: Mapped[int] = mapped_column(Integer, default=0)
+    held_line_count: Mapped[int] = mapped_column(Integer, default=0)  # of the new lines, held apart
     imported_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class StatementLine(Model):
-    """A line of a statement; `fingerprint` makes re-importing the same line a no-op."""
+    """A line of a statement; `fingerprint` makes re-importing the same line a no-op.
+
+    A new line dated in a closed month is stored held apart (`held_reason`): listed, never matched
+    or explained, not counted against the close; reopening the month releases it (funds.ledger).
+    """
 
     __tablename__ = "statement_line"
 
@@ -307,9 +315,12 @@ class StatementLine(Model):
     explanation: Mapped[Optional[str]] = mapped_column(Text)
     explained_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     explained_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    held_reason: Mapped[Optional[str]] = mapped_column(String(16))
 
     __table_args__ = (
         UniqueConstraint("source_id", "fingerprint"),
+        CheckConstraint("held_reason IS NULL OR (" + one_of("held_reason", HOLD_REASONS)
+                        + " AND payment_id IS NULL AND explanation IS NULL)", name="held_apart"),
         CheckConstraint("payment_id IS NULL OR explanation IS NULL", name="matched_or_explained"),
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         CheckConstraint(f"amount_fen <= {MAX_FEN}", name="amount_within_cap"),
@@ -371,6 +382,7 @@ __all__ = [
     "CATEGORIES",
     "CHANNELS",
     "COST_CATEGORIES",
+    "HOLD_REASONS",
     "LEVELS",
     "RULE_KINDS",
     "Allocation",

@@ -1,6 +1,7 @@
 """`flask projects import FILE` and `flask projects export FILE`: the spreadsheet import and export
 for scheduled jobs. The import guesses the columns from the headers (as the web page does before
-anyone changes them) and is all-or-nothing: on any problem it prints every one and exits 1.
+anyone changes them), reads values as remembered (and as `--map-value` says, remembered in turn) and
+is all-or-nothing: on any problem it prints every one and exits 1.
 """
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ from core.sheets.messages import spreadsheet_message
 from core.sheets.tables import SpreadsheetError
 from extensions import db
 from projects.imports import Problem, apply_import, guess_import_mapping, plan_import, read_import_file
+from projects.imports.mapped_values import (
+    MappedValue,
+    ValueMappingError,
+    mapped_lookup,
+    parse_value_mapping,
+    remember_values,
+)
 from projects.models import Area, Project
 
 
@@ -55,29 +63,50 @@ def _counts_line(plan) -> str:
     return line
 
 
+def _mapped_values(options: tuple[str, ...]) -> list[MappedValue]:
+    try:
+        return [parse_value_mapping(option) for option in options]
+    except ValueMappingError as error:
+        raise click.BadParameter(str(error), param_hint="--map-value") from error
+
+
 @projects_cli.command("import")
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change; store nothing.")
 @click.option("--user", "username", default=None, help="Account the changes are recorded under.")
+@click.option("--map-value", "value_options", multiple=True, metavar="COLUMN:VALUE=CODE",
+              help="Say what a value the import does not know means: COLUMN is category, status, township or "
+                   "area (or the column's header), CODE a code or name the column accepts. Remembered for later "
+                   "imports once this one succeeds (not with --dry-run). Repeatable.")
 @with_appcontext
-def import_command(path: Path, dry_run: bool, username: Optional[str]):
+def import_command(path: Path, dry_run: bool, username: Optional[str], value_options: tuple[str, ...]):
     """Import projects and milestones from FILE (.xlsx or .csv, UTF-8 or GB18030)."""
     data = path.read_bytes()
     try:
         sheets = read_import_file(data, path.name)
     except SpreadsheetError as error:
         raise click.ClickException(str(spreadsheet_message(error))) from error
-    plan = plan_import(sheets, guess_import_mapping(sheets), file_name=path.name, sha256=sha256_hex(data))
+    mapped = _mapped_values(value_options)
+    plan = plan_import(sheets, guess_import_mapping(sheets), file_name=path.name, sha256=sha256_hex(data),
+                       mapped=mapped_lookup(mapped))
     if plan.problems:
         for problem in plan.problems:
             click.echo(describe_problem(problem, with_sheet=len(plan.sheets) > 1), err=True)
         click.echo(f"{len(plan.problems)} problems; nothing was imported.", err=True)
+        if plan.unknown_values():
+            click.echo("Say what an unknown value means with --map-value COLUMN:VALUE=CODE.", err=True)
         raise SystemExit(1)
     if dry_run:
         click.echo(f"Dry run, nothing stored. Would import {_counts_line(plan)}.")
         return
-    commit_or_fail(lambda: apply_import(plan, _actor(username)))
-    click.echo(f"Imported {_counts_line(plan)}.")
+    actor = _actor(username)
+
+    def import_and_remember():
+        apply_import(plan, actor)
+        remember_values({item.value: item.code for item in mapped}, actor)
+
+    commit_or_fail(import_and_remember)
+    click.echo(f"Imported {_counts_line(plan)}." + (f" {len(mapped)} values remembered." if mapped else ""))
 
 
 @projects_cli.command("export")

@@ -1,5 +1,7 @@
 """Ledger invariants that must hold after every test, whatever the test did (tests that close months
 through the service also check `unreconciled_closed_months`: a month is closed only once reconciled).
+A statement line imported into a closed month is allowed only held apart (never matched or explained,
+only while the month is closed), and a held line never counts as unreconciled.
 
 Checked by the `app` fixture's teardown with plain SQL, independently of the services' own sums.
 """
@@ -71,12 +73,18 @@ CHECKS = {
         SELECT CAST(c.source_id AS VARCHAR(20)) || '-' || CAST(c.period AS VARCHAR(20)) FROM month_close c
         WHERE c.reopened_at IS NULL AND (
           EXISTS (SELECT 1 FROM statement_line l JOIN statement_import i ON i.id = l.import_id
-                  WHERE l.source_id = c.source_id AND l.period = c.period AND (i.imported_at > c.closed_at
-                        OR l.matched_at > c.closed_at OR l.explained_at > c.closed_at))
+                  WHERE l.source_id = c.source_id AND l.period = c.period
+                  AND ((i.imported_at > c.closed_at AND l.held_reason IS NULL)  -- a line held apart is allowed
+                       OR l.matched_at > c.closed_at OR l.explained_at > c.closed_at))
           OR EXISTS (SELECT 1 FROM statement_line l JOIN audit_event e ON e.object_type = 'statement_line'
                      AND e.object_id = CAST(l.id AS VARCHAR(20))
                      WHERE l.source_id = c.source_id AND l.period = c.period AND e.at > c.closed_at
                      AND e.action IN ('statement.unmatch', 'statement.unexplain') AND e.outcome = 'ok'))""",
+    "statement line held apart outside a closed month, or held and settled": """
+        SELECT CAST(l.id AS VARCHAR(20)) FROM statement_line l
+        WHERE l.held_reason IS NOT NULL AND (l.payment_id IS NOT NULL OR l.explanation IS NOT NULL
+              OR NOT EXISTS (SELECT 1 FROM month_close c WHERE c.source_id = l.source_id AND c.period = l.period
+                             AND c.reopened_at IS NULL))""",
     "reversal does not mirror its payment": """
         SELECT r.voucher_no FROM payment r JOIN payment o ON r.reversal_of_id = o.id
         WHERE r.amount_fen <> -o.amount_fen OR r.source_id <> o.source_id OR r.project_id <> o.project_id""",
@@ -97,7 +105,7 @@ UNRECONCILED_CLOSED_MONTHS = """
     SELECT CAST(c.source_id AS VARCHAR(20)) || '-' || CAST(c.period AS VARCHAR(20)) FROM month_close c
     WHERE c.reopened_at IS NULL AND (
       EXISTS (SELECT 1 FROM statement_line l WHERE l.source_id = c.source_id AND l.period = c.period
-              AND l.payment_id IS NULL AND l.explanation IS NULL)
+              AND l.payment_id IS NULL AND l.explanation IS NULL AND l.held_reason IS NULL)
       OR EXISTS (SELECT 1 FROM payment p WHERE p.source_id = c.source_id AND p.period = c.period
                  AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.payment_id = p.id)
                  AND NOT EXISTS (SELECT 1 FROM payment o WHERE (o.reversal_of_id = p.id OR o.id = p.reversal_of_id)

@@ -7,6 +7,7 @@ import pytest
 
 from extensions import db
 from funds.ledger import services as ledger
+from import_values.models import ImportValue
 from tests import factories
 
 ROLES = ("admin", "planner", "finance", "leader", "auditor")
@@ -33,6 +34,9 @@ MATRIX = {
     "projects.import_template": ("GET", "/projects/import/template.xlsx", {"admin", "planner"}),
     "projects.import_mapping": ("GET", "/projects/import/unknown/mapping", {"admin", "planner"}),
     "projects.import_preview": ("GET", "/projects/import/unknown/preview", {"admin", "planner"}),
+    "projects.import_values": ("GET", "/projects/import/unknown/values", {"admin", "planner"}),
+    "import_values.index": ("GET", "/imports/values", {"admin", "planner"}),
+    "import_values.remove": ("POST", "/imports/values/1/forget", {"admin", "planner"}),
     "projects.import_confirm": ("POST", "/projects/import/unknown/confirm", {"admin", "planner"}),
     "funds.index": ("GET", "/funds/", EVERYONE),
     "funds.source": ("GET", "/funds/sources/{source}", EVERYONE),
@@ -52,6 +56,7 @@ MATRIX = {
     "funds.rule_toggle": ("POST", "/funds/rules/1/active", {"admin", "finance"}),
     "funds.statements": ("GET", "/funds/sources/{source}/statements", {"finance"}),
     "funds.statement_mapping": ("GET", "/funds/sources/{source}/statements/0/mapping", {"finance"}),
+    "funds.statement_preview": ("GET", "/funds/sources/{source}/statements/0/preview", {"finance"}),
     "funds.reconcile": ("GET", "/funds/sources/{source}/reconcile", EVERYONE),
     "funds.match_statement_line": ("POST", "/funds/sources/{source}/reconcile/match", {"finance"}),
     "funds.unmatch_statement_line": ("POST", "/funds/sources/{source}/reconcile/unmatch", {"finance"}),
@@ -103,6 +108,7 @@ def _objects():
                                     paid_on=date(2026, 1, 3), amount_fen=100, cost_category="materials")
     target = factories.make_user("leader", username="target-user")
     factories.make_rule("spending_after_completion")  # the first rule of a fresh database: id 1
+    db.session.add(ImportValue(kind="category", value_key="宽带进村", value="宽带进村", code="telecom"))  # id 1
     db.session.commit()
     return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
             "payment": payment.id}

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("core", "audit", "auth", "projects", "funds", "reports", "demo")
-FEATURES = ("audit", "auth", "projects", "funds", "reports")
+PACKAGES = ("core", "audit", "auth", "import_values", "projects", "funds", "reports", "demo")
+FEATURES = ("audit", "auth", "import_values", "projects", "funds", "reports")
 
 
 def _modules() -> dict[str, Path]:

@@ -323,6 +323,14 @@ def test_cli_dry_run_and_exit_codes(app, runner, tmp_path):
     assert db.session.scalar(select(func.count(Project.id))) == 2
 
 
+def test_cli_refuses_a_file_that_holds_no_table(app, runner, tmp_path):
+    """`projects import hello.txt` exits 1 saying the file holds no table."""
+    path = tmp_path / "hello.txt"
+    path.write_bytes(b"hello")
+    result = runner.invoke(args=["projects", "import", str(path)])
+    assert result.exit_code == 1 and "This file holds no table" in result.output
+
+
 def test_cli_export_then_import(app, runner, tmp_path):
     """`projects export` writes .xlsx or .csv by extension and the file re-imports unchanged."""
     _stored_projects()

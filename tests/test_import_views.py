@@ -80,9 +80,13 @@ def test_upload_preview_confirm(app, client, planner, upload_folder):
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"neither an .xlsx spreadsheet nor CSV text"),
     (b"PK\x03\x04garbage", b"cannot be opened"),
     (b"", b"The file is empty"),
+    (b"hello", b"This file holds no table"),
+    (b"hello\nworld\n", b"This file holds no table"),
+    ("项目编号,项目名称\r\n".encode("gb18030"), b"a header row and nothing below it"),
 ])
 def test_unreadable_upload_is_refused_with_a_reason(app, client, planner, upload_folder, data, message):
-    """Garbage, whatever its name, is refused on the upload page with a clear message; nothing is kept."""
+    """Garbage, a note saved as text ("hello") or a header with nothing below, whatever its name, is refused
+    on the upload page with a clear message, never sent on to a mapping page of 0 rows; nothing is kept."""
     response = upload(client, data, "projects.xlsx")
     assert response.status_code == 200 and message in response.data
     assert not upload_folder.exists() or list(upload_folder.iterdir()) == []
@@ -134,6 +138,9 @@ def test_preview_lists_every_problem_and_confirm_stores_nothing(app, client, pla
     """The preview shows row, column and message for each problem, without a confirm button."""
     rows = [PROJECT_HEADERS, project_line("P1"), project_line("P2", budget="abc"), project_line("P3", township="火星镇")]
     token = token_of(upload(client, csv_bytes(rows), "bad.csv"))
+    first = client.get(f"/projects/import/{token}/preview", headers=EN)  # 火星镇 is offered for mapping first
+    assert first.status_code == 302 and first.headers["Location"].endswith("/values")
+    assert client.get(f"/projects/import/{token}/values", headers=EN).status_code == 200
     preview = client.get(f"/projects/import/{token}/preview", headers=EN)
     text = preview.data.decode()
     assert "Problems found: 2." in text and "Import now" not in text

@@ -67,7 +67,8 @@ def test_import_matches_by_reference_then_amount_date_and_payee(funded):
     """The voucher in 摘要 matches by reference; the same amount twice goes to each firm; the fee stays open."""
     result = import_statement(funded, _statement(), "march.csv")
     db.session.commit()
-    assert result.as_json() == {"lines": 4, "new": 4, "matched": 3, "unmatched_lines": 1, "unmatched_payments": 1}
+    assert result.as_json() == {"lines": 4, "new": 4, "matched": 3, "unmatched_lines": 1, "unmatched_payments": 1,
+                                "held_closed_month": 0}
     pairs = {line.summary + "|" + line.payee: (db.session.get(Payment, line.payment_id).voucher_no, line.match_method)
              for line in db.session.scalars(select(StatementLine).where(StatementLine.payment_id.is_not(None)))}
     assert pairs == {"付记-2026-0001号 路基工程款|永州某某路桥建设有限公司": ("记-2026-0001", "reference"),
@@ -156,8 +157,8 @@ def test_manual_match_refuses_different_amounts_and_taken_payments(funded):
     assert _line("手续费").payment_id is None
 
 
-def test_closed_month_refuses_matching_unmatching_and_new_lines(funded):
-    """Once March is closed its lines can be neither matched nor unmatched, and no new March line is imported."""
+def test_closed_month_refuses_matching_and_unmatching_and_holds_new_lines_apart(funded):
+    """Once March is closed its lines can be neither matched nor unmatched, and a new March line is held apart."""
     import_statement(funded, _statement(), "march.csv")
     db.session.add(MonthClose(source_id=funded.id, period=202603))
     db.session.commit()
@@ -165,12 +166,13 @@ def test_closed_month_refuses_matching_unmatching_and_new_lines(funded):
         unmatch(_line("湖南 某某通信工程 有限公司"))
     with pytest.raises(FundsError):
         manual_match(_line("手续费"), _payment("记-2026-0004"))
-    with pytest.raises(StatementRejected) as refused:
-        import_statement(funded, _statement([["2026-03-30", "新", "某", "1.00", "", ""]]), "late.csv")
     db.session.rollback()
-    problem = refused.value.problems[0]
-    assert "closed" in str(problem.message) and (problem.row, problem.column, problem.header) == (2, "A", "交易日期")
-    assert _count(StatementLine) == 4
+    result = import_statement(funded, _statement([["2026-03-20", "劳务", "双牌县某某劳务", "8,000.00", "", ""]]),
+                              "late.csv")
+    db.session.commit()
+    assert (result.new, result.matched, result.held_closed_month) == (1, 0, 1)
+    assert _line("劳务").held_reason == "month_closed" and _line("劳务").payment_id is None
+    assert _count(StatementLine) == 5
 
 
 def test_summary_by_month_says_when_a_month_is_reconciled(funded):
@@ -246,6 +248,15 @@ def test_web_refused_file_lists_every_problem(funded, client, auth):
     assert _count(StatementLine) == 0
 
 
+@pytest.mark.parametrize("data", [b"hello", b"hello\nworld\n"])
+def test_web_refuses_a_file_that_holds_no_table(funded, client, auth, data):
+    """A .txt of "hello" is refused on the statement page with a message, not sent to a mapping page."""
+    auth.as_role("finance")
+    response = _upload(client, funded, data, "hello.txt")
+    assert response.status_code == 200 and b"This file holds no table" in response.data
+    assert _count(StatementLine) == 0
+
+
 def test_web_manual_match_refuses_mismatched_amounts(funded, client, auth):
     """Matching a 15 yuan fee with an 8,000 yuan payment is refused with both amounts; matching equal amounts works."""
     import_statement(funded, _statement(), "march.csv")
@@ -279,9 +290,11 @@ def test_cli_json_imports_like_the_page_and_is_idempotent(funded, runner, tmp_pa
     path.write_bytes(_statement())
     first = runner.invoke(args=["statements", "import", str(path), "--source", "FIS-R", "--json"])
     assert first.exit_code == 0, first.output
-    assert json.loads(first.output) == {"lines": 4, "new": 4, "matched": 3, "unmatched_lines": 1, "unmatched_payments": 1}
+    assert json.loads(first.output) == {"lines": 4, "new": 4, "matched": 3, "unmatched_lines": 1,
+                                        "unmatched_payments": 1, "held_closed_month": 0}
     second = runner.invoke(args=["statements", "import", str(path), "--source", "FIS-R", "--json"])
-    assert json.loads(second.output) == {"lines": 4, "new": 0, "matched": 0, "unmatched_lines": 1, "unmatched_payments": 1}
+    assert json.loads(second.output) == {"lines": 4, "new": 0, "matched": 0, "unmatched_lines": 1,
+                                         "unmatched_payments": 1, "held_closed_month": 0}
 
 
 def test_cli_malformed_file_exits_non_zero_with_every_problem(funded, runner, tmp_path):

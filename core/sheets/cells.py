@@ -1,4 +1,4 @@
-"""Reading one spreadsheet cell as a value: text, date, amount, number, choice; and headers.
+"""Reading one spreadsheet cell as a value: text, date, amount, number; and headers (choices: core.sheets.choices).
 
 Every spreadsheet import (projects, statements, and those that come later) reads its cells with these:
 each reader takes what the spreadsheet gave (text, int, float, date, or None for an empty cell) and
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Optional
@@ -121,25 +120,6 @@ def whole_number(value: Any, low: int, high: int) -> Optional[int]:
     if number is None or number != number.to_integral_value() or not low <= number <= high:
         raise CellError(_l("A whole number from %(low)d to %(high)d.", low=low, high=high))
     return int(number)
-
-
-def choice_index(labels: Mapping[str, Iterable[object]]) -> dict[str, str]:
-    """{folded code or label: code} from {code: labels in each language}."""
-    index: dict[str, str] = {}
-    for code, names in labels.items():
-        for name in (code, *names):
-            index.setdefault(fold(name), code)
-    return index
-
-
-def choice_value(value: Any, index: dict[str, str], message) -> Optional[str]:
-    """The code a cell names by its code or by its label in either language; `message` when unknown."""
-    if is_blank(value):
-        return None
-    code = index.get(fold(text_value(value)))
-    if code is None:
-        raise CellError(message)
-    return code
 
 
 def fold(text: object) -> str:

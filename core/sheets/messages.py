@@ -21,6 +21,9 @@ SPREADSHEET_MESSAGES = {
     "old_xls": _l("This is an old Excel file (.xls). Save it as .xlsx or .csv in Excel and upload that."),
     "damaged_xlsx": _l("This .xlsx file cannot be opened: it is damaged or not a spreadsheet."),
     "not_text": _l("This file is neither an .xlsx spreadsheet nor CSV text."),
+    "not_a_table": _l("This file holds no table: a spreadsheet needs a header row of at least two columns "
+                      "and rows below it. Upload the .xlsx or .csv file itself."),
+    "no_rows": _l("The file has a header row and nothing below it: there is nothing to import."),
     "file_too_large": _l("The file is larger than %(n)s MB; split it into smaller files.",
                          n=_number(limits.MAX_FILE_BYTES // limits.MIB)),
     "sheet_too_long": _l("The sheet has more than %(n)s rows, counting empty ones; delete the empty rows "

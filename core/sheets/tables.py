@@ -38,6 +38,7 @@ __all__ = [
     "column_letter",
     "neutralise",
     "read_table",
+    "require_table",
     "restore_neutralised",
     "sniff_delimiter",
     "write_csv",
@@ -105,6 +106,20 @@ def read_table(data: bytes, filename: str = "") -> list[Sheet]:
     if sheet is None:
         raise SpreadsheetError("empty")
     return [sheet]
+
+
+def require_table(sheets: list[Sheet]) -> list[Sheet]:
+    """The sheets, when at least one is a table: two columns or more, and a row below the header.
+
+    What read_table accepts is any text; a note saved as .txt ("hello") reads as a one-column sheet
+    with no rows, which no import can use. SpreadsheetError("not_a_table") when no sheet has two
+    columns, SpreadsheetError("no_rows") when those that do hold nothing below their header."""
+    tables = [sheet for sheet in sheets if len(sheet.headers) >= 2]
+    if not tables:
+        raise SpreadsheetError("not_a_table")
+    if not any(sheet.rows for sheet in tables):
+        raise SpreadsheetError("no_rows")
+    return sheets
 
 
 def _csv_title(filename: str) -> str:

@@ -404,7 +404,7 @@ def unreconciled_counts(source_id: int, period: int) -> tuple[int, int]:
         Payment.source_id == source_id, Payment.period == period, awaiting_statement_line()))
     lines = db.session.scalar(select(func.count(StatementLine.id)).where(
         StatementLine.source_id == source_id, StatementLine.period == period, StatementLine.payment_id.is_(None),
-        StatementLine.explanation.is_(None)))
+        StatementLine.explanation.is_(None), StatementLine.held_reason.is_(None)))
     return int(payments or 0), int(lines or 0)
 
 
@@ -442,7 +442,24 @@ def reopen_month(source: FundSource, period: int, *, reason: str, actor=None) ->
     db.session.flush()
     record("month.reopen", user=actor, object_type="fund_source", object_id=source.id,
            after={"period": period, "reason": closing.reopen_reason})
+    release_held_lines(source, period, actor=actor)
     return closing
+
+
+def release_held_lines(source: FundSource, period: int, *, actor=None) -> int:
+    """Make the statement lines held apart in a month ordinary unmatched lines of it (the month was
+    reopened): finance then matches them by hand or with the next import. Audited; how many."""
+    from funds.models import StatementLine
+
+    of_month = (StatementLine.source_id == source.id, StatementLine.period == period,
+                StatementLine.held_reason.is_not(None))
+    held = list(db.session.scalars(select(StatementLine.id).where(*of_month).order_by(StatementLine.id)))
+    if not held:
+        return 0
+    db.session.execute(update(StatementLine).where(*of_month).values(held_reason=None))
+    record("statement.release", user=actor, object_type="fund_source", object_id=source.id,
+           after={"period": period, "lines": len(held), "line_ids": ",".join(map(str, held))})
+    return len(held)
 
 
 def reverse_appropriation(original: Appropriation, *, reversed_on: date, reason: str, actor=None,

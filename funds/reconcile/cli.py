@@ -2,7 +2,8 @@
 
 Reads the file once and runs funds.reconciliation.import_statement_table, the code the web page
 runs, in one transaction. A file with problems prints each as row, column and message (JSON with
---json) and exits with status 1, storing nothing.
+--json) and exits with status 1, storing nothing. New lines dated in a closed month are held apart
+and counted (`held_closed_month`), as the web page does once finance confirms.
 """
 from __future__ import annotations
 
@@ -86,4 +87,6 @@ def import_command(file: Path, source_code: str, columns: tuple[str, ...], as_js
     else:
         click.echo(f"{result.lines} lines read, {result.new} new, {result.matched} matched; "
                    f"{result.unmatched_lines} lines and {result.unmatched_payments} payments of "
-                   f"{result.first_period}-{result.last_period} still unmatched")
+                   f"{result.first_period}-{result.last_period} still unmatched"
+                   + (f"; {result.held_closed_month} new lines of closed months held apart (reopen a month to "
+                      "reconcile them)" if result.held_closed_month else ""))

@@ -20,6 +20,10 @@ class StatementUploadForm(FlaskForm):
                      validators=[FileRequired(_l("Choose the statement file."))])
 
 
+class ConfirmStatementForm(FlaskForm):
+    """Import a previewed statement (only the CSRF token: the preview said what it does)."""
+
+
 def column_field(index: int) -> str:
     """The mapping form's field for the column at `index`."""
     return f"c{index}"

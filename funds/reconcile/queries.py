@@ -1,4 +1,5 @@
-"""Reads for the reconciliation page: a month's unmatched lines, unmatched payments and matched pairs.
+"""Reads for the reconciliation page: a month's unmatched lines, unmatched payments, matched pairs and
+lines held apart.
 
 Each list is capped at `limit` rows with its full count beside it; an amount filter narrows both
 sides to one amount (a credit line and a reversal count as that amount too), which is how finance
@@ -45,10 +46,19 @@ def _capped(query, limit: int) -> Capped:
 def unmatched_lines(source_id: int, period: int, amount_fen: Optional[int] = None, limit: int = LIMIT) -> Capped:
     """The month's statement lines that have no payment, oldest first."""
     query = (select(StatementLine).where(StatementLine.source_id == source_id, StatementLine.period == period,
-                                         StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None))
+                                         StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None),
+                                         StatementLine.held_reason.is_(None))
              .order_by(StatementLine.txn_date, StatementLine.id))
     if amount_fen is not None:
         query = query.where(StatementLine.amount_fen == abs(amount_fen))
+    return _capped(query, limit)
+
+
+def held_lines(source_id: int, period: int, limit: int = LIMIT) -> Capped:
+    """The month's statement lines held apart (imported after it was closed), oldest first."""
+    query = (select(StatementLine).where(StatementLine.source_id == source_id, StatementLine.period == period,
+                                         StatementLine.held_reason.is_not(None))
+             .order_by(StatementLine.txn_date, StatementLine.id))
     return _capped(query, limit)
 
 

@@ -9,8 +9,13 @@ An import reads the whole file first (funds.statements) and refuses it, storing 
 row has a problem. Otherwise it stores the lines it has not seen (a line's fingerprint is unique per
 source, so importing the same statement again adds nothing), then matches every unmatched line of
 the months the file covers against the source's unmatched payments (funds.matching), all in the
-caller's transaction: the caller commits, or rolls back and nothing happened. Lines and payments in
-a closed month are neither added nor matched nor unmatched.
+caller's transaction: the caller commits, or rolls back and nothing happened.
+
+Statements overlap closed months (a bank exports the whole year). A new line dated in a closed month
+is stored held apart (StatementLine.held_reason): listed on its month's page with the reason, never
+matched, not counted against the close; reopening the month releases it (funds.ledger.reopen_month).
+Lines and payments in a closed month are neither matched nor unmatched. The web asks first
+(`hold=False` raises HeldLinesToConfirm with what would be held); the command line holds and counts.
 """
 from __future__ import annotations
 
@@ -33,13 +38,13 @@ from extensions import db
 from funds.ledger.services import FundsError, awaiting_by_period, awaiting_statement_line, lock_source, month_is_closed
 from funds.models import FundSource, MonthClose, Payment, SourceMonth, StatementImport, StatementLine
 from funds.reconcile import matching
-from funds.reconcile.columns import DATE
 from funds.reconcile.statements import Problem, Statement, StatementLineData, read_statement, statement_from_table
 
 WINDOW_DAYS = 3  # a bank books a payment a few days after the voucher date, rarely more
 LINE_COLUMNS = ("import_id", "source_id", "row_number", "txn_date", "period", "direction", "amount_fen",
                 "reference", "payee", "account", "summary", "fingerprint", "payment_id", "match_method",
-                "matched_by_id", "matched_at")  # what _store writes of each new line, in this order
+                "matched_by_id", "matched_at", "held_reason")  # what _store writes of each new line, in order
+MONTH_CLOSED = "month_closed"  # funds.models.HOLD_REASONS
 
 
 class StatementRejected(ValueError):
@@ -52,7 +57,8 @@ class StatementRejected(ValueError):
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did. The unmatched counts cover the months the statement spans."""
+    """What an import did. The unmatched counts cover the months the statement spans; of the new
+    lines, `held_closed_month` were dated in a closed month and held apart."""
 
     import_id: Optional[int]
     lines: int
@@ -62,11 +68,33 @@ class ImportResult:
     unmatched_payments: int
     first_period: int
     last_period: int
+    held_closed_month: int = 0
 
     def as_json(self) -> dict:
         """The counts the CLI prints with --json."""
         return {"lines": self.lines, "new": self.new, "matched": self.matched,
-                "unmatched_lines": self.unmatched_lines, "unmatched_payments": self.unmatched_payments}
+                "unmatched_lines": self.unmatched_lines, "unmatched_payments": self.unmatched_payments,
+                "held_closed_month": self.held_closed_month}
+
+
+@dataclass(frozen=True)
+class StatementPreview:
+    """What importing a statement would do: lines read, new ones (the rest are on file already), and
+    the new ones that would be held apart, with their closed months (yyyymm)."""
+
+    lines: int
+    new: int
+    held: int
+    held_periods: tuple[int, ...]
+
+
+class HeldLinesToConfirm(ValueError):
+    """The statement has new lines in closed months and the caller asked to confirm first; nothing
+    was stored. `preview` says what the import would do."""
+
+    def __init__(self, preview: StatementPreview):
+        super().__init__(f"{preview.held} line(s) in closed months")
+        self.preview = preview
 
 
 def display_filename(name: str) -> str:
@@ -82,44 +110,67 @@ def closed_periods(source_id: int) -> set[int]:
 
 
 def import_statement(source: FundSource, data: bytes, filename: str, *, mapping: Optional[Mapping[int, str]] = None,
-                     actor=None) -> ImportResult:
-    """Store the statement's new lines and match what can be matched; raise StatementRejected
-    (storing nothing) when the file has any problem or adds a line to a closed month."""
+                     actor=None, hold: bool = True) -> ImportResult:
+    """Store the statement's new lines (those of closed months held apart) and match what can be
+    matched; raise StatementRejected (storing nothing) when the file has any problem, and
+    HeldLinesToConfirm (storing nothing) when lines would be held and `hold` is false."""
     with cycle_collector_paused():
         statement = read_statement(data, filename, mapping, window=dates.window())
-        return _import_statement(source, statement, filename, sha256_hex(data), actor)
+        return _import_statement(source, statement, filename, sha256_hex(data), actor, hold)
 
 
 def import_statement_table(source: FundSource, table: Sheet, filename: str, sha256: str, *,
-                           mapping: Optional[Mapping[int, str]] = None, actor=None) -> ImportResult:
+                           mapping: Optional[Mapping[int, str]] = None, actor=None, hold: bool = True) -> ImportResult:
     """import_statement for a table parsed earlier (at upload, kept while finance maps its columns);
     `sha256` is the uploaded file's, for the import record."""
     with cycle_collector_paused():
         statement = statement_from_table(table, mapping, window=dates.window())
-        return _import_statement(source, statement, filename, sha256, actor)
+        return _import_statement(source, statement, filename, sha256, actor, hold)
 
 
-def _import_statement(source: FundSource, statement: Statement, filename: str, sha256: str, actor) -> ImportResult:
+def preview_statement_table(source: FundSource, table: Sheet, *,
+                            mapping: Optional[Mapping[int, str]] = None) -> StatementPreview:
+    """What importing the table would do (StatementRejected when it has problems); nothing is written."""
+    with cycle_collector_paused():
+        statement = statement_from_table(table, mapping, window=dates.window())
+        if statement.problems:
+            raise StatementRejected(statement.problems)
+        _first, _last, new_lines, held = _sorted_out(source.id, statement.lines, closed_periods(source.id))
+        return _preview(statement.lines, new_lines, held)
+
+
+def _preview(lines: list[StatementLineData], new_lines: list[StatementLineData],
+             held: list[StatementLineData]) -> StatementPreview:
+    return StatementPreview(len(lines), len(new_lines), len(held), tuple(sorted({line.period for line in held})))
+
+
+def _sorted_out(source_id: int, lines: list[StatementLineData], closed: set[int]):
+    """(first month, last month, the lines not on file yet, those of them to hold apart)."""
+    first, last = min(line.period for line in lines), max(line.period for line in lines)
+    new_lines = _unseen(source_id, lines, first, last)
+    return first, last, new_lines, [line for line in new_lines if line.period in closed]
+
+
+def _import_statement(source: FundSource, statement: Statement, filename: str, sha256: str, actor,
+                      hold: bool) -> ImportResult:
     if statement.problems:
         raise StatementRejected(statement.problems)
     lock_source(source.id)
     lines = statement.lines
-    first, last = min(line.period for line in lines), max(line.period for line in lines)
     closed = closed_periods(source.id)
-    new_lines = _unseen(source.id, lines, first, last)
-    refused = [statement.problem_at(line.row_number, DATE, _l("The month %(month)s is closed for this source.",
-                                                              month=f"{line.period // 100}-{line.period % 100:02d}"))
-               for line in new_lines if line.period in closed]
-    if refused:
-        raise StatementRejected(refused)
+    first, last, new_lines, held = _sorted_out(source.id, lines, closed)
+    if held and not hold:
+        raise HeldLinesToConfirm(_preview(lines, new_lines, held))
+    fresh = [line for line in new_lines if line.period not in closed]
     name = display_filename(filename)
     # Match first, then store the new lines already matched: no re-reading and updating them after.
-    on_stored, on_new = match_lines(source.id, first, last, closed, new_lines)
-    import_id = _store(source, new_lines, name, sha256, len(lines), actor, on_new)
+    on_stored, on_fresh = match_lines(source.id, first, last, closed, fresh)
+    matches = {fresh[position].fingerprint: match for position, match in on_fresh.items()}
+    import_id = _store(source, new_lines, name, sha256, len(lines), actor, matches, closed)
     _record_matches(on_stored, actor)
-    matched = len(on_stored) + len(on_new)
+    matched = len(on_stored) + len(on_fresh)
     result = ImportResult(import_id, len(lines), len(new_lines), matched, *_unmatched_counts(source.id, first, last),
-                          first, last)
+                          first, last, len(held))
     if new_lines or matched:
         record("statement.import", user=actor, object_type="statement_import", object_id=import_id,
                after={"source": source.code, "filename": name, "sha256": sha256, **result.as_json()})
@@ -134,24 +185,26 @@ def _unseen(source_id: int, lines: list[StatementLineData], first: int, last: in
 
 
 def _store(source: FundSource, lines: list[StatementLineData], filename: str, sha256: str, total: int,
-           actor, matches: Mapping[int, matching.Match]) -> Optional[int]:
-    """Record the import and bulk-insert its new lines, with the match of each (by position) when it
-    has one; None when there is nothing new."""
+           actor, matches: Mapping[str, matching.Match], closed: set[int]) -> Optional[int]:
+    """Record the import and bulk-insert its new lines, with the match of each (by fingerprint) when
+    it has one, those dated in a `closed` month held apart; None when there is nothing new."""
     if not lines:
         return None
+    held = sum(1 for line in lines if line.period in closed)
     statement_import = StatementImport(source_id=source.id, filename=filename, file_sha256=sha256,
-                                       line_count=total, new_line_count=len(lines),
+                                       line_count=total, new_line_count=len(lines), held_line_count=held,
                                        imported_by_id=getattr(actor, "id", None))
     db.session.add(statement_import)
     db.session.flush()
     import_id, source_id, actor_id, now = statement_import.id, source.id, getattr(actor, "id", None), utcnow()
     unmatched = (None, None, None, None)
     rows = []
-    for position, line in enumerate(lines):
-        match = matches.get(position)
+    for line in lines:
+        match = matches.get(line.fingerprint)
         rows.append((import_id, source_id, line.row_number, line.txn_date, line.period, line.direction,
                      line.amount_fen, line.reference, line.payee, line.account, line.summary, line.fingerprint,
-                     *((match.payment_id, match.method, actor_id, now) if match else unmatched)))
+                     *((match.payment_id, match.method, actor_id, now) if match else unmatched),
+                     MONTH_CLOSED if line.period in closed else None))
     insert_rows(db.session.connection(), StatementLine.__table__, LINE_COLUMNS, rows)  # no ORM work per row
     return statement_import.id
 
@@ -175,7 +228,7 @@ def match_lines(source_id: int, first: int, last: int, closed: set[int],
                StatementLine.reference, StatementLine.payee, StatementLine.summary).where(
             StatementLine.source_id == source_id, StatementLine.period.between(first, last),
             StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None),
-            StatementLine.period.not_in(closed)))]
+            StatementLine.held_reason.is_(None), StatementLine.period.not_in(closed)))]
     lines += [matching.LineToMatch(FRESH + position, line.txn_date, line.direction, line.amount_fen, line.reference,
                                    line.payee, line.summary) for position, line in enumerate(fresh)]
     if not lines:
@@ -202,10 +255,10 @@ def _record_matches(matches: list[matching.Match], actor) -> None:
 
 
 def _unmatched_counts(source_id: int, first: int, last: int) -> tuple[int, int]:
-    """(unmatched lines, unmatched payments) of the source in months first..last."""
+    """(unmatched lines, unmatched payments) of the source in months first..last (held lines aside)."""
     lines = db.session.scalar(select(func.count(StatementLine.id)).where(
         StatementLine.source_id == source_id, StatementLine.period.between(first, last),
-        StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None)))
+        StatementLine.payment_id.is_(None), StatementLine.explanation.is_(None), StatementLine.held_reason.is_(None)))
     payments = db.session.scalar(select(func.count(Payment.id)).where(
         Payment.source_id == source_id, Payment.period.between(first, last), awaiting_statement_line()))
     return int(lines or 0), int(payments or 0)
@@ -313,6 +366,7 @@ class MonthSummary:
     matched_payments: int = 0
     paid_fen: int = 0
     closed: bool = False
+    held: int = 0  # lines held apart (the month is closed), not among `lines`
 
     @property
     def reconciled(self) -> bool:
@@ -327,12 +381,15 @@ class MonthSummary:
 
 
 def summary_by_month(source_id: int) -> list[MonthSummary]:
-    """Every month with statement lines or payments of the source, newest first."""
+    """Every month with statement lines or payments of the source, newest first (the money of held
+    lines counted apart: they are not the month's until it is reopened)."""
+    held = StatementLine.held_reason.is_not(None)
     line_rows = db.session.execute(
-        select(StatementLine.period, func.count(StatementLine.id),
+        select(StatementLine.period, func.count(StatementLine.id) - func.count(StatementLine.held_reason),
                func.count(StatementLine.payment_id) + func.count(StatementLine.explanation),
-               func.sum(case((StatementLine.direction == "debit", StatementLine.amount_fen), else_=0)),
-               func.sum(case((StatementLine.direction == "credit", StatementLine.amount_fen), else_=0)))
+               func.sum(case((held, 0), (StatementLine.direction == "debit", StatementLine.amount_fen), else_=0)),
+               func.sum(case((held, 0), (StatementLine.direction == "credit", StatementLine.amount_fen), else_=0)),
+               func.count(StatementLine.held_reason))
         .where(StatementLine.source_id == source_id).group_by(StatementLine.period))
     # Payments from the month summary kept in step; matched = entries less those awaiting a line (a
     # payment and its reversal that no line matches settle each other: neither awaits one).
@@ -342,9 +399,9 @@ def summary_by_month(source_id: int) -> list[MonthSummary]:
                         select(SourceMonth.period, SourceMonth.entries, SourceMonth.paid_fen, SourceMonth.reversed_fen)
                         .where(SourceMonth.source_id == source_id, SourceMonth.entries > 0))]
     months: dict[int, dict] = {}
-    for period, count, matched, debit, credit in line_rows:
+    for period, count, matched, debit, credit, held_count in line_rows:
         months[period] = {"lines": count, "matched_lines": matched, "debit_fen": int(debit or 0),
-                          "credit_fen": int(credit or 0)}
+                          "credit_fen": int(credit or 0), "held": held_count}
     for period, count, matched, paid in payment_rows:
         months.setdefault(period, {}).update(payments=count, matched_payments=matched, paid_fen=int(paid or 0))
     closed = closed_periods(source_id)

@@ -27,7 +27,7 @@ from core.i18n import _l
 from core.money import MAX_FEN
 from core.sheets.cells import CellError, amount_value, date_value, fold, is_blank, text_value
 from core.sheets.messages import spreadsheet_message
-from core.sheets.tables import Sheet, SpreadsheetError, column_letter, read_table
+from core.sheets.tables import Sheet, SpreadsheetError, column_letter, read_table, require_table
 from core.text import fold_width
 from funds.models import month_of
 from funds.reconcile import columns
@@ -101,8 +101,13 @@ def _located(sheet: Optional[Sheet], position: Optional[int], row: int, message)
 
 def locate_table(data: bytes, filename: str = "") -> Sheet:
     """The statement's table: the first sheet with a recognisable header row (within the first rows,
-    below any account details), else the first sheet as read. Raises SpreadsheetError."""
+    below any account details), else the first sheet as read. Raises SpreadsheetError, also for a
+    file that is no table (core.sheets.tables.require_table)."""
     sheets = read_table(data, filename)
+    return require_table([_statement_sheet(sheets)])[0]
+
+
+def _statement_sheet(sheets: list[Sheet]) -> Sheet:
     for sheet in sheets:
         if columns.looks_like_header(sheet.headers):
             return sheet

@@ -3,7 +3,9 @@
 Registered on the funds blueprint. Everyone who reads the funds sees the reconciliation; finance
 staff import statements and match or unmatch by hand. A statement whose headers are all recognised
 is imported at once; otherwise its table, parsed once at upload, is kept under
-instance/uploads/<random token> (core.uploads) while finance says what each column holds. Each
+instance/uploads/<random token> (core.uploads) while finance says what each column holds, and while
+finance confirms a statement that has new lines in closed months (a preview says how many would be
+held apart, and in which months). Each
 change runs in one transaction through funds.reconciliation, the same code the `flask statements
 import` command runs.
 """
@@ -29,10 +31,11 @@ from core.transactions import ConflictError, commit_with_retry
 from core.uploads import discard_upload, load_upload, save_upload, update_meta, upload_folder
 from extensions import db
 from funds.blueprint import bp
-from funds.models import FundSource, Payment, StatementLine
+from funds.models import HOLD_REASONS, FundSource, Payment, StatementLine
 from funds.reconcile import queries
 from funds.reconcile.columns import guess_mapping, mapping_problems, needs_mapping
 from funds.reconcile.forms import (
+    ConfirmStatementForm,
     ExplainForm,
     MatchForm,
     StatementUploadForm,
@@ -43,12 +46,14 @@ from funds.reconcile.forms import (
 )
 from funds.reconcile.matching import AMOUNT_PAYEE, MANUAL, REFERENCE
 from funds.reconcile.services import (
+    HeldLinesToConfirm,
     StatementRejected,
     closed_periods,
     display_filename,
     explain_line,
     import_statement_table,
     manual_match,
+    preview_statement_table,
     summary_by_month,
     unmatch,
     withdraw_explanation,
@@ -78,23 +83,51 @@ def _commit(work) -> bool:
     return save(work, on_form=False).ok
 
 
-def _run_import(source: FundSource, table, name: str, sha256: str, mapping,
-                page: Callable[[list], str]) -> tuple[bool, ResponseReturnValue]:
+def _run_import(source: FundSource, table, meta: dict, mapping, page: Callable[[list], str], token: str = "",
+                hold: bool = False) -> tuple[bool, ResponseReturnValue]:
     """Import and match the parsed table in one transaction: (True, redirect to the month) or,
-    storing nothing, (False, `page(problems)`)."""
+    storing nothing, (False, `page(problems)`), or (False, redirect to the preview) when lines would be
+    held apart in closed months and `hold` is not yet confirmed (the table is kept for it)."""
     try:
-        result = commit_with_retry(lambda: import_statement_table(source, table, name, sha256, mapping=mapping,
-                                                                  actor=current_user))
+        result = commit_with_retry(lambda: import_statement_table(
+            source, table, meta["name"], meta["sha256"], mapping=mapping, actor=current_user, hold=hold))
     except StatementRejected as error:
         db.session.rollback()
         return False, page(error.problems)
+    except HeldLinesToConfirm:
+        db.session.rollback()
+        token = token or save_upload(_folder(), [table], meta)
+        return False, redirect(url_for("funds.statement_preview", source_id=source.id, token=token))
     except ConflictError:
         flash(_("Someone imported or matched at the same moment; nothing was saved. Try again."), "error")
         return False, page([])
-    flash(_("%(lines)d lines read, %(new)d new, %(matched)d matched; %(left)d lines and %(payments)d payments "
-            "of these months still to match.", lines=result.lines, new=result.new, matched=result.matched,
-            left=result.unmatched_lines, payments=result.unmatched_payments), "success")
+    message = _("%(lines)d lines read, %(new)d new, %(matched)d matched; %(left)d lines and %(payments)d payments "
+                "of these months still to match.", lines=result.lines, new=result.new, matched=result.matched,
+                left=result.unmatched_lines, payments=result.unmatched_payments)
+    if result.held_closed_month:
+        message += " " + _("%(n)d new lines of closed months are held apart: reopen a month to reconcile them.",
+                           n=result.held_closed_month)
+    flash(message, "success")
     return True, _back(source, str(result.last_period))
+
+
+def _upload_meta(source: FundSource, name: str, data: bytes) -> dict:
+    """What is kept beside an uploaded statement's table."""
+    return {"name": name, "user_id": current_user.id, "source_id": source.id, "sha256": sha256_hex(data)}
+
+
+def _own_upload(source: FundSource, token: str):
+    """The signed-in user's upload of a statement for this source, or None."""
+    upload = load_upload(_folder(), token)
+    if upload is None or upload.meta.get("user_id") != current_user.id or upload.meta.get("source_id") != source.id:
+        flash(_("This upload is no longer available. Upload the statement again."), "error")
+        return None
+    return upload
+
+
+def _saved_mapping(upload) -> dict[int, str] | None:
+    saved = upload.meta.get("mapping")
+    return {int(i): k for i, k in saved.items()} if saved else None
 
 
 @bp.route("/sources/<int:source_id>/statements", methods=["GET", "POST"])
@@ -115,10 +148,10 @@ def statements(source_id: int):
         except SpreadsheetError as error:
             add_field_error(form.file, spreadsheet_message(error))
             return page([])
+        meta = _upload_meta(source, name, data)
         if not needs_mapping(table.headers):
-            return _run_import(source, table, name, sha256_hex(data), None, page)[1]
-        token = save_upload(_folder(), [table], {"name": name, "user_id": current_user.id, "source_id": source.id,
-                                                 "sha256": sha256_hex(data)})
+            return _run_import(source, table, meta, None, page)[1]
+        token = save_upload(_folder(), [table], meta)
         return redirect(url_for("funds.statement_mapping", source_id=source.id, token=token))
     return page([])
 
@@ -128,13 +161,11 @@ def statements(source_id: int):
 def statement_mapping(source_id: int, token: str):
     """Say what each column of an uploaded statement holds (pre-filled from its headers), then import."""
     source = db.get_or_404(FundSource, source_id)
-    upload = load_upload(_folder(), token)
-    if upload is None or upload.meta.get("user_id") != current_user.id or upload.meta.get("source_id") != source.id:
-        flash(_("This upload is no longer available. Upload the statement again."), "error")
+    upload = _own_upload(source, token)
+    if upload is None:
         return redirect(url_for("funds.statements", source_id=source.id))
     table = upload.sheets[0]
-    saved = upload.meta.get("mapping")
-    form = mapping_form(table.headers, {int(i): k for i, k in saved.items()} if saved else guess_mapping(table.headers))
+    form = mapping_form(table.headers, _saved_mapping(upload) or guess_mapping(table.headers))
 
     def page(problems):
         return render_template("funds/statement_mapping.html", source=source, form=form, table=table,
@@ -150,10 +181,40 @@ def statement_mapping(source_id: int, token: str):
         flash(message, "error")
     if wrong:
         return page([])
-    imported, response = _run_import(source, table, upload.meta["name"], upload.meta["sha256"], chosen, page)
+    imported, response = _run_import(source, table, upload.meta, chosen, page, token)
     if imported:
         discard_upload(_folder(), token)
     return response
+
+
+@bp.route("/sources/<int:source_id>/statements/<token>/preview", methods=["GET", "POST"])
+@role_required(*MONEY_WRITERS)
+def statement_preview(source_id: int, token: str):
+    """Before importing a statement with new lines in closed months: how many lines are new, how many
+    would be held apart and in which months; confirming imports it, holding them."""
+    source = db.get_or_404(FundSource, source_id)
+    upload = _own_upload(source, token)
+    if upload is None:
+        return redirect(url_for("funds.statements", source_id=source.id))
+    table, mapping, form = upload.sheets[0], _saved_mapping(upload), ConfirmStatementForm()
+
+    def page(problems):
+        return render_template("funds/statements.html", source=source, form=StatementUploadForm(),
+                               problems=problems[:SHOWN_PROBLEMS], problem_count=len(problems),
+                               imports=queries.recent_imports(source.id))
+
+    if form.validate_on_submit():
+        imported, response = _run_import(source, table, upload.meta, mapping, page, token, hold=True)
+        if imported:
+            discard_upload(_folder(), token)
+        return response
+    try:
+        preview = preview_statement_table(source, table, mapping=mapping)
+    except StatementRejected as error:
+        return page(error.problems)
+    months = ", ".join(f"{period // 100}-{period % 100:02d}" for period in preview.held_periods)
+    return render_template("funds/statement_preview.html", source=source, form=form, preview=preview,
+                           months=months, name=upload.meta["name"], token=token)
 
 
 def _amount_filter(text: str) -> int | None:
@@ -178,7 +239,8 @@ def reconcile(source_id: int):
         "funds/reconcile.html", source=source, months=months, period=period, amount_text=amount_text,
         lines=queries.unmatched_lines(source.id, period, amount), payments=queries.unmatched_payments(
             source.id, period, amount), pairs=queries.matched_pairs(source.id, period, amount),
-        explained=queries.explained_lines(source.id, period),
+        explained=queries.explained_lines(source.id, period), held=queries.held_lines(source.id, period),
+        hold_reasons=HOLD_REASONS,
         closed=period in closed_periods(source.id), can_write=current_user.role in MONEY_WRITERS,
         methods=method_labels())
 

@@ -8,8 +8,9 @@ the same columns, so an export re-imports and changes nothing.
     apply_import(plan, actor)                   # in the caller's transaction
 
 Modules: `pipeline` (those four), `columns` (fields and headers), `values` (areas), `rows` and
-`milestones` (a row into a project or milestone), `plan` (the plan's types), `write` (applying it,
-new projects in bulk), `exporting` (export and template), `forms` and `views` (the pages).
+`milestones` (a row into a project or milestone), `plan` (the plan's types), `mapped_values` (values
+mapped by hand: the value-mapping step and --map-value, remembered by import_values), `write`
+(applying it, new projects in bulk), `exporting` (export and template), `forms` and `views` (the pages).
 """
 from __future__ import annotations
 

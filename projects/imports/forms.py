@@ -1,15 +1,20 @@
-"""Forms of the spreadsheet import: the upload, the column mapping (one select per column), the confirm."""
+"""Forms of the spreadsheet import: the upload, the column mapping (one select per column), the value
+mapping (one select per unknown value), the confirm."""
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice  # pyright: ignore[reportAttributeAccessIssue]  # WTForms 3.3; stubs: 3.2
+from wtforms.validators import Optional
 
 from core.i18n import _l
 from core.sheets.tables import Sheet, column_letter
 from projects.imports.columns import COLUMNS, SHEET_KINDS, choices
-from projects.imports.plan import SheetMapping
+from projects.imports.plan import SheetMapping, UnknownValue
 
 IGNORE = ""
 
@@ -84,3 +89,29 @@ def mapping_from_json(data: dict) -> dict[str, SheetMapping]:
     """The mapping kept beside an upload."""
     return {title: SheetMapping(m["kind"], {int(i): key for i, key in m["columns"].items()})
             for title, m in (data or {}).items()}
+
+
+def value_field(value: UnknownValue) -> str:
+    """The value-mapping form's field of an unknown value: the same name whenever the page is drawn."""
+    identity = f"{value.kind}\x1f{value.remembered_key}\x1f{value.top_level}"
+    return "v" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+
+
+def values_form(options: Mapping[UnknownValue, Mapping[str, object]]) -> FlaskForm:
+    """One select per unknown value: leave it, or the code it means (`options`: what each may mean)."""
+
+    class ValueMappingForm(FlaskForm):
+        """What each unknown value of an upload means."""
+
+    for value, meanings in options.items():
+        setattr(ValueMappingForm, value_field(value),
+                SelectField(value.text, choices=[(IGNORE, _l("— leave it unmapped —"))]
+                            + [(code, str(label)) for code, label in meanings.items()],
+                            default=IGNORE, validators=[Optional()]))
+    return ValueMappingForm()
+
+
+def values_from_form(form: FlaskForm, values) -> dict[UnknownValue, str]:
+    """{unknown value: code} of the values given a meaning on the form."""
+    chosen = {value: form[value_field(value)].data or IGNORE for value in values}
+    return {value: code for value, code in chosen.items() if code != IGNORE}

@@ -12,19 +12,20 @@ once per row. The rules themselves live in projects.import_plan and projects.imp
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Optional
 
-from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit.services import deferred, record
 from core.i18n import _l
-from core.sheets.cells import choice_index, fold, text_value
-from core.sheets.tables import Sheet, read_table
+from core.sheets.cells import fold, text_value
+from core.sheets.choices import ChoiceIndex
+from core.sheets.tables import Sheet, read_table, require_table
 from extensions import db
+from import_values.services import remembered
 from projects import services
 from projects.imports.columns import COLUMNS, IGNORED_TITLES, MILESTONES, PROJECTS, guess_kind, guess_mapping
 from projects.imports.milestones import check_completion, read_milestone_sheet
@@ -38,12 +39,13 @@ from projects.imports.plan import (
     check_mapping,
 )
 from projects.imports.rows import read_project_sheet
-from projects.imports.values import AreaFinder, AreaRow
+from projects.imports.values import AREA_KIND, AreaFinder, AreaRow
 from projects.imports.write import PlanWriter
 from projects.models import CATEGORIES, STATUSES, Area, Project
 
 CHUNK = 500  # codes per IN (...) query, well under every database's limit on bound parameters
 HEADER_SEARCH_ROWS = 5  # rows below a title row where the real header may be
+VALUE_KINDS = ("category", "status", AREA_KIND)  # the choice columns whose values can be mapped by hand
 
 __all__ = [
     "ImportPlan",
@@ -65,8 +67,9 @@ class ImportRefused(ValueError):
 
 
 def read_import_file(data: bytes, filename: str = "") -> list[Sheet]:
-    """The file's sheets, each with its real header row: a title row above the header is skipped."""
-    return [_locate_header(sheet) for sheet in read_table(data, filename)]
+    """The file's sheets, each with its real header row: a title row above the header is skipped.
+    SpreadsheetError for a file that is no table (core.sheets.tables.require_table)."""
+    return require_table([_locate_header(sheet) for sheet in read_table(data, filename)])
 
 
 def _locate_header(sheet: Sheet) -> Sheet:
@@ -100,16 +103,6 @@ def fully_recognised(sheets: Iterable[Sheet], mapping: dict[str, SheetMapping]) 
         if any(header and index not in sheet_mapping.columns for index, header in enumerate(sheet.headers)):
             return False
     return True
-
-
-def _labels(choices: dict) -> dict[str, str]:
-    """{folded code or label: code}, the labels as rendered in Chinese and in English."""
-    names: dict[str, list[str]] = {code: [] for code in choices}
-    for locale in ("zh_CN", "en"):
-        with force_locale(locale):
-            for code, label in choices.items():
-                names[code].append(str(label))
-    return choice_index(names)
 
 
 def area_rows() -> list[AreaRow]:
@@ -150,10 +143,17 @@ def load_projects(codes: Iterable[str]) -> dict[str, Project]:
     return found
 
 
-def load_lookups(codes: Iterable[str]) -> Lookups:
-    """What the import compares against: areas, category and status labels, the named projects."""
+def load_lookups(codes: Iterable[str], mapped: Optional[Mapping[str, Mapping[str, str]]] = None) -> Lookups:
+    """What the import compares against: areas, categories and statuses (codes, labels, synonyms and
+    the values remembered for them, with `mapped` {kind: {key: code}} on top), the named projects."""
     projects = load_projects(codes)
-    return Lookups(areas=AreaFinder(area_rows()), categories=_labels(CATEGORIES), statuses=_labels(STATUSES),
+    known = remembered(VALUE_KINDS)
+    for kind, values in (mapped or {}).items():
+        known.setdefault(kind, {}).update(values)
+    return Lookups(areas=AreaFinder(area_rows(), known[AREA_KIND]),
+                   categories=ChoiceIndex.build("category", CATEGORIES, what=_l("category"),
+                                                remembered=known["category"], contains=True),
+                   statuses=ChoiceIndex.build("status", STATUSES, what=_l("status"), remembered=known["status"]),
                    projects={code: _existing(project) for code, project in projects.items()})
 
 
@@ -196,9 +196,10 @@ def build_plan(sheets: list[Sheet], mapping: dict[str, SheetMapping], lookups: L
 
 
 def plan_import(sheets: list[Sheet], mapping: dict[str, SheetMapping], *, file_name: str = "",
-                sha256: str = "") -> ImportPlan:
-    """Read and check every mapped row against the database; nothing is written."""
-    plan = build_plan(sheets, mapping, load_lookups(_codes(sheets, mapping)))
+                sha256: str = "", mapped: Optional[Mapping[str, Mapping[str, str]]] = None) -> ImportPlan:
+    """Read and check every mapped row against the database (and the values `mapped` by hand now,
+    {kind: {key: code}}, beside those remembered); nothing is written."""
+    plan = build_plan(sheets, mapping, load_lookups(_codes(sheets, mapping), mapped))
     plan.file_name, plan.sha256 = file_name, sha256
     return plan
 

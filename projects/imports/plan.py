@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from core.i18n import _l
 from core.sheets.cells import CellError
+from core.sheets.choices import ChoiceIndex
 from core.sheets.tables import Sheet, column_letter
 from projects.imports.columns import COLUMNS, MILESTONES, PROJECTS, SAME_FIELD, column_by_key
 from projects.imports.values import AreaFinder
@@ -32,14 +33,34 @@ MISSING = object()  # a cell of a column that is not mapped
 
 
 @dataclass(frozen=True)
+class UnknownValue:
+    """A value no choice reader knew, which the value-mapping step asks about: the kind of column
+    ("category", "status", "area"), its key (core.sheets.choices.choice_key), the text as written,
+    and for an area the township's code it was named in ("" for none) and whether it is a township."""
+
+    kind: str
+    key: str
+    text: str
+    scope: str = ""
+    top_level: bool = False
+
+    @property
+    def remembered_key(self) -> str:
+        """What a mapping of this value is remembered under (import_values)."""
+        return f"{self.scope}/{self.key}" if self.scope else self.key
+
+
+@dataclass(frozen=True)
 class Problem:
     """Why a row cannot be imported: sheet title, row number as the spreadsheet shows it, the
-    column's header as the spreadsheet shows it, and a translatable message."""
+    column's header as the spreadsheet shows it, and a translatable message; `unknown` when it is a
+    value that can be mapped to a known one."""
 
     sheet: str
     row: int
     column: str
     message: Any
+    unknown: Optional[UnknownValue] = None
 
 
 @dataclass(frozen=True)
@@ -76,8 +97,8 @@ class Lookups:
     """What the database holds, read once per import: areas, choices, projects by code."""
 
     areas: AreaFinder
-    categories: dict[str, str]
-    statuses: dict[str, str]
+    categories: ChoiceIndex
+    statuses: ChoiceIndex
     projects: dict[str, ExistingProject]
 
 
@@ -164,6 +185,14 @@ class ImportPlan:
         rows = [*self.projects, *self.milestones, *self.problems]
         return {row.sheet for row in rows if row.sheet}
 
+    def unknown_values(self) -> dict[UnknownValue, list[Problem]]:
+        """Each value no choice reader knew, with the problems it causes, in the order first met."""
+        found: dict[UnknownValue, list[Problem]] = {}
+        for problem in self.problems:
+            if problem.unknown is not None:
+                found.setdefault(problem.unknown, []).append(problem)
+        return found
+
     @property
     def changes_anything(self) -> bool:
         """True when applying the plan would write something."""
@@ -197,10 +226,10 @@ class SheetReader:
         """True when the field's column is mapped."""
         return key in self.fields
 
-    def problem(self, key: str, message) -> None:
-        """Record a problem in this row's `key` column."""
+    def problem(self, key: str, message, unknown: Optional[UnknownValue] = None) -> None:
+        """Record a problem in this row's `key` column (`unknown`: a value that can be mapped)."""
         self.failed = True
-        self.problems.append(Problem(self.sheet.title, self.row, self.header(key) if key else "", message))
+        self.problems.append(Problem(self.sheet.title, self.row, self.header(key) if key else "", message, unknown))
 
     def read(self, key: str, reader, *args, required=None) -> Any:
         """The cell read by `reader`, MISSING when unmapped, None (and a problem) when unreadable;
@@ -210,11 +239,20 @@ class SheetReader:
         try:
             value = reader(self.cells[key], *args)
         except CellError as error:
-            self.problem(key, error.message)
+            self.problem(key, error.message, unknown_value(error))
             return None
         if required is not None and value in (None, ""):
             self.problem(key, required)
         return value
+
+
+def unknown_value(error: CellError) -> Optional[UnknownValue]:
+    """The mappable value behind a cell's error (core.sheets.choices.UnknownChoice, values.UnknownArea)."""
+    kind, key = getattr(error, "kind", None), getattr(error, "key", None)
+    if not kind or not key:
+        return None
+    return UnknownValue(kind, key, getattr(error, "text", key), getattr(error, "scope", ""),
+                        getattr(error, "top_level", False))
 
 
 def check_mapping(sheet: Sheet, mapping: SheetMapping, problems: list[Problem]) -> bool:

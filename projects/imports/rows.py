@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, Optional
 
 from core.i18n import _l
-from core.sheets.cells import amount_value, choice_value, date_value, quantity_value, text_value
+from core.sheets.cells import amount_value, date_value, quantity_value, text_value
 from core.sheets.tables import Sheet
 from projects import lifecycle
 from projects.imports.plan import (
@@ -23,6 +23,7 @@ from projects.imports.plan import (
     SheetMapping,
     SheetReader,
     missing_columns,
+    unknown_value,
 )
 from projects.imports.values import AreaError
 from projects.models import STATUSES
@@ -50,7 +51,7 @@ def read_project_sheet(sheet: Sheet, mapping: SheetMapping, lookups: Lookups, pl
             plan.codes_in_file.add(code)
         existing = lookups.projects.get(code) if code else None
         values_read = _read_values(reader, lookups, existing.values if existing else EMPTY_PROJECT, code)
-        target = reader.read("status", choice_value, lookups.statuses, _l("Unknown status."))
+        target = reader.read("status", lookups.statuses)
         reason = reader.read("change_reason", text_value, 1000)
         if reader.failed:
             continue
@@ -74,8 +75,7 @@ def _read_values(reader: SheetReader, lookups: Lookups, stored: dict[str, Any], 
     for key, limit in TEXT_LIMITS.items():
         required = _l("Enter the project name.") if key == "name" else None
         _put(values, key, reader.read(key, text_value, limit, required=required))
-    _put(values, "category", reader.read("category", choice_value, lookups.categories, _l("Unknown category."),
-                                         required=_l("Enter the category.")))
+    _put(values, "category", reader.read("category", lookups.categories, required=_l("Enter the category.")))
     _read_area(reader, lookups, values)
     _read_scale(reader, values)
     _read_budget(reader, values)
@@ -101,7 +101,7 @@ def _read_area(reader: SheetReader, lookups: Lookups, values: dict[str, Any]) ->
         values["area_id"] = lookups.areas.find(reader.cells.get("township"), reader.cells.get("area"))
     except AreaError as error:
         cell = error.cell if reader.has(error.cell) else ("area" if reader.has("area") else "township")
-        reader.problem(cell, error.message)
+        reader.problem(cell, error.message, unknown_value(error))
 
 
 def _read_scale(reader: SheetReader, values: dict[str, Any]) -> None:

@@ -1,21 +1,30 @@
-"""Reading a project sheet's cells: the generic readers (core.sheets.cells), and areas (township/village).
+"""Reading a project sheet's areas (township and village): by code or name, as county sheets write them.
 
-Each reader takes what the spreadsheet gave (text, int, float, date, or None for an empty cell) and
-returns the value, or raises CellError with a translatable message. Numbers from numeric cells are
-made exact with Decimal(str(value)); no float arithmetic ever touches an amount. Plain functions:
+An area is found by its code or its Chinese or English name, compared as core.sheets.choices folds
+text (full-width, case, spaces and punctuation do not count). A sheet may leave off or add the
+administrative suffix (泷泊 for 泷泊镇, 上梧江乡 for 上梧江瑶族乡, 阳明社区居委会 for 阳明社区:
+core.sheets.synonyms.AREA_SUFFIXES), and a value someone mapped by hand on an earlier import is
+remembered (import_values, kind "area"; a village named inside a township under "<township
+code>/<value>"). An unknown area is refused naming it and the areas allowed there. Plain functions:
 no Flask app, no database.
 """
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from flask_babel import get_locale
+
 from core.i18n import _l
-from core.sheets.cells import CellError, fold, text_value
+from core.sheets.cells import CellError, text_value
+from core.sheets.choices import AllowedValues, choice_key
+from core.sheets.synonyms import AREA_SUFFIXES
 
 AREA_SEPARATORS = ("/", "·", "|")
+AREA_KIND = "area"
+_SUFFIX_KEYS = sorted({choice_key(suffix) for suffix in AREA_SUFFIXES}, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -29,27 +38,75 @@ class AreaRow:
     parent_id: Optional[int]
 
 
+class AreaName:
+    """An area's name in the language of whoever reads it."""
+
+    def __init__(self, area: AreaRow):
+        self.zh, self.en = area.name_zh, area.name_en
+
+    def __str__(self) -> str:
+        locale = get_locale()
+        return self.zh if locale is not None and str(locale).startswith("zh") else self.en
+
+
+def base_key(key: str) -> str:
+    """A folded name without its administrative suffix ("泷泊镇" -> "泷泊"), or "" when it has none."""
+    for suffix in _SUFFIX_KEYS:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)]
+    return ""
+
+
+def remembered_key(key: str, scope: str = "") -> str:
+    """What a mapped area value is remembered under: its key, behind its township's code when it is a
+    village named inside one."""
+    return f"{scope}/{key}" if scope else key
+
+
 class AreaFinder:
-    """Finds an area by its code or its Chinese or English name, inside a township when one is given."""
+    """Finds an area by its code or name, inside a township when one is given (module docstring)."""
 
-    def __init__(self, areas: Iterable[AreaRow]):
-        self.by_name: dict[str, list[AreaRow]] = {}
-        for area in areas:
-            for name in {fold(area.code), fold(area.name_zh), fold(area.name_en)}:
-                self.by_name.setdefault(name, []).append(area)
+    def __init__(self, areas: Iterable[AreaRow], remembered: Optional[Mapping[str, str]] = None):
+        self.areas = list(areas)
+        self.by_code = {area.code: area for area in self.areas}
+        self.exact: dict[str, list[AreaRow]] = {}
+        self.base: dict[str, list[AreaRow]] = {}
+        for area in self.areas:
+            keys = {choice_key(area.code), choice_key(area.name_zh), choice_key(area.name_en)} - {""}
+            for key in keys:
+                self.exact.setdefault(key, []).append(area)
+            for key in {base_key(key) for key in keys} - {""} - keys:
+                self.base.setdefault(key, []).append(area)
+        self.remembered = {key: self.by_code[code] for key, code in (remembered or {}).items() if code in self.by_code}
 
-    def _find(self, text: str, parent_id: Optional[int] = None, top_level: bool = False) -> AreaRow:
-        candidates = self.by_name.get(fold(text), [])
-        if parent_id is not None:
-            candidates = [area for area in candidates if area.parent_id == parent_id]
-        elif top_level and any(area.parent_id is None for area in candidates):
-            candidates = [area for area in candidates if area.parent_id is None]
-        if not candidates:
-            raise CellError(_l("Unknown area: %(name)s.", name=text))
-        if len(candidates) > 1:
-            raise CellError(_l("More than one area is called %(name)s: give the township too, or the code.",
-                               name=text))
-        return candidates[0]
+    def _find(self, text: str, parent: Optional[AreaRow] = None, top_level: bool = False) -> AreaRow:
+        key = choice_key(text)
+        levels = (self.exact.get(key, []), self._remembered(key, parent), self.base.get(base_key(key) or key, []))
+        for candidates in levels:
+            if parent is not None:
+                candidates = [area for area in candidates if area.parent_id == parent.id]
+            elif top_level and any(area.parent_id is None for area in candidates):
+                candidates = [area for area in candidates if area.parent_id is None]
+            if len(candidates) > 1:
+                raise CellError(_l("More than one area is called %(name)s: give the township too, or the code.",
+                                   name=text))
+            if candidates:
+                return candidates[0]
+        raise self._unknown(text, key, parent, top_level)
+
+    def _remembered(self, key: str, parent: Optional[AreaRow]) -> list[AreaRow]:
+        found = self.remembered.get(remembered_key(key, parent.code if parent else ""))
+        return [found] if found is not None else []
+
+    def _unknown(self, text: str, key: str, parent: Optional[AreaRow], top_level: bool) -> UnknownArea:
+        scope = parent.code if parent else ""
+        if parent is None:
+            message = _l("Unknown area: %(name)s. Townships: %(allowed)s.", name=text,
+                         allowed=AllowedValues(self.choices(top_level=True)))
+        else:
+            message = _l("Unknown area: %(name)s in %(township)s. Its villages and communities: %(allowed)s.",
+                         name=text, township=AreaName(parent), allowed=AllowedValues(self.choices(scope)))
+        return UnknownArea(text, key, scope, top_level, message)
 
     def find(self, township: Any, area: Any) -> int:
         """The id of the area named by the township cell and the village cell; either may hold
@@ -65,14 +122,22 @@ class AreaFinder:
             try:
                 parent = self._find(town, top_level=True)
             except CellError as error:
-                raise AreaError("township" if town_pair[0] else "area", error.message) from error
+                raise _blamed("township" if town_pair[0] else "area", error) from error
         if not village:
             assert parent is not None  # no village: there is a town (refused above otherwise), found above
             return parent.id
         try:
-            return self._find(village, parent_id=parent.id if parent else None).id
+            return self._find(village, parent=parent).id
         except CellError as error:
-            raise AreaError("area" if village_pair[1] else "township", error.message) from error
+            raise _blamed("area" if village_pair[1] else "township", error) from error
+
+    def choices(self, scope: str = "", top_level: bool = False) -> dict[str, AreaName]:
+        """{code: name} of the areas a value may be mapped to: a township's villages (`scope`, its
+        code), the townships (`top_level`), or every area."""
+        parent = self.by_code.get(scope)
+        return {area.code: AreaName(area) for area in self.areas
+                if (area.parent_id == parent.id if parent is not None
+                    else area.parent_id is None or not top_level)}
 
 
 class AreaError(CellError):
@@ -81,6 +146,25 @@ class AreaError(CellError):
     def __init__(self, cell: str, message):
         super().__init__(message)
         self.cell = cell
+
+
+class UnknownArea(AreaError):
+    """An area no name, code or remembered value names: what the value-mapping step asks about
+    (`kind`, the text as written, its key, the code of the township it was named in, if any, and
+    whether it stands for a township)."""
+
+    kind = AREA_KIND
+
+    def __init__(self, text: str, key: str, scope: str, top_level: bool, message, cell: str = ""):
+        super().__init__(cell, message)
+        self.text, self.key, self.scope, self.top_level = text, key, scope, top_level
+
+
+def _blamed(cell: str, error: CellError) -> AreaError:
+    """The error as an AreaError blaming `cell` (an unknown area keeps what the mapping step needs)."""
+    if isinstance(error, UnknownArea):
+        return UnknownArea(error.text, error.key, error.scope, error.top_level, error.message, cell)
+    return AreaError(cell, error.message)
 
 
 def _pair(value: Any, plain_is_village: bool) -> tuple[str, str]:

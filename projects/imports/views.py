@@ -1,5 +1,6 @@
 """The spreadsheet import at /projects/import: upload, map the columns (only when some header is not
-recognised; the preview links back to the mapping anyway), preview, confirm.
+recognised; the preview links back to the mapping anyway), map the values no column knows (only when
+there are some; remembered for later imports), preview, confirm.
 
 Registered on the projects blueprint. Planners and administrators only. The uploaded file is parsed
 once, at upload; its table is kept under instance/uploads/<random token> (core.uploads) between the
@@ -19,6 +20,7 @@ from core.access import PLANNERS, role_required
 from core.errors import add_field_error
 from core.files import sha256_hex
 from core.once import spend
+from core.saving import save
 from core.sheets.messages import spreadsheet_message
 from core.sheets.tables import SpreadsheetError
 from core.transactions import ConflictError, commit_with_retry
@@ -33,11 +35,16 @@ from projects.imports.forms import (
     mapping_from_form,
     mapping_from_json,
     mapping_to_json,
+    value_field,
+    values_form,
+    values_from_form,
 )
+from projects.imports.mapped_values import remember_values, value_options
 from projects.imports.pipeline import (
     all_areas,
     apply_import,
     area_labels,
+    area_rows,
     fully_recognised,
     guess_import_mapping,
     plan_import,
@@ -131,18 +138,56 @@ def import_mapping(token: str):
                            upload=upload, token=token)
 
 
-@bp.route("/import/<token>/preview")
+@bp.route("/import/<token>/values", methods=["GET", "POST"])
 @role_required(*PLANNERS)
-def import_preview(token: str):
-    """What the import would do, and every problem that stops it; nothing is stored yet."""
+def import_values(token: str):
+    """Say what each category, status, township or village the import does not know means; what is
+    chosen is remembered for every later import (import_values), then the preview."""
     upload = _own_upload(token)
     if upload is None:
         return _start_again()
     plan = _plan(upload)
+    unknown = plan.unknown_values()
+    if not unknown:
+        return redirect(url_for("projects.import_preview", token=token))
+    options = value_options(unknown)
+    form = values_form(options)
+    update_meta(_folder(), upload, values_offered=sorted(set(upload.meta.get("values_offered", []))
+                                                         | {value_field(value) for value in unknown}))
+    if form.validate_on_submit():
+        chosen = values_from_form(form, unknown)
+        if save(lambda: remember_values(chosen, current_user), form, on_form=False).ok:
+            if chosen:
+                flash(_("%(n)d values remembered: every later import reads them the same way.", n=len(chosen)),
+                      "success")
+            return redirect(url_for("projects.import_preview", token=token))
+    townships = {row.code: row.name_zh for row in area_rows() if row.parent_id is None}
+    return render_template("projects/import_values.html", form=form, unknown=unknown, value_field=value_field,
+                           upload=upload, token=token, several_sheets=len(plan.sheets) > 1, townships=townships)
+
+
+def _values_not_offered(upload, plan) -> bool:
+    """True when the plan has unknown values the value-mapping page has not shown yet."""
+    offered = set(upload.meta.get("values_offered", []))
+    return any(value_field(value) not in offered for value in plan.unknown_values())
+
+
+@bp.route("/import/<token>/preview")
+@role_required(*PLANNERS)
+def import_preview(token: str):
+    """What the import would do, and every problem that stops it; nothing is stored yet. Values no
+    column knows are first offered for mapping (import_values)."""
+    upload = _own_upload(token)
+    if upload is None:
+        return _start_again()
+    plan = _plan(upload)
+    if _values_not_offered(upload, plan):
+        return redirect(url_for("projects.import_values", token=token))
     return render_template("projects/import_preview.html", plan=plan, counts=plan.counts(), upload=upload,
                            token=token, form=ConfirmImportForm(), rows=plan.projects[:PREVIEW_ROWS],
                            milestones=plan.milestones[:PREVIEW_ROWS], categories=CATEGORIES, statuses=STATUSES,
-                           areas=area_labels(), several_sheets=len(plan.sheets) > 1)
+                           areas=area_labels(), several_sheets=len(plan.sheets) > 1,
+                           unknown_count=len(plan.unknown_values()))
 
 
 @bp.route("/import/<token>/confirm", methods=["POST"])
