@@ -72,7 +72,7 @@ def test_edit_after_approval_asks_for_reason_then_records_it(client, auth):
     client.post(f"/projects/{project.id}/edit", data={**form, "reason": "追加护栏"})
     assert db.session.get(Project, project.id).budget_fen == 110_000_000
     page = client.get(f"/projects/{project.id}", headers=EN).data.decode()
-    assert "追加护栏" in page and "110000000" in page
+    assert "追加护栏" in page and "1,100,000.00 yuan" in page and "110000000" not in page
 
 
 def test_second_editor_is_told_someone_else_changed_it(client, auth):
