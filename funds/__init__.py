@@ -13,6 +13,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The /funds pages, the finance commands, and the ledger as the planning pages read it."""
+    from funds.audit_words import install as install_audit_words
     from funds.blueprint import bp
     from funds.ledger import entry_views, views  # noqa: F401  (their routes)
     from funds.ledger.cli import payments_cli
@@ -26,3 +27,4 @@ def init_app(app: Flask) -> None:
     for command in (payments_cli, statements_cli, checks_command):
         app.cli.add_command(command)
     app.extensions["project_money"] = LedgerForProjects()
+    install_audit_words(app)

@@ -12,11 +12,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The /projects pages (list, project, editing, import) and the `projects` command."""
+    """The /projects pages (list, project, editing, import), the `projects` command, and planning's
+    words for the audit trail."""
     from projects import edit_views, views  # noqa: F401  (their routes)
+    from projects.audit_words import install as install_audit_words
     from projects.blueprint import bp
     from projects.cli import projects_cli
     from projects.imports import views as import_views  # noqa: F401  (its routes)
 
     app.register_blueprint(bp, url_prefix="/projects")
     app.cli.add_command(projects_cli)
+    install_audit_words(app)

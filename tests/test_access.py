@@ -63,6 +63,7 @@ MATRIX = {
     "reports.project": ("GET", "/reports/projects/{project}", EVERYONE),
     "reports.meeting_report": ("GET", "/reports/meeting-report.pdf", EVERYONE),
     "audit.index": ("GET", "/audit/", {"admin", "auditor"}),
+    "audit.export": ("GET", "/audit/export.csv", {"admin", "auditor"}),
     "admin.users": ("GET", "/admin/", {"admin"}),
     "admin.create": ("GET", "/admin/users/new", {"admin"}),
     "admin.edit": ("GET", "/admin/users/{user}", {"admin"}),
