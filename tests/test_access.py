@@ -20,6 +20,7 @@ MATRIX = {
     "auth.set_language": ("GET", "/lang/en", "public"),
     "auth.logout": ("POST", "/logout", EVERYONE),
     "auth.change_password": ("GET", "/account/password", EVERYONE),
+    "auth.set_money_unit": ("POST", "/account/money-unit", EVERYONE),
     "projects.index": ("GET", "/projects/", EVERYONE),
     "projects.detail": ("GET", "/projects/{project}", EVERYONE),
     "projects.export": ("GET", "/projects/export.csv", EVERYONE),

@@ -182,6 +182,9 @@ def test_project_page_shows_funding_and_payments_per_milestone(client, auth):
     db.session.commit()
     auth.as_role("leader")
     page = client.get(f"/projects/{project.id}", headers=EN).data.decode()
+    assert "WFR-T" in page and "3.77" in page  # funding by source: in 10k yuan until the reader chooses yuan
+    client.post("/account/money-unit", data={"unit": "yuan"})
+    page = client.get(f"/projects/{project.id}", headers=EN).data.decode()
     assert "WFR-T" in page and "50,000.00" in page and "37,655.00" in page
     assert "记-0001" in page and "12,345.00" in page
     assert db.session.scalar(select(func.count(ProjectChange.id))) == 0
