@@ -50,7 +50,10 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("LIANDONG_UPLOAD_FOLDER")
     LANGUAGES = ("zh_CN", "en")
     BABEL_DEFAULT_LOCALE = "zh_CN"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # The county's time zone (an IANA name): timestamps are stored in UTC and shown in this zone on
+    # every page and export (core/clock.py). Beijing time by default.
+    TIME_ZONE = os.environ.get("LIANDONG_TIME_ZONE", "Asia/Shanghai")
+    BABEL_DEFAULT_TIMEZONE = TIME_ZONE
     PAGE_SIZE = 50
     # How often (seconds) each server process checks whether the reports need computing again
     # (reports/warm.py); 0 turns the background warmer off.

@@ -12,6 +12,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Sign-in (Flask-Login), the per-request session rules, the pages and the `users` command."""
     from auth import admin_views, views  # noqa: F401  (their routes)
+    from auth.audit_words import install as install_audit_words
     from auth.blueprint import admin_bp, bp
     from auth.cli import users_cli
     from auth.sessions import init_login
@@ -20,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.cli.add_command(users_cli)
+    install_audit_words(app)

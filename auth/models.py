@@ -27,6 +27,7 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[Optional[str]] = mapped_column(String(8))
+    money_unit: Mapped[Optional[str]] = mapped_column(String(8))  # lists in 'yuan' or 'wan'; None: not chosen
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
@@ -36,6 +37,7 @@ class User(UserMixin, Model):
     __table_args__ = (
         CheckConstraint("role IN ('" + "','".join(ROLES) + "')", name="role_known"),
         CheckConstraint("length(username) > 0", name="username_present"),
+        CheckConstraint("money_unit IS NULL OR money_unit IN ('yuan','wan')", name="money_unit_known"),
     )
 
     def set_password(self, password: str) -> None:

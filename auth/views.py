@@ -19,6 +19,7 @@ from core.errors import add_field_error
 from core.forms import required
 from core.saving import save
 from core.transactions import ConflictError, commit_with_retry
+from core.units import UNIT_NAMES
 from extensions import db
 
 LANDING = {"admin": "admin.users", "planner": "projects.index", "finance": "funds.index",
@@ -115,6 +116,17 @@ def logout():
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/money-unit", methods=["POST"])
+@role_required(*ANY_ROLE)
+def set_money_unit():
+    """Remember the unit (元 or 万元) the user reads money in on lists, then go back to the list."""
+    unit = request.form.get("unit")
+    if unit in UNIT_NAMES:
+        user = signed_in_user()
+        commit_with_retry(lambda: setattr(user, "money_unit", unit))
+    return redirect(_safe_next(request.form.get("next")) or url_for("auth.home"))
 
 
 @bp.route("/lang/<code>")

@@ -21,6 +21,21 @@ MONEY_MESSAGES = {
 T = TypeVar("T")
 
 
+def field_problems(form) -> list[str]:
+    """What is wrong with a refused form, one line per field: "label: first message".
+
+    A field's first message is the one that says what to fix; the ones after it follow from it (a
+    number field that could not read "abc" also fails its range check), so showing them all, joined,
+    reads "Not a valid integer value.; Number must be between 0 and 100." for one typing slip.
+    """
+    lines = []
+    for name, messages in form.errors.items():
+        field = form._fields.get(name)
+        label = field.label.text if field is not None else name
+        lines.append(f"{label}: {messages[0]}" if messages else str(label))
+    return lines
+
+
 def required(value: Optional[T]) -> T:
     """The data of a field the form requires, read after the form validated.
 

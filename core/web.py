@@ -9,6 +9,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from core import clock, units
 from core.money import format_basis_points, format_wan, format_yuan
 from extensions import db
 
@@ -29,9 +30,19 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["yuan"] = format_yuan
     app.jinja_env.filters["wan"] = format_wan
     app.jinja_env.filters["pct"] = format_basis_points
+    app.jinja_env.filters["local_time"] = clock.format_time  # stored UTC, shown in the county's zone
+    app.jinja_env.filters["local_day"] = clock.local_day
+    app.jinja_env.filters["money"] = lambda fen: units.amount_in(fen, units.list_unit())  # lists: the reader's unit
+    app.jinja_env.globals["money_unit"] = units.list_unit
+    app.jinja_env.globals["unit_name"] = units.unit_name
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
-    app.context_processor(lambda: {"current_locale": str(get_locale())})
+    app.context_processor(lambda: {"current_locale": str(get_locale()), "time_zone": _time_zone()})
     app.after_request(security_headers)
+
+
+def _time_zone() -> dict[str, object]:
+    """What the page footer says about the times on the page (named once there, never per column)."""
+    return {"beijing": clock.zone_is_beijing(), "name": clock.zone_name(), "offset": clock.utc_offset_text()}
 
 
 def render_error(error):

@@ -8,6 +8,7 @@ audit chain are exactly what the application itself would produce.
 """
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from datetime import date, timedelta
@@ -151,7 +152,8 @@ def _seed_rules(counts: Counter, actor: User) -> None:
         db.session.add(rule)
         db.session.flush()
         record("fund_rule.create", user=actor, object_type="fund_rule", object_id=rule.id,
-               after={"kind": kind, "channel": channel, "params": str(params)})
+               after={"kind": kind, "channel": channel, "params": json.dumps(params, sort_keys=True, ensure_ascii=False),
+                      "note": note})
         counts["fund_rules"] += 1
 
 

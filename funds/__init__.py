@@ -13,8 +13,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The /funds pages, the finance commands, the ledger as the planning pages read it, and the
-    finance choice columns whose values a county may map by hand (import_values)."""
+    """The /funds pages, the finance commands, the ledger as the planning pages read it, finance's
+    words for the audit trail, and the finance choice columns whose values a county may map by hand
+    (import_values)."""
+    from funds.audit_words import install as install_audit_words
     from funds.blueprint import bp
     from funds.ledger import entry_views, views  # noqa: F401  (their routes)
     from funds.ledger.choices import register_value_kinds
@@ -30,3 +32,4 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     app.extensions["project_money"] = LedgerForProjects()
     register_value_kinds(app)
+    install_audit_words(app)

@@ -16,6 +16,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The /imports/values page; the table in the schema. Features register their kinds (`kinds.register`)."""
     from import_values import models, views  # noqa: F401  (the table; the routes)
+    from import_values.audit_words import install as install_audit_words
     from import_values.blueprint import bp
 
     app.register_blueprint(bp, url_prefix="/imports")
+    install_audit_words(app)

@@ -48,7 +48,7 @@ def remember(kind: str, key: str, value: str, code: str, *, actor=None) -> Impor
     stored = db.session.scalar(select(ImportValue).where(ImportValue.kind == kind, ImportValue.value_key == key))
     if stored is not None and stored.code == code:
         return stored
-    before = {"code": stored.code} if stored is not None else None
+    before = {"means": stored.code} if stored is not None else None
     if stored is None:
         stored = ImportValue(kind=kind, value_key=key, value=value.strip()[:MAX_VALUE],
                              created_by_id=getattr(actor, "id", None))
@@ -58,13 +58,13 @@ def remember(kind: str, key: str, value: str, code: str, *, actor=None) -> Impor
         stored.created_at = utcnow()
     db.session.flush()
     record("import_value.remember", user=actor, object_type="import_value", object_id=stored.id, before=before,
-           after={"kind": kind, "value": stored.value, "code": code})
+           after={"column": kind, "written": stored.value, "means": code})
     return stored
 
 
 def forget(value: ImportValue, *, actor=None) -> None:
     """Forget a remembered value: later imports ask again what it means."""
-    before = {"kind": value.kind, "value": value.value, "code": value.code}
+    before = {"column": value.kind, "written": value.value, "means": value.code}
     value_id = value.id
     db.session.delete(value)
     db.session.flush()

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.access import PLANNERS, role_required
-from core.forms import required
+from core.forms import field_problems, required
 from core.saving import save
 from extensions import db
 from projects import services
@@ -115,9 +115,8 @@ def record_progress(milestone_id: int):
     milestone = db.get_or_404(Milestone, milestone_id)
     form = ProgressForm()
     if not form.validate_on_submit():
-        for name, messages in form.errors.items():
-            label = getattr(form, name).label.text if hasattr(form, name) else name
-            flash(f"{label}: {'; '.join(str(m) for m in messages)}", "error")
+        for problem in field_problems(form):
+            flash(problem, "error")
         return redirect(url_for("projects.detail", project_id=milestone.project_id) + "#milestones")
     if save(lambda: services.record_progress(milestone, progress_pct=required(form.progress_pct.data),
                                              reported_on=required(form.reported_on.data),

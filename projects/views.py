@@ -20,6 +20,7 @@ from extensions import db
 from projects import lifecycle
 from projects.blueprint import bp
 from projects.forms import MilestoneForm, ProgressForm, StatusForm
+from projects.history import change_line
 from projects.models import CATEGORIES, STATUSES, Project
 from projects.money import project_money
 from projects.queries import (
@@ -85,7 +86,8 @@ def detail(project_id: int):
                                   if code in lifecycle.allowed_next(project.status)]
     return render_template(
         "projects/detail.html", project=project, funding=funding, payments=money.payments_by_milestone(project.id),
-        planned_total=planned_total, history=progress_history(project), changes=change_history(project.id),
+        planned_total=planned_total, history=progress_history(project),
+        changes=[change_line(change, username) for change, username in change_history(project.id)],
         breaches=money.breaches(project.id),
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
         status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None))

@@ -8,6 +8,8 @@ from decimal import Decimal
 from io import StringIO
 from typing import Any
 
+from flask_babel import gettext
+
 from core.money import format_basis_points, format_wan, format_yuan
 from core.sheets.tables import neutralise
 
@@ -60,15 +62,21 @@ def _csv_value(value: Any, kind: str) -> str:
     return str(neutralise(str(value)))  # names typed by users: never a formula in a spreadsheet
 
 
-def to_csv(table: Table, money_unit: str = "yuan") -> bytes:
+def to_csv(table: Table) -> bytes:
     """The table as UTF-8 CSV with a byte-order mark (so spreadsheet programs read Chinese right).
 
-    Money columns are in yuan; their headings get `money_unit` appended so a reader knows.
+    Money columns are in yuan and shares in percent; their headings say so in the reader's language
+    ("到位资金（元）", "Received (yuan)").
     """
     stream = StringIO()
     writer = csv.writer(stream)
-    writer.writerow([f"{column.label} ({money_unit})" if column.kind == "fen" else str(column.label)
-                     for column in table.columns])
+    writer.writerow([heading(column) for column in table.columns])
     for row in table.rows:
         writer.writerow([_csv_value(value, column.kind) for value, column in zip(row, table.columns)])
     return ("\ufeff" + stream.getvalue()).encode("utf-8")
+
+
+def heading(column: Column) -> str:
+    """A CSV column's heading, with the unit of its numbers for money and shares."""
+    unit = {"fen": gettext("yuan"), "bp": "%"}.get(column.kind)
+    return gettext("%(label)s (%(unit)s)", label=str(column.label), unit=unit) if unit else str(column.label)

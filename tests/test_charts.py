@@ -36,7 +36,8 @@ ZH = {"title": "资金使用情况（双牌县）", "unit": "万元", "others": 
       "unspent": "已分配未支出", "unallocated": "未分配", "note": "未分配资金不属于任何乡镇", "month": "月份",
       "plan": "计划价值（累计）", "cumulative": "实际支出（累计）", "x": "时间进度（%）", "y": "形象进度（%）",
       "diagonal": "按计划", "late": "滞后", "on_time": "正常", "left_out": "%(n)d个项目没有计划日期",
-      "pv": "计划价值", "ev": "挣值", "ac": "实际成本", "as_of": "截至", "planned": "计划日期", "actual": "实际日期"}
+      "pv": "计划价值", "ev": "挣值", "ac": "实际成本", "as_of": "截至", "planned": "计划日期", "actual": "实际日期",
+      "late_unlabelled": "另有滞后：%(codes)s", "late_more": "另有%(n)d个滞后项目见表"}
 
 
 def _utilisation():

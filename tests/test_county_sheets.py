@@ -102,7 +102,7 @@ def test_web_value_mapping_is_remembered_and_the_next_upload_needs_none(county, 
     remembered = db.session.scalars(select(ImportValue)).one()
     assert (remembered.kind, remembered.value, remembered.code) == ("category", "ｓｏｃｉａｌ　ｇｏｖｅｒｎａｎｃｅ", "grid_management")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import_value.remember"))
-    assert event.username == "planner-user" and event.after["code"] == "grid_management"
+    assert event.username == "planner-user" and event.after["means"] == "grid_management"
 
     again = upload(client, county_sheet(COUNTY_ROWS[:-1] + [project_line("XS-07", category="Social Governance")]))
     token = _token(again)
@@ -183,5 +183,5 @@ def test_remembered_values_are_listed_and_removed_by_planners(county, client, au
     client.post(f"/imports/values/{value.id}/forget", headers=EN)
     assert db.session.scalar(select(func.count(ImportValue.id))) == 0
     assert db.session.scalar(select(AuditEvent.before).where(AuditEvent.action == "import_value.forget")) == {
-        "kind": "category", "value": "Social governance", "code": "grid_management"}
+        "column": "category", "written": "Social governance", "means": "grid_management"}
     assert [p.row for p in plan_for(county_sheet()).problems] == [8]

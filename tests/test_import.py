@@ -146,7 +146,7 @@ def test_template_round_trip(app):
     workbook = load_workbook(BytesIO(stream.getvalue()))
     workbook["项目"].append(project_line("LB-2026-01", status="在建", budget="6,080万"))
     workbook["项目"].append(project_line("JC-2026-02", township="江村镇", area="", category="Bridge", status="approved"))
-    workbook["里程碑"].append(["LB-2026-01", 1, "路基施工", "2026-06-30", 2_000_000, 40, ""])
+    workbook["节点"].append(["LB-2026-01", 1, "路基施工", "2026-06-30", 2_000_000, 40, ""])
     filled = BytesIO()
     workbook.save(filled)
     plan = run_import(filled.getvalue())

@@ -195,9 +195,9 @@ def test_template_download(app, client, planner):
     response = client.get("/projects/import/template.xlsx")
     assert response.status_code == 200 and response.data.startswith(b"PK\x03\x04")
     workbook = load_workbook(BytesIO(response.data))
-    assert workbook.sheetnames == ["项目", "里程碑", "填写说明"]
+    assert workbook.sheetnames == ["项目", "节点", "填写说明"]
     assert [cell.value for cell in workbook["项目"][1]] == PROJECT_HEADERS
-    assert workbook["项目"]["A1"].comment.text.startswith("Project code")
+    assert workbook["项目"]["A1"].comment.text.startswith("必填")
 
 
 def test_pages_work_without_javascript_and_offer_progress_with_it(app, client, planner):

@@ -72,7 +72,7 @@ def test_edit_after_approval_asks_for_reason_then_records_it(client, auth):
     client.post(f"/projects/{project.id}/edit", data={**form, "reason": "追加护栏"})
     assert db.session.get(Project, project.id).budget_fen == 110_000_000
     page = client.get(f"/projects/{project.id}", headers=EN).data.decode()
-    assert "追加护栏" in page and "110000000" in page
+    assert "追加护栏" in page and "1,100,000.00 yuan" in page and "110000000" not in page
 
 
 def test_second_editor_is_told_someone_else_changed_it(client, auth):
@@ -181,6 +181,9 @@ def test_project_page_shows_funding_and_payments_per_milestone(client, auth):
                           paid_on=date(2026, 2, 1), amount_fen=1_234_500, cost_category="wages")
     db.session.commit()
     auth.as_role("leader")
+    page = client.get(f"/projects/{project.id}", headers=EN).data.decode()
+    assert "WFR-T" in page and "3.77" in page  # funding by source: in 10k yuan until the reader chooses yuan
+    client.post("/account/money-unit", data={"unit": "yuan"})
     page = client.get(f"/projects/{project.id}", headers=EN).data.decode()
     assert "WFR-T" in page and "50,000.00" in page and "37,655.00" in page
     assert "记-0001" in page and "12,345.00" in page

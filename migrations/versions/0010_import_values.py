@@ -1,6 +1,6 @@
 """remembered import values; statement lines held apart in closed months
 
-Revision ID: 0010a
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-04 09:00:00
 
@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010a'
+revision = '0010'
 down_revision = '0009'
 branch_labels = None
 depends_on = None

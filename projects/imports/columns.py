@@ -22,7 +22,8 @@ SHEET_KINDS = {PROJECTS: _l("Projects"), MILESTONES: _l("Milestones")}
 
 @dataclass(frozen=True)
 class Column:
-    """A field a column may hold: its key, label, template header (Chinese and English) and aliases."""
+    """A field a column may hold: its key, label, template header (Chinese and English), aliases, and the
+    note the template shows on it (Chinese: the template is in the county's working language)."""
 
     key: str
     label: object  # a lazy translatable string
@@ -38,13 +39,13 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
            ("项目编码", "编码", "编号", "项目代码", "项目编号", "code", "project code", "project no", "project id"), True),
     Column("name", _l("Project name"), "项目名称", "Project name", ("名称", "项目", "name", "project", "project name"), True),
     Column("category", _l("Category"), "项目类别", "Category",
-           ("类别", "类型", "项目类型", "category", "type"), True, "code or name, e.g. road / 道路"),
+           ("类别", "类型", "项目类型", "category", "type"), True, "填写类别名称或代码，如：道路（road）"),
     Column("township", _l("Township"), "乡镇", "Township",
            ("所在乡镇", "乡镇(街道)", "乡镇名称", "township", "town"), False,
-           "town or township: code or name; may be 乡镇/村"),
+           "填写乡镇名称或代码；也可写成“乡镇/村”"),
     Column("area", _l("Village or community"), "村（社区）", "Village / community",
            ("村", "村(社区)", "村/社区", "社区", "地点", "建设地点", "项目地点", "所在地", "area", "village", "location"), False,
-           "village or community: code or name; empty when the project is at township level"),
+           "填写村（社区）名称或代码；项目在乡镇一级时留空"),
     Column("scale_quantity", _l("Scale"), "建设规模", "Scale", ("规模", "数量", "工程量", "scale", "quantity")),
     Column("scale_unit", _l("Scale unit"), "规模单位", "Scale unit", ("单位", "计量单位", "unit", "scale unit")),
     Column("budget", _l("Budget (yuan)"), "总投资（元）", "Budget (yuan)",
@@ -62,7 +63,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
            ("实际完工", "实际完工时间", "实际竣工", "实际竣工日期", "actual end", "actual end date",
             "actual finish", "actual completion")),
     Column("status", _l("Status"), "项目状态", "Status", ("状态", "status", "project status"), False,
-           "code or name, e.g. in_progress / 在建"),
+           "填写状态名称或代码，如：在建（in_progress）"),
     Column("responsible_unit", _l("Responsible unit"), "责任单位", "Responsible unit",
            ("建设单位", "业主单位", "项目业主", "实施单位", "主管单位", "responsible unit", "owner", "project owner")),
     Column("contractor", _l("Contractor"), "施工单位", "Contractor",
@@ -71,7 +72,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
            ("主要建设内容", "项目内容", "建设规模及内容", "项目简介", "备注", "description", "scope", "notes", "remarks")),
     Column("change_reason", _l("Reason for change"), "变更原因", "Reason for change",
            ("调整原因", "变更理由", "变更说明", "change reason", "reason for change", "reason"), False,
-           "needed when an approved project's budget or planned dates change, and to suspend or cancel"),
+           "已批准项目变更预算或计划日期时必填；暂停、取消项目时也须填写"),
 )
 
 MILESTONE_COLUMNS: tuple[Column, ...] = (

@@ -1,8 +1,9 @@
 """The project list as a spreadsheet, and the blank import template: the same columns, so an export
 re-imports cleanly and changes nothing.
 
-Headers and labels are in Chinese, the county's working language, whatever the interface language;
-the English header of each column is in a comment on it (xlsx). Money is yuan as an exact number
+Headers, labels, notes and instructions are in Chinese, the county's working language, whatever the
+interface language (the import also reads English headers, but the template teaches the Chinese
+ones); codes (road, in_progress) appear beside the names they stand for. Money is yuan as an exact number
 (Decimal, two places) in columns headed "（元）"; dates are date cells; areas are names, a project's
 township and village in two columns. Every text cell is neutralised by core.spreadsheets.
 """
@@ -21,7 +22,7 @@ from extensions import db
 from projects.imports.columns import MILESTONE_COLUMNS, PROJECT_COLUMNS, Column
 from projects.models import AREA_KINDS, CATEGORIES, STATUSES, Milestone, Project
 
-PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET = "项目", "里程碑", "填写说明"
+PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET = "项目", "节点", "填写说明"
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in PROJECT_COLUMNS if column.key != "budget_wan")
 MILESTONE_EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in MILESTONE_COLUMNS
                                                      if column.key != "planned_cost_wan")
@@ -68,8 +69,8 @@ def _milestone_rows(projects: list[Project]) -> list[list]:
 
 
 def _notes(columns: Iterable[Column]) -> list[str]:
-    return [f"{column.header_en}{' (required)' if column.required else ''}"
-            + (f"\n{column.note}" if column.note else "") for column in columns]
+    """The comment on each header: required or not, and how to fill it in."""
+    return [("必填" if column.required else "选填") + (f"。{column.note}" if column.note else "") for column in columns]
 
 
 def write_projects(projects: Iterable[Project], stream: BinaryIO, fmt: str) -> None:
@@ -92,36 +93,30 @@ def write_projects(projects: Iterable[Project], stream: BinaryIO, fmt: str) -> N
 
 def _instruction_rows(areas) -> list[list]:
     """The instructions sheet: each column, then the accepted categories, statuses and areas."""
-    rows: list[list] = [["项目表 / Projects sheet", "", ""]]
-    rows += [[c.header_zh, c.header_en + ("（必填 required）" if c.required else ""), c.note] for c in EXPORT_COLUMNS]
-    rows += [["", "", ""], ["里程碑表 / Milestones sheet", "", ""]]
-    rows += [[c.header_zh, c.header_en + ("（必填 required）" if c.required else ""), c.note]
-             for c in MILESTONE_EXPORT_COLUMNS]
-    rows += [["", "", ""], ["金额 / Amounts", "元，或表头写明（万元）/ yuan, or 万元 when the header says so", ""],
-             ["日期 / Dates", "2026-03-01, 2026/3/1, 2026年3月1日, 20260301", ""], ["", "", ""]]
-    for title, choices in (("项目类别 / Categories", CATEGORIES), ("项目状态 / Statuses", STATUSES)):
-        zh, en = _labels(choices), _english(choices)
-        rows += [[title, "", ""]] + [[code, zh[code], en[code]] for code in choices] + [["", "", ""]]
+    rows: list[list] = [["项目表", "", ""]]
+    rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in EXPORT_COLUMNS]
+    rows += [["", "", ""], ["节点表", "", ""]]
+    rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in MILESTONE_EXPORT_COLUMNS]
+    rows += [["", "", ""], ["金额", "以元为单位；表头注明（万元）的列以万元为单位", "可带千分位逗号，如 1,234,567.89"],
+             ["日期", "可写作 2026-03-01、2026/3/1、2026年3月1日 或 20260301", ""], ["", "", ""]]
+    for title, choices in (("项目类别（代码：名称）", CATEGORIES), ("项目状态（代码：名称）", STATUSES)):
+        zh = _labels(choices)
+        rows += [[title, "", ""]] + [[code, zh[code], ""] for code in choices] + [["", "", ""]]
     kinds = _labels(AREA_KINDS)
-    rows += [["地点 / Areas", "", ""]]
+    rows += [["地点（代码：名称）", "", ""]]
     rows += [[area.code, f"{area.parent.name_zh} / {area.name_zh}" if area.parent else area.name_zh,
-              f"{area.name_en} ({kinds.get(area.kind, area.kind)})"] for area in areas]
+              kinds.get(area.kind, area.kind)] for area in areas]
     return rows
 
 
-def _english(choices: dict) -> dict[str, str]:
-    with force_locale("en"):
-        return {code: str(label) for code, label in choices.items()}
-
-
 def template_workbook(stream: BinaryIO, areas: Iterable = ()) -> None:
-    """The blank import template: projects and milestones sheets with their headers (English in a
-    comment on each), and an instructions sheet listing accepted values and `areas`."""
+    """The blank import template: projects and milestones sheets with their headers (how to fill each
+    in a comment on it), and an instructions sheet listing accepted values and `areas`."""
     write_xlsx(stream, [
         OutputSheet(PROJECTS_SHEET, [c.header_zh for c in EXPORT_COLUMNS], [], _notes(EXPORT_COLUMNS)),
         OutputSheet(MILESTONES_SHEET, [c.header_zh for c in MILESTONE_EXPORT_COLUMNS], [],
                     _notes(MILESTONE_EXPORT_COLUMNS)),
-        OutputSheet(INSTRUCTIONS_SHEET, ["栏目 / Item", "说明 / Meaning", "备注 / Notes"], _instruction_rows(areas),
+        OutputSheet(INSTRUCTIONS_SHEET, ["栏目", "说明", "备注"], _instruction_rows(areas),
                     column_widths=(28, 40, 60)),
     ])
 

@@ -1,32 +1,32 @@
 """Draw each chart onto a matplotlib Figure or SubFigure from its plain data and its words.
 
-`text` is a mapping of already translated strings (see reports/chart_text.py), so these functions
+`text` is a mapping of already translated strings (see reports/charts/text.py), so these functions
 know nothing of languages or requests. Money is converted from fen to 万元 here, at the last step.
+Names are shown whole (wrapped, reports/charts/axes.py), legends stand beside the data, money axes
+group their digits, dates are numeric, and late projects are named without labels colliding
+(reports/charts/labels.py).
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
 
-from matplotlib import dates as mdates
-
+from reports.charts.axes import date_axis, legend_beside, money_axis, wrap_label
 from reports.charts.data import OTHERS, BreakdownRow, MonthlySpending, PortfolioProgress, TimelineRow, Utilisation
+from reports.charts.labels import label_points
 from reports.earned_value.history import CurvePoint
 
 FEN_PER_WAN = 1_000_000
 SPENT, UNSPENT, UNALLOCATED, PLAN = "#1f6f43", "#e0a030", "#c9ced6", "#5a6570"
 LATE, ON_TIME = "#c0392b", "#2e6fb0"
 SERIES = ("#2e6fb0", "#1f6f43", "#e0a030", "#8e44ad", "#c0392b", "#7f8c8d")
+LABELLED_LATE = 12  # late projects named on the progress chart (the most behind); the table lists every one
+NAMED_IN_NOTE = 6  # late projects without room for a label, named in the note under the chart
 
 
 def wan(fen: int) -> float:
     """Fen as 万元, the unit on every money axis (float only here, for drawing)."""
     return fen / FEN_PER_WAN
-
-
-def shorten(label: str, width: int) -> str:
-    """`label` cut to `width` characters with an ellipsis."""
-    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def _empty(figure, text: Mapping[str, str]) -> None:
@@ -37,11 +37,12 @@ def _empty(figure, text: Mapping[str, str]) -> None:
     ax.set_axis_off()
 
 
-def _note(ax, message: str) -> None:
-    """A small grey note under the axes."""
-    if message:
-        ax.annotate(message, xy=(0, 0), xycoords="axes fraction", xytext=(0, -28), textcoords="offset points",
-                    fontsize=7, color=PLAN, va="top")
+def _note(ax, message: str):
+    """A small grey note under the axes (the annotation, or None without a message)."""
+    if not message:
+        return None
+    return ax.annotate(message, xy=(0, 0), xycoords="axes fraction", xytext=(0, -28), textcoords="offset points",
+                       fontsize=7, color=PLAN, va="top")
 
 
 def _stacked_barh(ax, labels: list[str], layers: list[tuple[list[int], str, str]]) -> None:
@@ -52,8 +53,9 @@ def _stacked_barh(ax, labels: list[str], layers: list[tuple[list[int], str, str]
         widths = [wan(v) for v in values]
         ax.barh(positions, widths, left=left, color=colour, label=label, height=0.7)
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(list(positions), labels)
+    ax.set_yticks(list(positions), labels, fontsize=8)
     ax.invert_yaxis()
+    money_axis(ax.xaxis)
 
 
 def draw_utilisation(figure, data: Utilisation, text: Mapping[str, str]) -> None:
@@ -61,7 +63,7 @@ def draw_utilisation(figure, data: Utilisation, text: Mapping[str, str]) -> None
     if not data.sources:
         return _empty(figure, text)
     ax = figure.add_subplot()
-    labels = [text["others"] if s.code == OTHERS else shorten(f"{s.code} {s.name}", 22) for s in data.sources]
+    labels = [text["others"] if s.code == OTHERS else wrap_label(f"{s.code} {s.name}", 30) for s in data.sources]
     layers = [([s.spent_fen for s in data.sources], SPENT, text["spent"]),
               ([s.unspent_fen for s in data.sources], UNSPENT, text["unspent"])]
     if data.with_unallocated:
@@ -69,7 +71,7 @@ def draw_utilisation(figure, data: Utilisation, text: Mapping[str, str]) -> None
     _stacked_barh(ax, labels, layers)
     ax.set_title(text["title"], loc="left")
     ax.set_xlabel(text["unit"])
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    legend_beside(ax)
     _note(ax, "" if data.with_unallocated else text.get("note", ""))
 
 
@@ -87,16 +89,18 @@ def draw_monthly(figure, data: MonthlySpending, text: Mapping[str, str]) -> None
         base = [a + b for a, b in zip(base, heights)]
     top.set_title(text["title"], loc="left")
     top.set_ylabel(text["unit"])
+    money_axis(top.yaxis)
     if data.series:
-        top.legend(loc="upper left", frameon=False, fontsize=7, ncols=3)
+        legend_beside(top, fontsize=7)
     known = [(m, wan(v)) for m, v in zip(months, data.cumulative) if v is not None]
     bottom.plot(months, [wan(v) for v in data.cumulative_plan], color=PLAN, linestyle="--", label=text["plan"])
     if known:
         bottom.plot(*zip(*known), color=SPENT, marker="o", markersize=3, label=text["cumulative"])
     bottom.set_ylabel(text["unit"])
+    money_axis(bottom.yaxis)
     bottom.set_xticks(months)
     bottom.set_xlabel(text["month"])
-    bottom.legend(loc="upper left", frameon=False, fontsize=7)
+    legend_beside(bottom, fontsize=7)
 
 
 def draw_portfolio(figure, data: PortfolioProgress, text: Mapping[str, str]) -> None:
@@ -110,16 +114,35 @@ def draw_portfolio(figure, data: PortfolioProgress, text: Mapping[str, str]) -> 
         if chosen:
             ax.scatter([p.elapsed_bp / 100 for p in chosen], [p.progress_bp / 100 for p in chosen], s=18,
                        color=colour, marker=marker, alpha=0.8, label=label, zorder=3)
-    for point in [p for p in data.points if p.late][:5]:  # the most behind: points are sorted by gap
-        ax.annotate(point.code, (point.elapsed_bp / 100, point.progress_bp / 100), xytext=(4, -8),
-                    textcoords="offset points", fontsize=7, color=LATE)
     ax.set_xlim(-2, 105)
     ax.set_ylim(-2, 105)
     ax.set_xlabel(text["x"])
     ax.set_ylabel(text["y"])
     ax.set_title(text["title"], loc="left")
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    _note(ax, text["left_out"] % {"n": data.left_out} if data.left_out else "")
+    legend_beside(ax)
+    late = [p for p in data.points if p.late]  # the most behind first: points are sorted by gap
+    left_out = text["left_out"] % {"n": data.left_out} if data.left_out else ""
+    # The note is drawn before the labels are placed, so the layout they are placed in keeps its room.
+    note = _note(ax, _joined(left_out, _unlabelled_note(text, late[LABELLED_LATE:])) or " ")
+    unlabelled = label_points(ax, [(p.elapsed_bp / 100, p.progress_bp / 100, p.code) for p in late[:LABELLED_LATE]],
+                              others=[(p.elapsed_bp / 100, p.progress_bp / 100) for p in data.points if not p.late],
+                              fontsize=7, color=LATE)
+    missing = [p for p in late[:LABELLED_LATE] if p.code in unlabelled] + late[LABELLED_LATE:]
+    if note is not None:
+        note.set_text(_joined(left_out, _unlabelled_note(text, missing)) or " ")
+
+
+def _joined(*parts: str) -> str:
+    return " · ".join(part for part in parts if part)
+
+
+def _unlabelled_note(text: Mapping[str, str], late: list) -> str:
+    """Late projects the chart could not name beside their point: by code when few, else how many."""
+    if not late:
+        return ""
+    if len(late) <= NAMED_IN_NOTE:
+        return text["late_unlabelled"] % {"codes": "、".join(p.code for p in late)}
+    return text["late_more"] % {"n": len(late)}
 
 
 def draw_breakdown(figure, rows: tuple[BreakdownRow, ...], text: Mapping[str, str]) -> None:
@@ -127,12 +150,12 @@ def draw_breakdown(figure, rows: tuple[BreakdownRow, ...], text: Mapping[str, st
     if not rows:
         return _empty(figure, text)
     ax = figure.add_subplot()
-    labels = [text["others"] if r.key == OTHERS else shorten(r.label, 16) for r in rows]
+    labels = [text["others"] if r.key == OTHERS else wrap_label(r.label, 20) for r in rows]
     _stacked_barh(ax, labels, [([r.spent_fen for r in rows], SPENT, text["spent"]),
                                ([r.unspent_fen for r in rows], UNSPENT, text["unspent"])])
     ax.set_title(text["title"], loc="left")
     ax.set_xlabel(text["unit"])
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    legend_beside(ax)
 
 
 def draw_s_curve(figure, points: list[CurvePoint], as_of: date, text: Mapping[str, str]) -> None:
@@ -152,10 +175,9 @@ def draw_s_curve(figure, points: list[CurvePoint], as_of: date, text: Mapping[st
     ax.axvline(as_of, color=PLAN, linewidth=0.8, linestyle=":")
     ax.annotate(text["as_of"], (as_of, 1), xycoords=("data", "axes fraction"), xytext=(3, -10),
                 textcoords="offset points", fontsize=7, color=PLAN)
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax.xaxis)
     ax.set_ylabel(text["unit"])
+    money_axis(ax.yaxis)
     ax.set_title(text["title"], loc="left")
     ax.legend(loc="upper left", frameon=False, fontsize=8)
 
@@ -177,10 +199,9 @@ def draw_timeline(figure, rows: tuple[TimelineRow, ...], as_of: date, text: Mapp
     ax.plot([], [], "o", color=SPENT, label=text["actual"])
     ax.plot([], [], color=LATE, linewidth=2, label=text["late"])
     ax.axvline(as_of, color=PLAN, linewidth=0.8, linestyle=":")
-    ax.set_yticks(range(len(rows)), [shorten(f"{r.sequence}. {r.name}", 16) for r in rows])
+    ax.set_yticks(range(len(rows)), [wrap_label(f"{r.sequence}. {r.name}", 24, max_lines=2) for r in rows],
+                  fontsize=8)
     ax.invert_yaxis()
-    locator = mdates.AutoDateLocator(maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    date_axis(ax.xaxis)
     ax.set_title(text["title"], loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3, frameon=False, fontsize=8)

@@ -29,7 +29,10 @@ def portfolio() -> dict[str, str]:
     return {**_common(), "title": _("Physical progress against time elapsed"), "x": _("Time elapsed (%)"),
             "y": _("Physical progress (%)"), "diagonal": _("On schedule"), "late": _("Late milestone"),
             "on_time": _("No late milestone"),
-            "left_out": _("%(n)d projects without planned dates or milestones are not shown.")}
+            "left_out": _("%(n)d projects without planned dates or milestones are not shown."),
+            # %-formats the drawing fills in, like left_out: the codes, or how many
+            "late_unlabelled": _("Also late: %(codes)s"),
+            "late_more": _("%(n)d more late projects are listed in the table.")}
 
 
 def by_category() -> dict[str, str]:

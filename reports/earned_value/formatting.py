@@ -1,8 +1,11 @@
-"""Earned-value figures as people read them: ratios to two decimals, '—' with a reason, never NaN."""
+"""Earned-value figures as people read them: each measure by its name (计划价值, 挣值, ...) with the
+PMBOK abbreviation as a hint; ratios to two decimals, '—' with a reason, never NaN."""
 from __future__ import annotations
 
 from fractions import Fraction
 from typing import Optional
+
+from flask_babel import gettext
 
 from core.i18n import _l
 from core.money import format_wan
@@ -23,6 +26,24 @@ REASON_LABELS = {
     NO_WORK_DONE: _l("no work earned yet"),
 }
 DASH = "—"
+# Each measure's name, keyed by its abbreviation in lower case (PMBOK's terms; the Chinese ones are the
+# standard translations: 计划价值, 挣值, 实际成本, 成本偏差, 进度偏差, 成本绩效指数, 进度绩效指数, 完工估算, 完工偏差).
+MEASURE_NAMES = {
+    "bac": _l("Budget at completion"), "pv": _l("Planned value"), "ev": _l("Earned value"),
+    "ac": _l("Actual cost"), "cv": _l("Cost variance"), "sv": _l("Schedule variance"),
+    "cpi": _l("Cost performance index"), "spi": _l("Schedule performance index"),
+    "eac": _l("Estimate at completion"), "vac": _l("Variance at completion"),
+}
+
+
+def measure_name(key: str) -> str:
+    """A measure's name in the reader's language ('pv' -> '计划价值')."""
+    return str(MEASURE_NAMES[key])
+
+
+def measure_heading(key: str) -> str:
+    """A measure's name with its abbreviation, for a heading where no hint can be shown: '计划价值（PV）'."""
+    return gettext("%(name)s (%(abbreviation)s)", name=measure_name(key), abbreviation=key.upper())
 
 
 def format_ratio(ratio: Ratio) -> str:

@@ -21,7 +21,7 @@ from reports import queries, services
 from reports.cache.store import report_cache
 from reports.charts.catalog import CHARTS, Context
 from reports.charts.render import styled
-from reports.earned_value.formatting import format_estimate, format_ratio, reason_text
+from reports.earned_value.formatting import format_estimate, format_ratio, measure_heading, reason_text
 from reports.earned_value.measures import Measures, rank_worst_first
 from reports.filters import ReportFilter
 from reports.meeting.pages import Col, PageWriter
@@ -184,8 +184,9 @@ def _project_rows(rows) -> list[list[str]]:
 
 
 def _ranking(writer: PageWriter, report) -> None:
-    columns = (Col(_("Project"), 0.34), Col("SPI", 0.07, "right"), Col("CPI", 0.07, "right"),
-               Col("PV", 0.11, "right"), Col("EV", 0.11, "right"), Col("AC", 0.11, "right"), Col("", 0.19))
+    columns = (Col(_("Project"), 0.3), Col(measure_heading("spi"), 0.09, "right"),
+               Col(measure_heading("cpi"), 0.09, "right"), Col(measure_heading("pv"), 0.11, "right"),
+               Col(measure_heading("ev"), 0.11, "right"), Col(measure_heading("ac"), 0.11, "right"), Col("", 0.19))
     ranked = rank_worst_first(report.projects, "spi")
     measured = [r for r in ranked if r.measures.spi.value is not None or r.measures.cpi.value is not None]
     writer.new_page()
@@ -196,8 +197,10 @@ def _ranking(writer: PageWriter, report) -> None:
     writer.table(columns, _project_rows(ahead[:RANKED]),
                  empty=_("No project has earned-value figures yet."))
     writer.heading(_("Earned value by fund source (10k yuan)"))
-    source_columns = (Col(_("Fund source"), 0.34), Col("PV", 0.11, "right"), Col("EV", 0.11, "right"),
-                      Col("AC", 0.11, "right"), Col("SPI", 0.08, "right"), Col("CPI", 0.08, "right"), Col("", 0.17))
+    source_columns = (Col(_("Fund source"), 0.3), Col(measure_heading("pv"), 0.11, "right"),
+                      Col(measure_heading("ev"), 0.11, "right"), Col(measure_heading("ac"), 0.11, "right"),
+                      Col(measure_heading("spi"), 0.09, "right"), Col(measure_heading("cpi"), 0.09, "right"),
+                      Col("", 0.19))
     writer.table(source_columns, [[f"{s.code} {s.name}" if s.source_id else _("Not funded yet"),
                                    format_wan(s.measures.pv_fen), format_wan(s.measures.ev_fen),
                                    format_wan(s.measures.ac_fen), format_ratio(s.measures.spi),

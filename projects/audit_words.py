@@ -1,0 +1,52 @@
+"""What the audit trail calls planning's actions, objects and fields, and where it links a project or
+a milestone (audit/vocabulary.py)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask import Flask, url_for
+from sqlalchemy import select
+
+from audit.vocabulary import describe
+from core.i18n import _l
+from extensions import db
+from projects.history import MILESTONE_FIELD_LABELS, PROJECT_FIELD_LABELS, VALUE_LABELS
+from projects.models import Milestone
+
+ACTIONS = {
+    "project.create": _l("Project created"), "project.update": _l("Project changed"),
+    "project.status": _l("Project status changed"), "project.import": _l("Projects imported"),
+    "project.export": _l("Projects exported"), "milestone.create": _l("Milestone planned"),
+    "milestone.update": _l("Milestone re-planned"), "milestone.progress": _l("Progress recorded"),
+}
+OBJECTS = {"project": _l("Project"), "milestone": _l("Milestone")}
+IMPORT_COUNTS = {
+    "projects_new": _l("New projects"), "projects_changed": _l("Changed projects"),
+    "projects_unchanged": _l("Unchanged projects"), "milestones_new": _l("New milestones"),
+    "milestones_changed": _l("Changed milestones"), "milestones_unchanged": _l("Unchanged milestones"),
+}
+# "name" and "code" are a milestone's as well as a project's: the trail's own plain "Name" and "Code" serve both.
+FIELDS = {**{key: label for key, label in PROJECT_FIELD_LABELS.items() if key not in ("name", "code")},
+          **MILESTONE_FIELD_LABELS, **IMPORT_COUNTS, "project": _l("Project"), "milestone": _l("Milestone")}
+
+
+def _ids(texts: list[str]) -> list[int]:
+    return [int(text) for text in texts if text.isdigit() and len(text) < 19]
+
+
+def project_links(ids: list[str]) -> Mapping[str, str]:
+    """Each project's page."""
+    return {str(number): url_for("projects.detail", project_id=number) for number in _ids(ids)}
+
+
+def milestone_links(ids: list[str]) -> Mapping[str, str]:
+    """The milestones table of each milestone's project."""
+    rows = db.session.execute(select(Milestone.id, Milestone.project_id).where(Milestone.id.in_(_ids(ids))))
+    return {str(milestone_id): url_for("projects.detail", project_id=project_id, _anchor="milestones")
+            for milestone_id, project_id in rows}
+
+
+def install(app: Flask) -> None:
+    """Tell the trail planning's words and links."""
+    describe(app, actions=ACTIONS, objects=OBJECTS, fields=FIELDS, values=VALUE_LABELS,
+             links={"project": project_links, "milestone": milestone_links})
