@@ -52,7 +52,8 @@ FIELDS = {
     "active": _l("Active"), "payment_id": _l("Payment"), "txn_date": _l("Transaction date"),
     "method": _l("How matched"), "explanation": _l("Explanation"), "direction": _l("Direction"),
     "lines": _l("Lines"), "new": _l("New lines"), "matched": _l("Matched lines"),
-    "line_ids": _l("Statement lines"), "unmatched_lines": _l("Lines without a payment"),
+    "line_ids": _l("Statement lines"), "held_closed_month": _l("Lines held apart (month closed)"),
+    "unmatched_lines": _l("Lines without a payment"),
     "unmatched_payments": _l("Payments without a line"),
     # a rule's parameters (funds/rules/params.py), recorded as JSON text
     "categories": _l("Eligible categories"), "min_share_pct": _l("Minimum wage share"),
