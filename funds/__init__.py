@@ -14,7 +14,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The /funds pages, the finance commands, and the ledger as the planning pages read it."""
     from funds.blueprint import bp
-    from funds.ledger import entry_views, views  # noqa: F401  (their routes)
+    from funds.ledger import entry_views, list_views, views  # noqa: F401  (their routes)
     from funds.ledger.cli import payments_cli
     from funds.ledger.project_money import LedgerForProjects
     from funds.reconcile import views as reconcile_views  # noqa: F401  (its routes)
