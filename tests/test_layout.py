@@ -15,7 +15,8 @@ from tests import factories
 from tests.conftest import ROOT
 
 EN = {"Accept-Language": "en"}
-STYLE = open(os.path.join(ROOT, "static", "style.css"), encoding="utf-8").read()
+with open(os.path.join(ROOT, "static", "style.css"), encoding="utf-8") as _stylesheet:
+    STYLE = _stylesheet.read()
 
 
 def test_a_date_is_printed_as_a_time_element_and_nothing_else_is():

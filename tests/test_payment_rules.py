@@ -127,7 +127,7 @@ def test_a_match_far_from_its_payment_date_shows_the_gap(client, auth, app):
 def test_choosing_another_project_keeps_what_was_typed(client, auth):
     """The milestones of the chosen project come as JSON for the page's script (none for a project the
     source does not fund); without script the form comes back with them and everything typed, unsaved."""
-    source, project, milestone = _funded()
+    source, _project, milestone = _funded()
     other = factories.make_project(code="SP-P-002")
     other_milestone = factories.make_milestone(other, name="桥梁下部结构")
     ledger.allocate(source, other, delta_fen=1_000_000, entry_date=date(2026, 2, 1))
@@ -148,7 +148,7 @@ def test_choosing_another_project_keeps_what_was_typed(client, auth):
 
 def test_cancelled_projects_are_not_offered_for_payment(client, auth):
     """A cancelled project is left out of the payment form's projects (every payment to it is refused)."""
-    source, project, _ = _funded()
+    source, _project, _milestone = _funded()
     other = factories.make_project(code="SP-P-009")
     factories.make_milestone(other)
     ledger.allocate(source, other, delta_fen=1_000_000, entry_date=date(2026, 2, 1))

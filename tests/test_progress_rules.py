@@ -14,7 +14,14 @@ from projects.imports import apply_import, guess_import_mapping, plan_import, re
 from projects.models import Project, ProjectChange
 from projects.services import PlanningError, ProjectInput
 from tests import factories
-from tests.spreadsheet_builders import MILESTONE_HEADERS, PROJECT_HEADERS, csv_bytes, make_county, project_line, xlsx_bytes
+from tests.spreadsheet_builders import (
+    MILESTONE_HEADERS,
+    PROJECT_HEADERS,
+    csv_bytes,
+    make_county,
+    project_line,
+    xlsx_bytes,
+)
 
 EN = {"Accept-Language": "en"}
 
