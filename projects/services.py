@@ -268,6 +268,14 @@ def refresh_progress(project_id: int) -> None:
                        .values(progress_bp=weighted_progress_bp(pairs)).execution_options(synchronize_session="fetch"))
 
 
+CLOSED_PLAN_STATUSES = ("cancelled", "accepted")  # where the milestones' plan no longer changes
+
+
+def can_change_plan(project_status: str) -> bool:
+    """True when milestones may be planned or re-planned (the page offers those forms only then)."""
+    return project_status not in CLOSED_PLAN_STATUSES
+
+
 def milestone_problems(project_status: str, name: str, planned_date: Optional[date],
                        planned_cost_fen: Optional[int], today: Optional[date] = None) -> dict[str, Any]:
     """Every problem with a milestone's plan, for a project in `project_status`."""
@@ -278,7 +286,7 @@ def milestone_problems(project_status: str, name: str, planned_date: Optional[da
         errors["planned_date"] = _l("Enter the planned date.")
     if planned_cost_fen is None or planned_cost_fen < 0:
         errors["planned_cost_fen"] = _l("The planned cost cannot be negative.")
-    if project_status in ("cancelled", "accepted"):
+    if not can_change_plan(project_status):
         errors["project"] = _l("The plan of a cancelled or accepted project cannot change.")
     return errors
 
@@ -389,6 +397,7 @@ __all__ = [
     "PlanningError",
     "ProjectInput",
     "add_milestone",
+    "can_change_plan",
     "can_record_progress",
     "change_status",
     "check_move",

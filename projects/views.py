@@ -31,7 +31,7 @@ from projects.queries import (
     progress_history,
     project_list_query,
 )
-from projects.services import can_record_progress
+from projects.services import can_change_plan, can_record_progress
 
 
 def _filtered_query(filters: ProjectFilter):
@@ -89,6 +89,6 @@ def detail(project_id: int):
         planned_total=planned_total, history=progress_history(project), changes=change_history(project.id),
         breaches=money.breaches(project.id),
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
-        can_progress=can_record_progress(project.status),
+        can_progress=can_record_progress(project.status), can_plan=can_change_plan(project.status),
         status_form=status_form, milestone_form=MilestoneForm(formdata=None), progress_form=ProgressForm(formdata=None))
 

@@ -55,3 +55,17 @@ def test_stylesheet_keeps_wide_tables_in_their_own_box_on_phones():
     assert "table { display: block; max-width: 100%; overflow-x: auto; }" in phone
     assert "minmax(min(22rem, 100%), 1fr)" in STYLE and "minmax(min(18rem, 100%), 1fr)" in STYLE
     assert ".heading h1 { flex: 1 1 18rem; min-width: 0; }" in STYLE
+
+
+def test_no_date_is_printed_inside_an_attribute(client, auth):
+    """A date printed inside an attribute would become markup there: every page puts dates in text only."""
+    project = factories.make_project(code="SP-2026-002", planned_start=date(2026, 3, 1), actual_start=date(2026, 3, 5))
+    factories.make_milestone(project, planned_date=date(2026, 6, 30))
+    source = factories.make_source(received_fen=1_000, code="FIS-T")
+    db.session.commit()
+    auth.as_role("admin")
+    for url in ("/projects/", f"/projects/{project.id}", f"/projects/{project.id}/edit", "/funds/",
+                f"/funds/sources/{source.id}", "/funds/payments", f"/funds/sources/{source.id}/reconcile",
+                "/reports/", "/reports/earned-value", f"/reports/projects/{project.id}", "/audit/", "/admin/"):
+        page = client.get(url, headers=EN).data.decode()
+        assert not re.search(r'="[^"]*<time', page), url

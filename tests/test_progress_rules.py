@@ -79,7 +79,8 @@ def test_falling_progress_needs_a_reason(client, auth):
 
 
 def test_progress_form_shows_only_where_it_can_succeed(client, auth):
-    """A proposed (or accepted) project's page offers no progress form; an approved one's does."""
+    """A proposed project's page offers no progress form, an approved one's does; an accepted one's offers
+    neither progress nor a change to its milestones' plan."""
     proposed = factories.make_project(status="proposed", code="SP-N-P")
     factories.make_milestone(proposed)
     approved = factories.make_project(status="approved", code="SP-N-A")
@@ -88,6 +89,10 @@ def test_progress_form_shows_only_where_it_can_succeed(client, auth):
     auth.as_role("planner")
     assert "/progress\"" not in client.get(f"/projects/{proposed.id}", headers=EN).data.decode()
     assert "/progress\"" in client.get(f"/projects/{approved.id}", headers=EN).data.decode()
+    approved.status = "accepted"  # closed: neither progress nor a change of plan can succeed
+    db.session.commit()
+    closed = client.get(f"/projects/{approved.id}", headers=EN).data.decode()
+    assert "/progress\"" not in closed and "/edit\">edit<" not in closed and "milestones/new" not in closed
 
 
 def test_a_new_project_starts_proposed_or_approved_with_a_reason(app):
