@@ -52,5 +52,7 @@ def _referrer() -> Optional[str]:
 
 def attributes(question: str, action_label: str) -> Markup:
     """The attributes that make a form ask `question` in a dialog before it is sent (static/forms.js);
-    for templates: <form ... {{ confirm_attributes(_('Close the month?'), _('Close month')) }}>."""
+    for templates: <form ... {{ confirm_attributes(_('Close the month?'), _('Close month')) }}>.
+    "{name}" in the question stands for the value of the form's field `name` when the dialog opens
+    (the text of a select's chosen option), so the dialog can ask what the server's page asks."""
     return Markup('data-confirm="{}" data-confirm-action="{}"').format(escape(question), escape(action_label))

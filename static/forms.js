@@ -3,6 +3,14 @@ document.addEventListener("DOMContentLoaded", function () {
   // The confirm step (core/confirm.py): a form marked data-confirm asks its question in the page's dialog
   // before it is sent, and sends confirmed=1 with it when confirmed. Without script, or without <dialog>,
   // the server asks on a page instead.
+  // "{period}" in a question stands for what the form's field of that name holds (a select: its option's text).
+  function withValues(form, question) {
+    return question.replace(/\{(\w+)\}/g, function (whole, name) {
+      var field = form.elements[name];
+      if (!field || !field.value) { return whole; }
+      return field.options && field.selectedIndex >= 0 ? field.options[field.selectedIndex].text : field.value;
+    });
+  }
   var dialog = document.getElementById("confirm-dialog");
   if (dialog && typeof dialog.showModal === "function") {
     var pending = null;
@@ -25,7 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
         if (form.getAttribute("data-confirmed") === "1") { return; }
         event.preventDefault();
         pending = {form: form, submitter: event.submitter || null};
-        document.getElementById("confirm-question").textContent = form.getAttribute("data-confirm");
+        document.getElementById("confirm-question").textContent = withValues(form, form.getAttribute("data-confirm"));
         dialog.querySelector("[data-confirm-yes]").textContent = form.getAttribute("data-confirm-action");
         dialog.showModal();
       });

@@ -137,8 +137,8 @@ def test_the_pages_forms_carry_the_question_for_the_dialog(client, auth):
     assert 'data-confirm="Disable the account admin-user?"' in users and 'id="confirm-dialog"' in users
     assert "<script>" not in users and "onclick" not in users
     detail = client.get(f"/projects/{project.id}", headers=EN).data.decode()
-    assert "data-confirm=\"Change the status of" in detail
+    assert f'data-confirm="Move {project.code} from Approved to {{target}}?"' in detail
     auth.logout()
     auth.as_role("finance")
     ledger_page = client.get(f"/funds/sources/{source.id}", headers=EN).data.decode()
-    assert 'data-confirm="Close this month of FIS-D?' in ledger_page
+    assert 'data-confirm="Close {period} of FIS-D? Afterwards nothing' in ledger_page

@@ -37,7 +37,7 @@ def test_closing_a_month_asks_in_a_dialog_first(browser, live_server, sign_in):
     close.click()
     dialog = page.locator("#confirm-dialog")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("Close this month of FIS-D?")
+    expect(dialog).to_contain_text("Close 2026/01 of FIS-D?")  # the month as typed in the field
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
     expect(close).to_be_focused()
