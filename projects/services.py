@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from audit.services import record
 from core import dates
+from core.database import take_write_lock
 from core.errors import Refused
 from core.i18n import _l
 from extensions import db
@@ -371,6 +372,7 @@ def record_progress(milestone: Milestone, *, progress_pct: int, reported_on: dat
                     actor=None) -> ProgressUpdate:
     """Report a milestone's % complete on a day (not a future one); at 100% the day becomes its actual
     date. Lowering the progress needs a `note` saying why."""
+    _lock_milestone(milestone)
     errors = progress_problems(milestone.project.status, progress_pct, reported_on,
                                previous_pct=milestone.progress_pct, reason=note)
     if errors:
@@ -386,6 +388,15 @@ def record_progress(milestone: Milestone, *, progress_pct: int, reported_on: dat
     record("milestone.progress", user=actor, object_type="milestone", object_id=milestone.id, before=before,
            after={"progress_pct": progress_pct, "actual_date": milestone.actual_date, "note": update_row.note})
     return update_row
+
+
+def _lock_milestone(milestone: Milestone) -> None:
+    """Hold the milestone's row until the transaction ends and read its progress afresh, so that the
+    "progress falls" check sees what a report committed meanwhile (SQLite: the writer lock)."""
+    take_write_lock(db.session)
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(Milestone.id).where(Milestone.id == milestone.id).with_for_update())
+        db.session.refresh(milestone, ["progress_pct", "actual_date"])
 
 
 def input_from_project(project: Project) -> ProjectInput:
