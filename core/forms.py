@@ -106,6 +106,7 @@ class MonthField(Field):
         super().__init__(label, validators, **kwargs)
         self.raw_text = ""
         self.flags.maxlength = 20
+        self.flags.required = True  # never optional (below): the browser asks before the confirm dialog does
 
     def process_formdata(self, valuelist):
         self.raw_text = ((valuelist[0] if valuelist else "") or "").strip()

@@ -4,6 +4,7 @@ page that asks and re-sends the same fields; nothing happens until it is confirm
 pages carry the question for the dialog the page's script shows."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -142,3 +143,5 @@ def test_the_pages_forms_carry_the_question_for_the_dialog(client, auth):
     auth.as_role("finance")
     ledger_page = client.get(f"/funds/sources/{source.id}", headers=EN).data.decode()
     assert 'data-confirm="Close {period} of FIS-D? Afterwards nothing' in ledger_page
+    month_box = re.search(r'<input[^>]*id="close-period"[^>]*>', ledger_page)
+    assert month_box and " required" in month_box.group(0)  # no dialog about an empty month
