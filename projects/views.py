@@ -32,6 +32,7 @@ from projects.queries import (
     progress_history,
     project_list_query,
 )
+from projects.services import can_change_plan, can_record_progress
 
 
 def _filtered_query(filters: ProjectFilter):
@@ -90,5 +91,6 @@ def detail(project_id: int):
         changes=[change_line(change, username) for change, username in change_history(project.id)],
         breaches=money.breaches(project.id),
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
-        status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None))
+        can_progress=can_record_progress(project.status), can_plan=can_change_plan(project.status),
+        status_form=status_form, milestone_form=MilestoneForm(formdata=None), progress_form=ProgressForm(formdata=None))
 
