@@ -35,7 +35,7 @@ ACTIONS = {
     "statement.import": _l("Statement imported"), "statement.match": _l("Statement line matched"),
     "statement.unmatch": _l("Statement match undone"), "statement.explain": _l("Statement line explained"),
     "statement.unexplain": _l("Statement explanation withdrawn"),
-    "statement.release": _l("Held statement lines released"),
+    "statement.release": _l("Held statement lines released"), "checks.export": _l("Fund-rule checks exported"),
 }
 OBJECTS = {
     "fund_source": _l("Fund source"), "appropriation": _l("Appropriation"), "allocation": _l("Allocation"),
