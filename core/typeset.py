@@ -40,6 +40,9 @@ CHILD = Path(__file__).resolve().with_name("typeset_child.py")
 TIMEOUT_SECONDS = 60.0  # the county's meeting report takes ~0.4 s; a compile still running at 60 s is stuck
 MEMORY_BYTES = 1024**3  # address space of the child; the county's meeting report needs ~0.25 GB
 MESSAGE_CHARS = 4000  # characters of the child's message kept in the error
+# The child needs none of the server's settings (keys, database URL); a Rust panic gives its message,
+# not its stack.
+_CHILD_ENVIRONMENT = {"PATH": os.environ.get("PATH", os.defpath), "LC_ALL": "C.UTF-8", "RUST_BACKTRACE": "0"}
 
 
 class TypesetError(RuntimeError):
@@ -63,7 +66,7 @@ def print_document(template_name: str, data: Mapping[str, Any], *, folder: Path 
         command.append("--tagged")
     try:
         done = subprocess.run(command, input=payload.encode(), capture_output=True, timeout=timeout, check=False,
-                              env={**os.environ, "RUST_BACKTRACE": "0"})  # the message, not Rust's stack
+                              env=_CHILD_ENVIRONMENT)
     except subprocess.TimeoutExpired as error:
         raise TypesetError(f"{template_name}: no PDF after {timeout:g} s; the compile was stopped") from error
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF-"):
