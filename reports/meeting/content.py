@@ -202,8 +202,9 @@ def _checks(breaches: list[Breach]) -> list[Section]:
                 [[f"{b.project_code} {b.project_name}", b.source_code, format_wan(b.detail.get("unspent_fen", 0)),
                   str(b.message)] for b in idle[:LIST_LIMIT]], empty=_("No allocation is idle.")),
         Section(_("Fund-rule breaches: %(n)d", n=len(others)),
-                [Col(_("Kind"), 0.16), Col(_("Project"), 0.24), Col(_("Fund source"), 0.12),
-                 Col(_("What is wrong"), 0.48)],
+                # A source code (G-WOR-2024-013) is never broken: its column is wide enough for it.
+                [Col(_("Kind"), 0.15), Col(_("Project"), 0.24), Col(_("Fund source"), 0.15),
+                 Col(_("What is wrong"), 0.46)],
                 [[str(BREACH_KINDS[b.kind]), f"{b.project_code} {b.project_name}", b.source_code, str(b.message)]
                  for b in others[:LIST_LIMIT]], empty=_("No fund rule is broken."),
                 note=_("… and %(n)d more.", n=len(others) - LIST_LIMIT) if len(others) > LIST_LIMIT else ""),
