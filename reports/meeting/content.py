@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
 from core.money import format_wan
@@ -93,7 +93,9 @@ class MeetingReport:
 def content(filters: ReportFilter, as_of: date, today: date, locale: str, version: tuple) -> dict[str, Any]:
     """Everything the meeting report shows, in `locale`, as JSON-ready data for meeting.typ."""
     with force_locale(locale):
-        context = Context(filters, as_of, today, locale)
+        # The locale as a request names it (zh_Hans_CN, not zh_CN): the chart data the dashboard and
+        # the report warmer cached under it is then reused, not computed again.
+        context = Context(filters, as_of, today, str(get_locale()))
         title = _("Projects and pooled funds: meeting report")
         county = _("Shuangpai County")
         report = services.earned_value_report(filters, as_of, today, version)
