@@ -56,6 +56,19 @@ def chart_image(name: str, fmt: str, context: Context, version: tuple) -> bytes:
     return _cached(version, f"image:{name}.{fmt}", context.key(), make)
 
 
+def print_chart(name: str, context: Context, version: tuple, size: tuple[float, float]) -> str:
+    """Chart `name` as SVG drawn for print at `size` inches, its labels as text (set by the typesetter
+    in the document's font, so they are searchable), once per data version, context and size."""
+    kind = CHARTS[name]
+
+    def make() -> str:
+        data, text = chart_data(name, context, version), kind.text(context)
+        return render(lambda figure: kind.draw(figure, data, context, text), "svg", size,
+                      text_as_text=True).decode()
+
+    return _cached(version, f"print:{name}", context.key() + (size,), make)
+
+
 def chart_table(name: str, context: Context, version: tuple) -> Table:
     """The numbers behind chart `name`."""
     return CHARTS[name].table(chart_data(name, context, version))

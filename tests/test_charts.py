@@ -13,6 +13,7 @@ import pytest
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from core.fonts import CJK_FAMILIES, available_families, first_cjk_family, pick_families
 from reports.charts import drawing as chart_drawing
 from reports.charts.data import (
     BreakdownRow,
@@ -25,7 +26,6 @@ from reports.charts.data import (
     monthly_spending,
     portfolio_progress,
 )
-from reports.charts.fonts import CJK_FAMILIES, available_families, first_cjk_family, pick_families
 from reports.charts.render import TALL, WIDE, render
 from reports.earned_value.history import CurvePoint
 

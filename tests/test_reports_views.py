@@ -4,12 +4,16 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import date, timedelta
+from io import BytesIO
 from xml.etree import ElementTree
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from app import create_app
+from core.fonts import available_families, first_cjk_family
+from core.money import format_wan
 from demo.seed import demo_password, seed_demo
 from extensions import db
 from funds.ledger import services as ledger
@@ -192,7 +196,29 @@ def test_meeting_report_is_a_pdf_of_several_pages(leader, lang):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert f"meeting-report-{DEMO_DAY.isoformat()}-{lang}.pdf" in response.headers["Content-Disposition"]
     assert _pages(response.data) >= 6
-    assert b"/MediaBox [ 0 0 595.44 841.68 ]" in response.data  # A4 portrait, in points
+    for page in PdfReader(BytesIO(response.data)).pages:  # A4 portrait: 210 x 297 mm in points
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((595.28, 841.89), abs=1)
+
+
+@pytest.mark.skipif(first_cjk_family(available_families()) is None,
+                    reason="no CJK font installed (scripts/test installs fonts-wqy-microhei)")
+def test_meeting_report_text_is_chinese_and_has_the_ledger_figures(leader):
+    """The Chinese report's text can be extracted (selected, searched): its headings, the money
+    figures equal to the ledger sums, the projects' codes and names and the charts' own labels, and
+    no English word but the codes and the earned-value abbreviations beside their Chinese names."""
+    pdf = leader.get(f"/reports/meeting-report.pdf?lang=zh&as_of={DEMO_DAY.isoformat()}").data
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    sums = _ledger_sums()
+    for fen in (sums["received"], sums["allocated"], sums["spent"], sums["received"] - sums["allocated"]):
+        assert format_wan(fen) in text
+    for words in ("资金", "指标", "到位资金", "全部项目挣值", "计划价值", "进度绩效指数", "逾期节点", "资金规则违规",
+                  "各资金来源使用情况", "形象进度"):  # the last two are the charts' own labels
+        assert words in text, words
+    late = db.session.scalar(select(Project).where(Project.code == f"SP-{DEMO_DAY.year}-001"))
+    assert f"{late.code} {late.name[:8]}" in text
+    # Codes out first; two chart labels side by side extract as one run (SP-2026-001SP-2026-011).
+    latin = set(re.findall(r"[A-Za-z]+", re.sub(r"(?<![A-Za-z])[A-Z]+(-[0-9]+)+", " ", text)))
+    assert latin <= {"PV", "EV", "AC", "CV", "SV", "CPI", "SPI", "EAC", "BAC", "VAC"}, latin
 
 
 def test_meeting_report_refuses_bad_dates_and_languages(leader):

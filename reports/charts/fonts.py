@@ -1,54 +1,15 @@
-"""Fonts for charts: Chinese labels need a CJK font, whichever system the server runs on.
+"""The charts' matplotlib style: Chinese labels in the fonts core/fonts.py picks, readable sizes.
 
 `chart_style()` gives the rcParams for one rendering; charts apply them with `rc_context` around
 both building and saving a figure (font names are resolved when text is drawn), under a lock so two
-threads never see each other's settings. Nothing is changed globally at import.
+threads never see each other's settings. Nothing is changed globally at import. The printed
+documents (core/typeset.py) are set in the same fonts, so a chart and the page around it match.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
-from typing import Optional
 
-# Linux (Noto / Source Han / WenQuanYi), Windows (Microsoft YaHei, SimHei), macOS (PingFang, Heiti,
-# Hiragino), then a broad Unicode font; DejaVu Sans last for Latin letters, digits and symbols.
-CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Heiti SC",
-    "Hiragino Sans GB",
-    "Arial Unicode MS",
-    "DejaVu Sans",
-)
-LATIN_FALLBACK = "DejaVu Sans"  # ships with matplotlib, so it is always there
-
-
-def available_families() -> set[str]:
-    """The font family names matplotlib can find on this machine."""
-    from matplotlib import font_manager
-
-    return {font.name for font in font_manager.fontManager.ttflist}
-
-
-def pick_families(available: Iterable[str], wanted: Iterable[str] = CJK_FAMILIES) -> list[str]:
-    """The wanted families that are installed, in order of preference, ending with the Latin fallback.
-
-    Matplotlib falls back glyph by glyph along this list, so Chinese comes from the first CJK font
-    present and anything it lacks (e.g. a symbol) from the next one.
-    """
-    present = set(available)
-    families = [family for family in wanted if family in present and family != LATIN_FALLBACK]
-    return families + [LATIN_FALLBACK]
-
-
-def first_cjk_family(available: Iterable[str], wanted: Iterable[str] = CJK_FAMILIES) -> Optional[str]:
-    """The first installed CJK family of the list, or None when only the Latin fallback is present."""
-    families = pick_families(available, wanted)
-    return families[0] if families[0] != LATIN_FALLBACK else None
+from core.fonts import available_families, pick_families
 
 
 @lru_cache(maxsize=1)

@@ -1,10 +1,14 @@
 """Render charts to bytes with matplotlib's object API (`Figure`, never pyplot: it keeps global state).
 
 `render(draw, fmt)` builds a Figure of a fixed pixel size, lets `draw(figure)` fill it, and returns
-the PNG, SVG or PDF bytes. The CJK font settings (reports/fonts.py) are applied with `rc_context`
+the PNG or SVG bytes. The CJK font settings (reports/charts/fonts.py) are applied with `rc_context`
 for the duration of one rendering, under a lock: rcParams are process-wide, and matplotlib's font
 machinery is not thread-safe, so two requests never render at the same moment. Rendering is
 CPU-bound under the GIL anyway, and warm charts come from the cache without rendering.
+
+The web's SVGs carry their text as outlines (they look the same in any browser); an SVG drawn for
+print (`text_as_text=True`) keeps its labels as SVG text, which the typesetter sets in the document's
+embedded font (core/fonts.py: the same families), so a printed chart's labels are searchable.
 """
 from __future__ import annotations
 
@@ -21,7 +25,6 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 DPI = 100
 WIDE = (8.0, 4.5)  # inches: 800 x 450 pixels at DPI
 TALL = (8.0, 5.5)  # 800 x 550, for charts with two panels
-A4_PORTRAIT = (8.27, 11.69)
 
 _RENDER_LOCK = threading.RLock()
 # Fixed metadata, so the same chart always gives the same bytes.
@@ -49,11 +52,13 @@ class _Styled:
             _RENDER_LOCK.release()
 
 
-def render(draw: Callable[[Figure], None], fmt: str, size: tuple[float, float] = WIDE, dpi: int = DPI) -> bytes:
-    """The chart drawn by `draw` as PNG or SVG bytes, `size` inches at `dpi` (e.g. 800 x 450 px)."""
+def render(draw: Callable[[Figure], None], fmt: str, size: tuple[float, float] = WIDE, dpi: int = DPI,
+           text_as_text: bool = False) -> bytes:
+    """The chart drawn by `draw` as PNG or SVG bytes, `size` inches at `dpi` (e.g. 800 x 450 px);
+    `text_as_text`: an SVG's labels stay text (for print) instead of outlines."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}")
-    with styled():
+    with styled(), rc_context({"svg.fonttype": "none"} if text_as_text else {}):
         figure = Figure(figsize=size, dpi=dpi, layout="constrained")
         draw(figure)
         stream = BytesIO()
