@@ -13,6 +13,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The /funds pages, the finance commands, and the ledger as the planning pages read it."""
+    import funds.rules.models  # noqa: F401  (its table belongs to the schema)
     from funds.blueprint import bp
     from funds.ledger import entry_views, views  # noqa: F401  (their routes)
     from funds.ledger.cli import payments_cli

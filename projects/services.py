@@ -20,11 +20,15 @@ from core.i18n import _l
 from extensions import db
 from projects import lifecycle
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
+from projects.money import project_money
 from projects.progress import weighted_progress_bp
 
 PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scale_unit", "budget_fen",
                   "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit",
                   "contractor", "description")
+# What the fund rules read of a project (funds.rules.evaluate.ProjectFacts): a change to one of these
+# has finance check the project's money again, under finance's locks (projects.money).
+RULE_FACTS = ("code", "name", "category", "description", "actual_end")
 
 
 class PlanningError(Refused):
@@ -146,6 +150,9 @@ def update_project(project: Project, data: ProjectInput, actor=None, reason: str
     if errors:
         raise PlanningError(errors)
     before = _snapshot(project)
+    rules_read = any(values[key] != getattr(project, key) for key in RULE_FACTS)
+    if rules_read:
+        project_money().lock_for_project_change(project.id)
     changes = []
     if lifecycle.plan_is_controlled(project.status):
         changes = [ProjectChange(project_id=project.id, field=key, old_value=_text(getattr(project, key)),
@@ -155,6 +162,8 @@ def update_project(project: Project, data: ProjectInput, actor=None, reason: str
     for key, value in values.items():
         setattr(project, key, value)
     db.session.flush()
+    if rules_read:
+        project_money().project_changed(project.id)
     after = _snapshot(project)
     diff = {key for key in after if after[key] != before[key]}
     if diff:
@@ -201,14 +210,19 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
         Milestone.project_id == project.id, Milestone.progress_pct < 100)) or 0))
     day = on_date or date.today()
     actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
+    ended = actual_end != project.actual_end  # the fund rules read the actual end (spending after it)
+    if ended:
+        project_money().lock_for_project_change(project.id)
     if actual_start != project.actual_start:
         project.actual_start = actual_start
-    if actual_end != project.actual_end:
+    if ended:
         project.actual_end = actual_end
     project.status = target
     db.session.add(ProjectChange(project_id=project.id, field="status", old_value=current, new_value=target,
                                  reason=reason.strip() or "-", user_id=getattr(actor, "id", None)))
     db.session.flush()
+    if ended:
+        project_money().project_changed(project.id)
     record("project.status", user=actor, object_type="project", object_id=project.id,
            before={"status": current}, after={"status": target, "reason": reason.strip()})
 

@@ -13,11 +13,12 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from extensions import db
-from funds.rules.checks import CheckRun, Scope, run_checks
+from funds.rules.checks import CheckRun, Scope
 from funds.rules.evaluate import BREACH_KINDS, Breach
+from funds.rules.standing import check_run_on
 from projects.models import Project
 from reports import queries
-from reports.cache.store import data_version, report_cache
+from reports.cache.store import report_cache
 from reports.charts.catalog import CHARTS, Context
 from reports.charts.render import render
 from reports.earned_value import queries as ev_queries
@@ -70,26 +71,9 @@ COUNTY = Scope()  # every source and project
 
 
 def check_run(version: tuple, today: date, scope: Scope = COUNTY) -> CheckRun:
-    """The fund-rule breaches in `scope` as of `today` (funds.checks), once per data version and day."""
-    return report_cache().get_or_make(_checks_key(version, today, scope), lambda: run_checks(today, scope))
-
-
-def _checks_key(version: tuple, today: date, scope: Scope) -> tuple:
-    return (version, "checks", today, scope)
-
-
-def cached_checks(today: date, scope: Scope) -> CheckRun:
-    """check_run at the current data version: the checks page's runner (installed by the app).
-
-    A source's breaches are taken from the whole county's run when that is cached (the dashboard's,
-    which the report warmer keeps computed): each breach belongs to one allocation, so filtering
-    by source gives the same list. Otherwise the source's own run, a fraction of the county's."""
-    version = data_version()
-    whole_county_cached = _checks_key(version, today, COUNTY) in report_cache()
-    if scope.source_id is not None and scope.project_id is None and whole_county_cached:
-        county = check_run(version, today)
-        return CheckRun([b for b in county.breaches if b.source_id == scope.source_id], county.problems)
-    return check_run(version, today, scope)
+    """The fund-rule breaches in `scope` shown on `today`, read from the standing breaches the ledger
+    keeps in step (funds.rules.standing), once per data version and day."""
+    return report_cache().get_or_make((version, "checks", today, scope), lambda: check_run_on(today, scope))
 
 
 def filter_breaches(breaches: list[Breach], filters: ReportFilter, today: date) -> list[Breach]:

@@ -21,7 +21,7 @@ from core.saving import save
 from extensions import db
 from funds.blueprint import bp
 from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
-from funds.rules.checks import Scope, checks_as_of
+from funds.rules import standing
 from funds.rules.evaluate import BREACH_KINDS
 from funds.rules.forms import rule_form
 from funds.rules.services import create_rule, rule_rows, set_rule_active, update_rule, version_token
@@ -44,13 +44,13 @@ def checks():
     """Every fund-rule breach, grouped by kind, filtered by kind and source, a page at a time."""
     kind = request.args.get("kind", "")
     source_id = query_int("source")
-    run = checks_as_of(date.today(), Scope(source_id=source_id))
-    shown = [b for b in run.breaches if b.kind == kind] if kind in BREACH_KINDS else run.breaches
-    order = {code: number for number, code in enumerate(BREACH_KINDS)}
-    shown = sorted(shown, key=lambda breach: order.get(breach.kind, len(order)))  # stable: a kind's rows stay together
-    page = Page.from_request(request.args, len(shown), current_app.config["PAGE_SIZE"])
-    return render_template("funds/checks.html", run=run, shown=shown[page.offset:page.offset + page.size],
-                           page=page, kinds=BREACH_KINDS, kind=kind, source_id=source_id, sources=_source_choices())
+    chosen = kind if kind in BREACH_KINDS else None
+    today = date.today()
+    run = standing.checks_summary(today, source_id, chosen)  # counts and problems; the page itself next
+    page = Page.from_request(request.args, run.total, current_app.config["PAGE_SIZE"])
+    return render_template("funds/checks.html", run=run, page=page, kinds=BREACH_KINDS, kind=kind,
+                           source_id=source_id, sources=_source_choices(),
+                           shown=standing.checks_list(today, source_id, chosen, page.offset, page.size))
 
 
 @bp.route("/rules")
