@@ -38,7 +38,7 @@ from funds.ledger.services import allocate, create_source, receive_appropriation
 from funds.models import Allocation, Appropriation, FundRule, FundSource, Payment
 from funds.rules import standing
 from projects.models import Area, Milestone, ProgressUpdate, Project
-from projects.services import refresh_progress
+from projects.services import refresh_accrual, refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
               "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines")
@@ -224,6 +224,7 @@ def _seed_milestones(project: Project, plans: list[MilestonePlan], today: date, 
         project.actual_end = completion_day(plans)
     db.session.flush()
     refresh_progress(project.id)
+    refresh_accrual(project.id)
 
 
 def _seed_allocations(spec: dict, project: Project, plans: list[AllocationPlan],

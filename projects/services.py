@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from audit.services import record
 from core import dates
@@ -19,6 +19,7 @@ from core.errors import Refused
 from core.i18n import _l
 from extensions import db
 from projects import lifecycle
+from projects.accrual import accrual_starts
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.money import project_money
 from projects.progress import weighted_progress_bp
@@ -162,6 +163,8 @@ def update_project(project: Project, data: ProjectInput, actor=None, reason: str
     for key, value in values.items():
         setattr(project, key, value)
     db.session.flush()
+    if before["planned_start"] != project.planned_start:
+        refresh_accrual(project.id)
     if rules_read:
         project_money().project_changed(project.id)
     after = _snapshot(project)
@@ -227,6 +230,20 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
            before={"status": current}, after={"status": target, "reason": reason.strip()})
 
 
+def refresh_accrual(project_id: int) -> None:
+    """Recompute when each of the project's milestones starts to accrue (projects.accrual), after a
+    planned date, a milestone or the project's planned start changed; only the rows that move."""
+    planned_start = db.session.scalar(select(Project.planned_start).where(Project.id == project_id))
+    rows = db.session.execute(select(Milestone.id, Milestone.planned_date, Milestone.accrues_from)
+                              .where(Milestone.project_id == project_id)).all()
+    starts = accrual_starts(((row.id, row.planned_date) for row in rows), planned_start)
+    moved = [{"milestone_id": row.id, "start": starts[row.id]} for row in rows if row.accrues_from != starts[row.id]]
+    if moved:
+        table = Milestone.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("milestone_id"))
+                           .values(accrues_from=bindparam("start")), moved)
+
+
 def refresh_progress(project_id: int) -> None:
     """Recompute the project's stored cost-weighted progress from its milestones."""
     pairs = db.session.execute(select(Milestone.planned_cost_fen, Milestone.progress_pct)
@@ -282,6 +299,7 @@ def add_milestone(project: Project, *, name: str, planned_date: date, planned_co
     db.session.add(milestone)
     db.session.flush()
     refresh_progress(project.id)
+    refresh_accrual(project.id)
     record("milestone.create", user=actor, object_type="milestone", object_id=milestone.id,
            after={"project": project.code, "sequence": sequence, "name": milestone.name,
                   "planned_date": planned_date, "planned_cost_fen": planned_cost_fen})
@@ -307,6 +325,8 @@ def update_milestone(milestone: Milestone, *, name: str, planned_date: date, pla
     milestone.name, milestone.planned_date, milestone.planned_cost_fen = after["name"], planned_date, planned_cost_fen
     db.session.flush()
     refresh_progress(project.id)
+    if "planned_date" in moved:
+        refresh_accrual(project.id)
     if before != after:
         record("milestone.update", user=actor, object_type="milestone", object_id=milestone.id,
                before=before, after={**after, "reason": reason.strip()})
@@ -349,6 +369,7 @@ __all__ = [
     "progress_problems",
     "project_input_problems",
     "record_progress",
+    "refresh_accrual",
     "refresh_progress",
     "snapshot_values",
     "status_move_dates",

@@ -9,6 +9,7 @@ from extensions import db
 from funds.ledger import services as ledger
 from funds.models import FundSource
 from projects.models import Area, Milestone, Project
+from projects.services import refresh_accrual
 
 PASSWORD = "Correct-Horse-42"
 _counter = itertools.count(1)
@@ -55,6 +56,7 @@ def make_milestone(project: Project, **fields) -> Milestone:
     milestone = Milestone(project_id=project.id, **values)
     db.session.add(milestone)
     db.session.flush()
+    refresh_accrual(project.id)  # as the planning services keep it
     return milestone
 
 

@@ -1,4 +1,5 @@
-"""the standing fund-rule breaches, kept in step with the ledger; which kept figures are built
+"""the standing fund-rule breaches, kept in step with the ledger; which kept figures are built; when
+each milestone's planned cost starts to accrue
 
 Revision ID: 0010d
 Revises: 0009
@@ -11,6 +12,11 @@ standing_breach holds what the rules find, kept in step by the services that cha
 empty: kept_state says it is built at once when there is nothing to build it from (no allocation
 yet), else the server builds it in the background at its start (or `flask checks --rebuild` does)
 and the pages evaluate in full until then.
+
+milestone.accrues_from is the start of a milestone's accrual window (projects.accrual), kept in step
+by the planning services, so that planned value at a day is one SQL aggregate: earned value and the
+monthly plan no longer read every milestone of the county into memory for each data version. Plain
+SQL fills it for an existing plan (tests/test_kept_accrual.py proves it gives what planning keeps).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,9 +60,27 @@ def upgrade():
     op.create_index('ix_standing_breach_kind_due', 'standing_breach', ['kind', 'due_after'], unique=False)
     op.execute("INSERT INTO kept_state (name, built_at) SELECT 'standing_breach', CURRENT_TIMESTAMP "
                "WHERE NOT EXISTS (SELECT 1 FROM allocation)")
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('accrues_from', sa.Date(), nullable=True))
+    # projects.accrual: from the later of the project's planned start and the planned date of the
+    # milestone before (by date, then id), when that is earlier than its own date; else its own date.
+    op.execute(f"UPDATE milestone SET accrues_from = {ACCRUES_FROM}")
+
+
+PREVIOUS_DATE = ("(SELECT m2.planned_date FROM milestone m2 WHERE m2.project_id = milestone.project_id AND "
+                 "(m2.planned_date < milestone.planned_date OR (m2.planned_date = milestone.planned_date "
+                 "AND m2.id < milestone.id)) ORDER BY m2.planned_date DESC, m2.id DESC LIMIT 1)")
+PLANNED_START = "(SELECT p.planned_start FROM project p WHERE p.id = milestone.project_id)"
+PREVIOUS = (f"(CASE WHEN {PLANNED_START} IS NULL THEN {PREVIOUS_DATE} WHEN {PREVIOUS_DATE} IS NULL "
+            f"THEN {PLANNED_START} WHEN {PREVIOUS_DATE} > {PLANNED_START} THEN {PREVIOUS_DATE} "
+            f"ELSE {PLANNED_START} END)")
+ACCRUES_FROM = (f"(CASE WHEN {PREVIOUS} IS NOT NULL AND {PREVIOUS} < milestone.planned_date THEN {PREVIOUS} "
+                "ELSE milestone.planned_date END)")
 
 
 def downgrade():
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.drop_column('accrues_from')
     op.drop_index('ix_standing_breach_kind_due', table_name='standing_breach')
     op.drop_index(op.f('ix_standing_breach_project_id'), table_name='standing_breach')
     op.drop_index(op.f('ix_standing_breach_source_id'), table_name='standing_breach')
