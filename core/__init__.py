@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     """Bounded ids in URLs, languages, error pages and headers, the backup commands; the one-time
     tokens' table in the schema."""
     import core.database
+    import core.kept
     import core.once  # noqa: F401  (its table belongs to the schema)
     from core import i18n, params, web
     from core.cli import backup_command, restore_command

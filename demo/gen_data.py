@@ -50,6 +50,7 @@ from funds.models import (
     Payment,
     SourceMonth,
 )
+from funds.rules import standing
 from projects.models import Area, Milestone, ProgressUpdate, Project
 
 CHUNK = 5000
@@ -196,6 +197,8 @@ def generate_county(*, projects: int, payments: int, seed: int, sources: int = 4
     _reset_sequences()
     if statement_path is not None:
         counts["statement_lines"] = write_statement(statement_path, kept, rng, statement_lines)
+    echo("checking every allocation against the fund rules")
+    standing.rebuild()
     record("demo.gen_data", object_type="project", object_id="*", after={"seed": seed, **counts})
     return counts
 

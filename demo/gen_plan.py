@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Optional
 
 from demo.data import FUND_RULES
+from projects.accrual import accrual_starts
 from projects.progress import weighted_progress_bp
 
 CATEGORY_WEIGHTS = {"road": 30, "bridge": 8, "telecom": 12, "community_building": 6, "village_platform": 14,
@@ -193,6 +194,9 @@ def plan_milestones(rng: random.Random, project: ProjectPlan, first_id: int, tod
             progress_updates.append({"milestone_id": milestone_id, "reported_on": reported,
                                      "progress_pct": progress, "note": "", "at": datetime(*reported.timetuple()[:3], 12)})
         pairs.append((costs[index], progress))
+    starts = accrual_starts(((row["id"], row["planned_date"]) for row in rows), project.planned_start)
+    for row in rows:
+        row["accrues_from"] = starts[row["id"]]
     project.progress_bp = weighted_progress_bp(pairs)
     project.milestone_dates = [row["planned_date"] for row in rows]
     project.milestone_ids = [row["id"] for row in rows]

@@ -37,8 +37,9 @@ from demo.statement import seed_statement
 from extensions import db
 from funds.ledger.services import allocate, create_source, receive_appropriation, record_payment, reverse_payment
 from funds.models import Allocation, Appropriation, FundRule, FundSource, Payment
+from funds.rules import standing
 from projects.models import Area, Milestone, ProgressUpdate, Project
-from projects.services import refresh_progress
+from projects.services import refresh_accrual, refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
               "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines")
@@ -82,6 +83,7 @@ def seed_demo(today: date) -> dict[str, int]:
     fresh = [plan for plan in number_vouchers(payments) if (plan.source_key, plan.project_no) in new_pairs]
     _seed_payments(fresh, projects, sources, counts, users["finance"])
     counts["statement_lines"] += seed_statement(sources["FIS"], today, users["finance"])
+    standing.rebuild()  # rules stored above apply to allocations from an earlier run too
     return {key: counts[key] for key in COUNT_KEYS}
 
 
@@ -224,6 +226,7 @@ def _seed_milestones(project: Project, plans: list[MilestonePlan], today: date, 
         project.actual_end = completion_day(plans)
     db.session.flush()
     refresh_progress(project.id)
+    refresh_accrual(project.id)
 
 
 def _seed_allocations(spec: dict, project: Project, plans: list[AllocationPlan],

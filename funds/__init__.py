@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     """The /funds pages, the finance commands, the ledger as the planning pages read it, finance's
     words for the audit trail, and the finance choice columns whose values a county may map by hand
     (import_values)."""
+    import funds.rules.models  # noqa: F401  (its table belongs to the schema)
     from funds.audit_words import install as install_audit_words
     from funds.blueprint import bp
     from funds.ledger import entry_views, list_views, views  # noqa: F401  (their routes)

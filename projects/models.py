@@ -160,6 +160,9 @@ class Milestone(Model):
     progress_pct: Mapped[int] = mapped_column(Integer, default=0)
     actual_date: Mapped[Optional[date]] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The day the planned cost starts to accrue (projects.accrual), kept in step with the plan by
+    # projects.services.refresh_accrual: planned value at a day is then one SQL aggregate.
+    accrues_from: Mapped[Optional[date]] = mapped_column(Date)
 
     project: Mapped[Project] = relationship(back_populates="milestones")
 

@@ -67,6 +67,16 @@ class ProjectMoney(Protocol):
         """(id, label) of every fund source, for a filter."""
         ...
 
+    def lock_for_project_change(self, project_id: int) -> None:
+        """Hold the locks finance takes before anything the fund rules read of a project changes
+        (its name, category, description or completion): call it before changing the project."""
+        ...
+
+    def project_changed(self, project_id: int) -> None:
+        """Bring what finance keeps about a project in step after it changed (the fund-rule breaches
+        of its money), in the same transaction."""
+        ...
+
     def breaches(self, project_id: int) -> Sequence[Any]:
         """The fund-rule breaches of the project's money, for templates/funds/_breaches.html
         (each with kind, kind_label, message, rule_id, source_id, source_code, project_id, project_code)."""

@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from audit.services import record
 from core import dates
@@ -20,12 +20,17 @@ from core.errors import Refused
 from core.i18n import _l
 from extensions import db
 from projects import lifecycle
+from projects.accrual import accrual_starts
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
+from projects.money import project_money
 from projects.progress import weighted_progress_bp
 
 PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scale_unit", "budget_fen",
                   "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit",
                   "contractor", "description")
+# What the fund rules read of a project (funds.rules.evaluate.ProjectFacts): a change to one of these
+# has finance check the project's money again, under finance's locks (projects.money).
+RULE_FACTS = ("code", "name", "category", "description", "actual_end")
 
 
 class PlanningError(Refused):
@@ -178,6 +183,9 @@ def update_project(project: Project, data: ProjectInput, actor=None, reason: str
     if errors:
         raise PlanningError(errors)
     before = _snapshot(project)
+    rules_read = any(values[key] != getattr(project, key) for key in RULE_FACTS)
+    if rules_read:
+        project_money().lock_for_project_change(project.id)
     changes = []
     if lifecycle.plan_is_controlled(project.status):
         changes = [ProjectChange(project_id=project.id, field=key, old_value=_text(getattr(project, key)),
@@ -187,6 +195,10 @@ def update_project(project: Project, data: ProjectInput, actor=None, reason: str
     for key, value in values.items():
         setattr(project, key, value)
     db.session.flush()
+    if before["planned_start"] != project.planned_start:
+        refresh_accrual(project.id)
+    if rules_read:
+        project_money().project_changed(project.id)
     after = _snapshot(project)
     diff = {key for key in after if after[key] != before[key]}
     if diff:
@@ -243,14 +255,19 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
     check_move(project, target, reason)
     day = on_date or date.today()
     actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
+    ended = actual_end != project.actual_end  # the fund rules read the actual end (spending after it)
+    if ended:
+        project_money().lock_for_project_change(project.id)
     if actual_start != project.actual_start:
         project.actual_start = actual_start
-    if actual_end != project.actual_end:
+    if ended:
         project.actual_end = actual_end
     project.status = target
     db.session.add(ProjectChange(project_id=project.id, field="status", old_value=current, new_value=target,
                                  reason=reason.strip() or "-", user_id=getattr(actor, "id", None)))
     db.session.flush()
+    if ended:
+        project_money().project_changed(project.id)
     record("project.status", user=actor, object_type="project", object_id=project.id,
            before={"status": current}, after={"status": target, "reason": reason.strip()})
 
@@ -259,6 +276,20 @@ def _milestone_count(project_id: int, unfinished: bool = False) -> int:
     """How many milestones the project has (below 100% only, with `unfinished`)."""
     conditions = [Milestone.project_id == project_id] + ([Milestone.progress_pct < 100] if unfinished else [])
     return int(db.session.scalar(select(func.count(Milestone.id)).where(*conditions)) or 0)
+
+
+def refresh_accrual(project_id: int) -> None:
+    """Recompute when each of the project's milestones starts to accrue (projects.accrual), after a
+    planned date, a milestone or the project's planned start changed; only the rows that move."""
+    planned_start = db.session.scalar(select(Project.planned_start).where(Project.id == project_id))
+    rows = db.session.execute(select(Milestone.id, Milestone.planned_date, Milestone.accrues_from)
+                              .where(Milestone.project_id == project_id)).all()
+    starts = accrual_starts(((row.id, row.planned_date) for row in rows), planned_start)
+    moved = [{"milestone_id": row.id, "start": starts[row.id]} for row in rows if row.accrues_from != starts[row.id]]
+    if moved:
+        table = Milestone.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("milestone_id"))
+                           .values(accrues_from=bindparam("start")), moved)
 
 
 def refresh_progress(project_id: int) -> None:
@@ -338,6 +369,7 @@ def add_milestone(project: Project, *, name: str, planned_date: date, planned_co
     db.session.add(milestone)
     db.session.flush()
     refresh_progress(project.id)
+    refresh_accrual(project.id)
     record("milestone.create", user=actor, object_type="milestone", object_id=milestone.id,
            after={"project": project.code, "sequence": sequence, "name": milestone.name,
                   "planned_date": planned_date, "planned_cost_fen": planned_cost_fen})
@@ -363,6 +395,8 @@ def update_milestone(milestone: Milestone, *, name: str, planned_date: date, pla
     milestone.name, milestone.planned_date, milestone.planned_cost_fen = after["name"], planned_date, planned_cost_fen
     db.session.flush()
     refresh_progress(project.id)
+    if "planned_date" in moved:
+        refresh_accrual(project.id)
     if before != after:
         record("milestone.update", user=actor, object_type="milestone", object_id=milestone.id,
                before=before, after={**after, "reason": reason.strip()})
@@ -423,6 +457,7 @@ __all__ = [
     "progress_problems",
     "project_input_problems",
     "record_progress",
+    "refresh_accrual",
     "refresh_progress",
     "snapshot_values",
     "status_move_dates",

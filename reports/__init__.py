@@ -4,8 +4,7 @@ Offers: `services` (the reports put together, cached by data version), `queries`
 `filters`, `tables`, `charts/` (what each chart shows, its data, drawing and table), `earned_value/`
 (PV, EV, AC and the rest, per project, source and portfolio; S-curves), `meeting/` (the A4 report),
 `cache/` (the cache keyed by data version and the warmer that refills it after a change), the pages
-at /reports and `flask report`. To finance it provides the cached fund-rule checks as
-`app.extensions["cached_checks"]`.
+at /reports and `flask report`.
 """
 from __future__ import annotations
 
@@ -13,18 +12,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The /reports pages and `report` command; cached checks for finance; the background warmer; the
-    trail's name for an earned-value export."""
+    """The /reports pages and `report` command; the background warmer; the trail's name for an
+    earned-value export."""
     from audit.vocabulary import describe
     from core.i18n import _l
     from reports import views  # noqa: F401  (its routes)
     from reports.blueprint import bp
     from reports.cli import report_command
-    from reports.services import cached_checks
     from reports.warm import install as install_warmer
 
     app.register_blueprint(bp, url_prefix="/reports")
     app.cli.add_command(report_command)
-    app.extensions["cached_checks"] = cached_checks
     install_warmer(app)  # recompute the unfiltered reports in the background after a change
     describe(app, actions={"earned_value.export": _l("Earned value exported")})

@@ -13,11 +13,12 @@ from typing import Optional
 from sqlalchemy import func, select
 
 from extensions import db
-from funds.rules.checks import CheckRun, Scope, run_checks
+from funds.rules.checks import CheckRun, Scope
 from funds.rules.evaluate import BREACH_KINDS, Breach
+from funds.rules.standing import check_run_on
 from projects.models import Project
 from reports import queries
-from reports.cache.store import data_version, report_cache
+from reports.cache.store import report_cache
 from reports.charts.catalog import CHARTS, Context
 from reports.charts.render import render
 from reports.earned_value import queries as ev_queries
@@ -25,6 +26,7 @@ from reports.earned_value.history import ProgressBook
 from reports.earned_value.measures import (
     Measures,
     ProjectValues,
+    measures,
     portfolio_measures,
     project_measures,
     rank_worst_first,
@@ -83,26 +85,9 @@ COUNTY = Scope()  # every source and project
 
 
 def check_run(version: tuple, today: date, scope: Scope = COUNTY) -> CheckRun:
-    """The fund-rule breaches in `scope` as of `today` (funds.checks), once per data version and day."""
-    return report_cache().get_or_make(_checks_key(version, today, scope), lambda: run_checks(today, scope))
-
-
-def _checks_key(version: tuple, today: date, scope: Scope) -> tuple:
-    return (version, "checks", today, scope)
-
-
-def cached_checks(today: date, scope: Scope) -> CheckRun:
-    """check_run at the current data version: the checks page's runner (installed by the app).
-
-    A source's breaches are taken from the whole county's run when that is cached (the dashboard's,
-    which the report warmer keeps computed): each breach belongs to one allocation, so filtering
-    by source gives the same list. Otherwise the source's own run, a fraction of the county's."""
-    version = data_version()
-    whole_county_cached = _checks_key(version, today, COUNTY) in report_cache()
-    if scope.source_id is not None and scope.project_id is None and whole_county_cached:
-        county = check_run(version, today)
-        return CheckRun([b for b in county.breaches if b.source_id == scope.source_id], county.problems)
-    return check_run(version, today, scope)
+    """The fund-rule breaches in `scope` shown on `today`, read from the standing breaches the ledger
+    keeps in step (funds.rules.standing), once per data version and day."""
+    return report_cache().get_or_make((version, "checks", today, scope), lambda: check_run_on(today, scope))
 
 
 def filter_breaches(breaches: list[Breach], filters: ReportFilter, today: date) -> list[Breach]:
@@ -186,23 +171,32 @@ def _progress_override(filters: ReportFilter, as_of: date, today: date, plans) -
     return ProgressBook(ev_queries.progress_reports(filters, today, as_of), current, today).at(as_of)
 
 
-def _compute_earned_value(filters: ReportFilter, as_of: date, today: date, version: tuple) -> EarnedValueReport:
+def _project_rows(filters: ReportFilter, as_of: date, today: date, version: tuple,
+                  heads: Mapping[int, ev_queries.ProjectHead], paid_by_project: Mapping[int, int]
+                  ) -> list[ProjectEarnedValue]:
+    """Each filtered project's earned value as of `as_of`. From today on, BAC, PV and EV are summed by
+    the database from the milestones (their accrual starts kept in step by planning); on a past day
+    the milestones are read with the progress reported by then."""
+    if as_of >= today:
+        values = ev_queries.project_values(filters, today, as_of)
+        return [ProjectEarnedValue(project_id, head.code, head.name, head.status, head.township_id, head.budget_fen,
+                                   measures(*values.get(project_id, (0, 0, 0)), paid_by_project.get(project_id, 0)))
+                for project_id, head in heads.items()]
     plans = ev_queries.cached_project_plans(filters, today, version)
-    # The plans may come from the cache (read when `version` was): a project placed since then is in a
-    # fresh read of the heads but not in them, and waits for the next version's report.
-    heads = {pid: head for pid, head in ev_queries.project_heads(filters, today).items() if pid in plans}
+    progress = _progress_override(filters, as_of, today, plans)
+    return [ProjectEarnedValue(project_id, head.code, head.name, head.status, head.township_id, head.budget_fen,
+                               project_measures(plans[project_id], paid_by_project.get(project_id, 0), as_of, progress))
+            for project_id, head in heads.items() if project_id in plans]
+
+
+def _compute_earned_value(filters: ReportFilter, as_of: date, today: date, version: tuple) -> EarnedValueReport:
+    heads = ev_queries.project_heads(filters, today)
     allocations = [row for row in ev_queries.allocation_rows(filters, as_of, today) if row[1] in heads]
     paid_by_project: dict[int, int] = {}
     for _source, project_id, _allocated, spent in allocations:
         paid_by_project[project_id] = paid_by_project.get(project_id, 0) + spent
-    progress = _progress_override(filters, as_of, today, plans)
-    projects, values = [], []
-    for project_id, head in heads.items():
-        plan = plans[project_id]
-        row = project_measures(plan, paid_by_project.get(project_id, 0), as_of, progress)
-        projects.append(ProjectEarnedValue(project_id, head.code, head.name, head.status, head.township_id,
-                                           head.budget_fen, row))
-        values.append(ProjectValues(project_id, row.bac_fen, row.pv_fen, row.ev_fen))
+    projects = _project_rows(filters, as_of, today, version, heads, paid_by_project)
+    values = [ProjectValues(p.project_id, p.measures.bac_fen, p.measures.pv_fen, p.measures.ev_fen) for p in projects]
     by_source = split_by_source(values, {(s, p): a for s, p, a, _ in allocations},
                                 {(s, p): spent for s, p, _, spent in allocations})
     labels = queries.source_labels()

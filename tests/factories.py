@@ -9,6 +9,7 @@ from extensions import db
 from funds.ledger import services as ledger
 from funds.models import FundSource
 from projects.models import Area, Milestone, Project
+from projects.services import refresh_accrual
 
 PASSWORD = "Correct-Horse-42"
 _counter = itertools.count(1)
@@ -55,6 +56,7 @@ def make_milestone(project: Project, **fields) -> Milestone:
     milestone = Milestone(project_id=project.id, **values)
     db.session.add(milestone)
     db.session.flush()
+    refresh_accrual(project.id)  # as the planning services keep it
     return milestone
 
 
@@ -73,12 +75,16 @@ def make_source(received_fen: int = 0, **fields) -> FundSource:
 
 def make_rule(kind: str = "spending_after_completion", params: dict | None = None, channel: str | None = None,
               source=None, active: bool = True):
-    """A fund rule stored as the county would store it (default parameters of its kind unless given)."""
+    """A fund rule stored as the county would store it (default parameters of its kind unless given),
+    with the allocations it binds checked again, as the rule services do."""
     from funds.models import FundRule
+    from funds.rules import standing
     from funds.rules.params import DEFAULT_PARAMS
+    from funds.rules.services import recheck_bound
 
     rule = FundRule(kind=kind, params=DEFAULT_PARAMS[kind] if params is None else params, channel=channel,
                     source_id=getattr(source, "id", None), active=active)
     db.session.add(rule)
     db.session.flush()
+    recheck_bound(standing.sources_bound_by(rule))
     return rule

@@ -61,7 +61,7 @@ def test_written_totals_follow_the_seed(app):
     first = _totals()
     assert broken_invariants() == {}
     db.session.execute(Payment.__table__.delete())  # start again from an empty ledger in this test's database
-    for table in ("allocation_category", "source_month", "allocation_entry", "allocation", "appropriation", "progress_update", "milestone", "project",
+    for table in ("standing_breach", "allocation_category", "source_month", "allocation_entry", "allocation", "appropriation", "progress_update", "milestone", "project",
                   "fund_source"):
         db.session.execute(db.metadata.tables[table].delete())
     db.session.commit()

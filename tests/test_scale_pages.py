@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from demo.gen_data import generate_county
 from extensions import db
-from funds.models import FundSource, Payment
+from funds.models import Allocation, FundSource, Payment
 from tests import factories
 
 
@@ -63,27 +63,22 @@ def test_source_page_lists_twenty_breaches_and_links_to_the_rest(app, client, au
     assert f'href="/funds/checks?source={source_id}"' in body and f"{total}" in body
 
 
-def test_a_sources_breaches_from_the_county_run_equal_its_own_run(app):
-    """The source page and the checks page filtered by source read the county's cached run when there
-    is one (else the source's own): the same breaches either way."""
-    from datetime import date
+def test_breaches_read_from_the_kept_table_equal_full_runs(app):
+    """A synthetic county's standing breaches, read for the county, each source and each project, are the
+    breaches a full run of the checks finds for the same scope, today and a year on."""
+    from datetime import date, timedelta
 
-    from funds.rules.checks import Scope, checks_as_of, run_checks
-    from reports.cache.store import data_version, report_cache
-    from reports.services import check_run
+    from funds.rules.checks import Scope, run_checks
+    from funds.rules.standing import check_run_on, is_built
 
     generate_county(projects=60, payments=800, seed=6, sources=5)
     db.session.commit()
-    today = date.today()
+    assert is_built()
     sources = list(db.session.scalars(select(FundSource.id)))
-    own = {s: [(b.kind, b.project_id, b.rule_id) for b in run_checks(today, Scope(source_id=s)).breaches]
-           for s in sources}
-    assert any(own.values())
-    for county_cached in (False, True):
-        report_cache().clear()
-        if county_cached:
-            check_run(data_version(), today)
-        for source_id in sources:
-            shared = checks_as_of(today, Scope(source_id=source_id)).breaches
-            assert [(b.kind, b.project_id, b.rule_id) for b in shared] == own[source_id]
-        assert ((data_version(), "checks", today, Scope(source_id=sources[0])) in report_cache()) != county_cached
+    projects = list(db.session.scalars(select(Allocation.project_id).distinct()))
+    for today in (date.today(), date.today() + timedelta(days=365)):
+        scopes = [Scope()] + [Scope(source_id=s) for s in sources] + [Scope(project_id=p) for p in projects[:20]]
+        for scope in scopes:
+            kept = [b.to_json() for b in check_run_on(today, scope).breaches]
+            assert kept == [b.to_json() for b in run_checks(today, scope).breaches], scope
+        assert check_run_on(today, Scope()).breaches

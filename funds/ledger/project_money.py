@@ -8,7 +8,8 @@ from sqlalchemy import Select, select
 
 from extensions import db
 from funds.models import COST_CATEGORIES, Allocation, FundSource, Payment
-from funds.rules.checks import breaches_for_project
+from funds.rules import standing
+from funds.rules.checks import Scope
 from funds.rules.evaluate import Breach
 from projects.money import FundingLine, PaymentLine
 
@@ -49,6 +50,14 @@ class LedgerForProjects:
                                   .order_by(FundSource.fiscal_year.desc(), FundSource.code)).all()
         return [(row.id, f"{row.code} {row.name}") for row in rows]
 
+    def lock_for_project_change(self, project_id: int) -> None:
+        """Hold the locks of the sources funding the project (funds.rules.standing)."""
+        standing.lock_sources_of_project(project_id)
+
+    def project_changed(self, project_id: int) -> None:
+        """Check the project's allocations again (its facts the rules read may have changed)."""
+        standing.recheck(Scope(project_id=project_id))
+
     def breaches(self, project_id: int) -> list[Breach]:
         """The fund-rule breaches of the project's money as of today, from every source."""
-        return breaches_for_project(project_id, date.today())
+        return standing.check_run_on(date.today(), Scope(project_id=project_id)).breaches

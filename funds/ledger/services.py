@@ -44,6 +44,7 @@ from funds.models import (
     SourceMonth,
     month_of,
 )
+from funds.rules.standing import recheck_pair, recheck_sources
 from projects.models import Milestone, Project
 
 
@@ -161,6 +162,7 @@ def allocate(source: FundSource, project: Project, *, delta_fen: int, entry_date
                                    document_no=document_no, reason=reason,
                                    created_by_id=getattr(actor, "id", None)))
     db.session.flush()
+    recheck_pair(source.id, project.id)
     record("allocation.change", user=actor, object_type="allocation", object_id=allocation.id,
            after={"source": source.code, "project": project.code, "delta_fen": delta_fen,
                   "document_no": document_no, "reason": reason})
@@ -288,6 +290,7 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
                       created_by_id=getattr(actor, "id", None))
     db.session.add(payment)
     db.session.flush()
+    recheck_pair(source.id, project.id)
     record("payment.create", user=actor, object_type="payment", object_id=payment.id,
            after={"source": source.code, "project": project.code, "milestone": milestone.id,
                   "voucher_no": voucher_no, "payee": payment.payee, "paid_on": paid_on,
@@ -337,6 +340,7 @@ def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, re
                        reversal_reason=reason.strip(), created_by_id=getattr(actor, "id", None))
     db.session.add(reversal)
     db.session.flush()
+    recheck_pair(source.id, original.project_id)
     record("payment.reverse", user=actor, object_type="payment", object_id=original.id,
            after={"reversal_id": reversal.id, "voucher_no": voucher_no, "reason": reversal.reversal_reason,
                   "amount_fen": reversal.amount_fen})
@@ -345,7 +349,8 @@ def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, re
 
 def update_source(source: FundSource, *, name: str, channel: str, level: str, fiscal_year: int,
                   managing_department: str = "", document_ref: str = "", actor=None) -> None:
-    """Edit a source's description; its code and balances never change here."""
+    """Edit a source's description; its code and balances never change here. A new channel changes
+    the rules that bind the source: its allocations are checked again."""
     if channel not in CHANNELS:
         raise FundsError("channel", _l("Unknown channel."))
     if level not in LEVELS:
@@ -360,6 +365,10 @@ def update_source(source: FundSource, *, name: str, channel: str, level: str, fi
     for key, value in after.items():
         setattr(source, key, value)
     changed = {key for key in after if after[key] != before[key]}
+    if "channel" in changed:
+        lock_source(source.id)
+        db.session.flush()
+        recheck_sources([source.id])
     if changed:
         record("fund_source.update", user=actor, object_type="fund_source", object_id=source.id,
                before={k: before[k] for k in changed}, after={k: after[k] for k in changed})

@@ -23,7 +23,8 @@ from funds.ledger import queries, services
 from funds.ledger.forms import AppropriationForm, CloseMonthForm, ReopenMonthForm, SourceForm
 from funds.ledger.payment_list import PaymentFilter, count_payments, payment_rows_query
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS, FundSource, month_of
-from funds.rules.checks import Scope, checks_as_of
+from funds.rules.checks import Scope
+from funds.rules.standing import check_run_on
 
 
 @bp.route("/")
@@ -54,7 +55,7 @@ def source(source_id: int):
         appropriation_form=AppropriationForm(formdata=None, received_on=date.today()),
         close_form=CloseMonthForm(formdata=None, period=format_month(_previous_month(date.today()))),
         reopen_form=ReopenMonthForm(formdata=None),
-        breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches,
+        breaches=check_run_on(date.today(), Scope(source_id=fund.id)).breaches,
         breaches_more_url=url_for("funds.checks", source=fund.id))
 
 

@@ -1,8 +1,10 @@
-"""`flask checks [--json] [--today YYYY-MM-DD]`: list every fund-rule breach.
+"""`flask checks [--json] [--today YYYY-MM-DD] [--rebuild]`: list every fund-rule breach.
 
 Text output is one line per breach and a count per kind; `--json` prints a JSON list of objects
 with kind, rule_id, source_id, source_code, project_id, project_code, project_name, message and
-detail (the numbers behind the message). Rules that cannot be applied are reported on stderr.
+detail (the numbers behind the message). Rules that cannot be applied are reported on stderr. The
+list is a full run of the checks on the ledger. `--rebuild` first stores every allocation's
+standing breaches again (funds.rules.standing), as after a bulk load or an upgrade.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from core.cli_options import day_or_today
+from core.cli_options import commit_or_fail, day_or_today
+from funds.rules import standing
 from funds.rules.checks import run_checks
 
 
@@ -20,9 +23,13 @@ from funds.rules.checks import run_checks
 @click.option("--json", "as_json", is_flag=True, help="Print the breaches as a JSON list.")
 @click.option("--today", callback=day_or_today, metavar="YYYY-MM-DD",
               help="Check as of this date (default: today); idle periods are counted to it.")
+@click.option("--rebuild", is_flag=True, help="First store every allocation's standing breaches again.")
 @with_appcontext
-def checks_command(as_json: bool, today: date):
+def checks_command(as_json: bool, today: date, rebuild: bool):
     """List every fund-rule breach."""
+    if rebuild:
+        count = commit_or_fail(standing.rebuild)
+        click.echo(f"stored {count} standing breaches", err=True)
     run = run_checks(today)
     for problem in run.problems:
         click.echo(f"rule {problem.rule_id} ({problem.kind}) not applied: {problem.message}", err=True)

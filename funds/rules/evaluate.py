@@ -8,7 +8,14 @@ everything here takes plain values, so each rule is tested by hand-computed exam
 A rule binds one source (`source_id`), every source of a channel (`channel`), or every source
 when both are empty. Every active rule that binds a source applies to each of its allocations, so
 a channel rule and a stricter rule for one source both hold (as `allocate` enforces them).
-Messages are lazy translatable strings; with no app they read in English.
+
+Evaluation has two steps. `standing(rules, facts)` says what the data itself breaks, whatever the
+day: a `Standing` breach, which an idle allocation's carries with the day after which it shows
+(`due_after`). `Standing.on(today)` is the breach as reported on a day, or None before it is due.
+The store of standing breaches kept in step with the ledger (funds.rules.standing) holds exactly
+what `standing` returns, so the checks pages never need the whole county's facts again.
+Messages are lazy translatable strings built from the numbers (funds.rules.messages); with no app
+they read in English.
 """
 from __future__ import annotations
 
@@ -18,10 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional, TypeVar
 
-from flask_babel.speaklater import LazyString
-
 from core.i18n import _l
-from core.money import format_basis_points, format_yuan
+from funds.rules.messages import breach_message
 from funds.rules.params import (
     BASIS_POINTS,
     EligibleCategories,
@@ -48,7 +53,7 @@ BREACH_OF_RULE = {
     "spending_after_completion": "spending_after_completion",
     "idle_allocation": "idle_allocation",
 }
-_KIND_ORDER = {kind: index for index, kind in enumerate(BREACH_KINDS)}
+KIND_ORDER = {kind: index for index, kind in enumerate(BREACH_KINDS)}
 ParamsT = TypeVar("ParamsT", bound=RuleParams)
 
 
@@ -127,6 +132,7 @@ class AllocationFacts:
     last_entry_on: Optional[date] = None
     late_spending: Optional[LateSpending] = None
     payees: tuple[str, ...] = ()
+    allocation_id: Optional[int] = None  # the stored allocation's id (None in hand-made examples)
 
     @property
     def spent_fen(self) -> int:
@@ -165,6 +171,50 @@ class Breach:
                 "project_name": self.project_name, "message": str(self.message), "detail": dict(self.detail)}
 
 
+@dataclass(frozen=True)
+class Standing:
+    """A breach as the data stands, on any day from the day after `due_after` (every day when None).
+
+    `detail` holds the numbers that do not depend on the day; `words` what the message needs besides
+    them (where a negative-list word was found). `on(today)` adds the rest (an idle allocation's
+    months) and the message.
+    """
+
+    kind: str
+    rule_id: int
+    allocation_id: Optional[int]
+    source_id: int
+    source_code: str
+    project_id: int
+    project_code: str
+    project_name: str
+    detail: Mapping[str, Any]
+    words: Mapping[str, Any] = field(default_factory=dict)
+    due_after: Optional[date] = None
+
+    def shows_on(self, today: date) -> bool:
+        """True when the breach is reported on `today`."""
+        return self.due_after is None or today > self.due_after
+
+    def on(self, today: date, labels: Optional[Mapping[str, Any]] = None) -> Optional[Breach]:
+        """The breach as reported on `today`, or None when it is not due yet."""
+        if not self.shows_on(today):
+            return None
+        detail = dict(self.detail)
+        if self.kind == "idle_allocation":
+            since = date.fromisoformat(detail["since"])
+            detail = {"unspent_fen": detail["unspent_fen"], "since": detail["since"],
+                      "idle_months": whole_months_between(since, today), "allowed_months": detail["allowed_months"],
+                      "never_paid": detail["never_paid"]}
+        message = breach_message(self.kind, self.source_code, detail, self.words, labels or {})
+        return Breach(self.kind, self.rule_id, self.source_id, self.source_code, self.project_id, self.project_code,
+                      self.project_name, message, detail)
+
+    def sort_key(self) -> tuple:
+        """The order breaches are listed in: kind, project code, source code, rule."""
+        return (KIND_ORDER[self.kind], self.project_code, self.source_code, self.rule_id)
+
+
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, on the month's last day when it is shorter (Jan 31 + 1 = Feb 28)."""
     years, month_index = divmod(day.month - 1 + months, 12)
@@ -178,65 +228,46 @@ def whole_months_between(start: date, end: date) -> int:
     return months - 1 if add_months(start, months) > end else months
 
 
-def _joined(parts: Iterable[Any], separator: str = "; ") -> LazyString:
-    """Lazy text joining lazy parts, so they are translated when shown, not when evaluated."""
-    items = list(parts)
-    return LazyString(lambda: separator.join(str(item) for item in items))
-
-
 def _share(numerator_fen: int, base_fen: int) -> int:
     """numerator / base in basis points, rounded down (so a breach never displays as the limit)."""
     return max(numerator_fen, 0) * BASIS_POINTS // base_fen
 
 
-def _breach(rule: Rule, fact: AllocationFacts, message, **detail) -> Breach:
-    """A breach of `rule` by the allocation `fact`."""
-    return Breach(kind=BREACH_OF_RULE[rule.kind], rule_id=rule.id, source_id=fact.source.id,
-                  source_code=fact.source.code, project_id=fact.project.id, project_code=fact.project.code,
-                  project_name=fact.project.name, message=message, detail=detail)
+def _standing(rule: Rule, fact: AllocationFacts, detail: dict[str, Any], words: Optional[dict[str, Any]] = None,
+              due_after: Optional[date] = None) -> Standing:
+    """A standing breach of `rule` by the allocation `fact`."""
+    return Standing(BREACH_OF_RULE[rule.kind], rule.id, fact.allocation_id, fact.source.id, fact.source.code,
+                    fact.project.id, fact.project.code, fact.project.name, detail, words or {}, due_after)
 
 
-def _ineligible_category(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
+def _ineligible_category(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
     """The project's category is not one the source may fund (e.g. the rule was edited later)."""
     category, eligible = fact.project.category, rule.params_as(EligibleCategories).categories
     if fact.allocated_fen <= 0 or category in eligible:
         return None
-    allowed = _joined((labels.get(code, code) for code in sorted(eligible)), ", ")
-    message = _l("%(source)s may fund only %(allowed)s projects, but %(amount)s yuan is allocated to this "
-                 "%(category)s project.", source=fact.source.code, allowed=allowed,
-                 amount=format_yuan(fact.allocated_fen), category=labels.get(category, category))
-    return _breach(rule, fact, message, category=category, allocated_fen=fact.allocated_fen,
-                   allowed=sorted(eligible))
+    return _standing(rule, fact, dict(category=category, allocated_fen=fact.allocated_fen, allowed=sorted(eligible)))
 
 
-def _wage_share(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
+def _wage_share(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
     """Wages are below the floor's share of what the source spent on the project."""
     spent = fact.spent_fen
     wages = fact.spent_by_category.get("wages", 0)
     floor = rule.params_as(WageShareFloor).min_share_bp
     if spent <= 0 or wages * BASIS_POINTS >= floor * spent:
         return None
-    share = _share(wages, spent)
-    message = _l("Wages are %(share)s of the %(spent)s yuan spent from %(source)s (%(wages)s yuan); "
-                 "at least %(floor)s must be paid as wages.", share=format_basis_points(share, 2),
-                 spent=format_yuan(spent), source=fact.source.code, wages=format_yuan(wages),
-                 floor=format_basis_points(floor, 2))
-    return _breach(rule, fact, message, wages_fen=wages, spent_fen=spent, share_bp=share, floor_bp=floor)
+    return _standing(rule, fact, dict(wages_fen=wages, spent_fen=spent, share_bp=_share(wages, spent), floor_bp=floor))
 
 
-def _management_fee(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
+def _management_fee(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
     """Management fees paid exceed the cap's share of what the source allocated to the project."""
     fees = fact.spent_by_category.get("management_fee", 0)
     cap = rule.params_as(ManagementFeeCap).max_share_bp
     if fees <= 0 or fees * BASIS_POINTS <= cap * fact.allocated_fen:
         return None
-    limit = cap * fact.allocated_fen // BASIS_POINTS
-    message = _l("Management fees of %(fees)s yuan from %(source)s exceed %(cap)s of the %(allocated)s yuan "
-                 "allocated (at most %(limit)s yuan).", fees=format_yuan(fees), source=fact.source.code,
-                 cap=format_basis_points(cap, 2), allocated=format_yuan(fact.allocated_fen), limit=format_yuan(limit))
-    return _breach(rule, fact, message, fees_fen=fees, allocated_fen=fact.allocated_fen,
-                   share_bp=_share(fees, fact.allocated_fen) if fact.allocated_fen else None, cap_bp=cap,
-                   limit_fen=limit)
+    return _standing(rule, fact, dict(
+        fees_fen=fees, allocated_fen=fact.allocated_fen,
+        share_bp=_share(fees, fact.allocated_fen) if fact.allocated_fen else None, cap_bp=cap,
+        limit_fen=cap * fact.allocated_fen // BASIS_POINTS))
 
 
 def _contains(text: str, keyword: str) -> bool:
@@ -244,71 +275,52 @@ def _contains(text: str, keyword: str) -> bool:
     return keyword.casefold() in (text or "").casefold()
 
 
-def _negative_matches(rule: Rule, fact: AllocationFacts, labels: Mapping) -> tuple[list, list[str]]:
-    """(what to show, matched keywords and categories) of the negative list in the allocation."""
-    params, project = rule.params_as(NegativeList), fact.project
-    shown, matched = [], []
-    if project.category in params.forbidden_categories:
-        shown.append(_l("the project's category is %(category)s", category=labels.get(project.category,
-                                                                                     project.category)))
-        matched.append(project.category)
-    for word in params.forbidden_keywords:
-        places = [_l("the project name") if _contains(project.name, word) else None,
-                  _l("the project description") if _contains(project.description, word) else None]
-        places += [_l("payee %(payee)s", payee=payee) for payee in fact.payees if _contains(payee, word)]
-        places = [place for place in places if place is not None]
-        if places:
-            shown.append(_l("“%(word)s” in %(places)s", word=word, places=_joined(places, ", ")))
-            matched.append(word)
-    return shown, matched
-
-
-def _negative_list(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
+def _negative_list(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
     """The project's category or a forbidden word in its name, description or a payee."""
     if fact.allocated_fen <= 0 and not fact.payees:
         return None
-    shown, matched = _negative_matches(rule, fact, labels)
+    params, project = rule.params_as(NegativeList), fact.project
+    matched, places = [], []
+    category = project.category if project.category in params.forbidden_categories else None
+    if category is not None:
+        matched.append(category)
+    for word in params.forbidden_keywords:
+        found = (["name"] if _contains(project.name, word) else []) + (
+            ["description"] if _contains(project.description, word) else [])
+        found += [f"payee:{payee}" for payee in fact.payees if _contains(payee, word)]
+        if found:
+            places.append([word, found])
+            matched.append(word)
     if not matched:
         return None
-    message = _l("%(source)s money may not pay for this (negative list): %(matches)s.",
-                 source=fact.source.code, matches=_joined(shown))
-    return _breach(rule, fact, message, matched=matched, allocated_fen=fact.allocated_fen, spent_fen=fact.spent_fen)
+    return _standing(rule, fact, dict(matched=matched, allocated_fen=fact.allocated_fen, spent_fen=fact.spent_fen),
+                     dict(category=category, places=places))
 
 
-def _after_completion(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
+def _after_completion(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
     """Payments from the source dated after the project's actual end."""
     late, end = fact.late_spending, fact.project.actual_end
     if late is None or late.count <= 0 or end is None:
         return None
-    message = _l("%(count)d payments of %(amount)s yuan from %(source)s are dated after the project was completed "
-                 "on %(end)s (from %(first)s to %(last)s).", count=late.count, amount=format_yuan(late.amount_fen),
-                 source=fact.source.code, end=end.isoformat(), first=late.first_paid_on.isoformat(),
-                 last=late.last_paid_on.isoformat())
-    return _breach(rule, fact, message, payments=late.count, amount_fen=late.amount_fen, actual_end=end.isoformat(),
-                   first_paid_on=late.first_paid_on.isoformat(), last_paid_on=late.last_paid_on.isoformat())
+    return _standing(rule, fact, dict(payments=late.count, amount_fen=late.amount_fen, actual_end=end.isoformat(),
+                                      first_paid_on=late.first_paid_on.isoformat(),
+                                      last_paid_on=late.last_paid_on.isoformat()))
 
 
-def _idle(rule: Rule, fact: AllocationFacts, today: date, labels: Mapping) -> Optional[Breach]:
-    """Unspent money with no payment (or, never paid, no allocation entry) for longer than its tier allows."""
+def _idle(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
+    """Unspent money with no payment (or, never paid, no allocation entry) for longer than its tier
+    allows: due after the day its tier's months have gone by."""
     unspent = fact.unspent_fen
     allowed = rule.params_as(IdleThresholds).months_for(unspent)
     since = fact.last_payment_on or fact.last_entry_on
-    if allowed is None or since is None or today <= add_months(since, allowed):
+    if allowed is None or since is None:
         return None
-    idle = whole_months_between(since, today)
-    values = dict(unspent=format_yuan(unspent), source=fact.source.code, since=since.isoformat(), idle=idle,
-                  allowed=allowed)
-    if fact.last_payment_on is not None:
-        message = _l("%(unspent)s yuan from %(source)s is unspent with no payment since %(since)s (%(idle)d months); "
-                     "a balance this size may stay idle at most %(allowed)d months.", **values)
-    else:
-        message = _l("%(unspent)s yuan from %(source)s has not been spent at all since it was allocated on %(since)s "
-                     "(%(idle)d months); a balance this size may stay idle at most %(allowed)d months.", **values)
-    return _breach(rule, fact, message, unspent_fen=unspent, since=since.isoformat(), idle_months=idle,
-                   allowed_months=allowed, never_paid=fact.last_payment_on is None)
+    return _standing(rule, fact, dict(unspent_fen=unspent, since=since.isoformat(), allowed_months=allowed,
+                                      never_paid=fact.last_payment_on is None),
+                     due_after=add_months(since, allowed))
 
 
-CHECKS: dict[str, Callable[[Rule, AllocationFacts, date, Mapping], Optional[Breach]]] = {
+CHECKS: dict[str, Callable[[Rule, AllocationFacts], Optional[Standing]]] = {
     "eligible_categories": _ineligible_category,
     "wage_share_floor": _wage_share,
     "management_fee_cap": _management_fee,
@@ -318,6 +330,29 @@ CHECKS: dict[str, Callable[[Rule, AllocationFacts, date, Mapping], Optional[Brea
 }
 
 
+def standing(rules: Iterable[Rule], facts: Iterable[AllocationFacts]) -> list[Standing]:
+    """Every standing breach of `rules` by the allocations in `facts`, in no particular order."""
+    rules = list(rules)
+    rules_of_source: dict[int, list[Rule]] = {}
+    found = []
+    for fact in facts:
+        bound = rules_of_source.get(fact.source.id)
+        if bound is None:
+            bound = rules_of_source[fact.source.id] = [rule for rule in rules if rule.binds(fact.source)]
+        for rule in bound:
+            breach = CHECKS[rule.kind](rule, fact)
+            if breach is not None:
+                found.append(breach)
+    return found
+
+
+def report(standing_breaches: Iterable[Standing], today: date,
+           labels: Optional[Mapping[str, Any]] = None) -> list[Breach]:
+    """The breaches shown on `today`, sorted by kind (in BREACH_KINDS order), project, source and rule."""
+    shown = sorted((s for s in standing_breaches if s.shows_on(today)), key=Standing.sort_key)
+    return [breach for s in shown if (breach := s.on(today, labels)) is not None]
+
+
 def evaluate(rules: Iterable[Rule], facts: Iterable[AllocationFacts], today: date,
              labels: Optional[Mapping[str, Any]] = None) -> list[Breach]:
     """Every breach of `rules` by the allocations in `facts` as of `today`.
@@ -325,19 +360,7 @@ def evaluate(rules: Iterable[Rule], facts: Iterable[AllocationFacts], today: dat
     `labels` maps project category codes to the names shown in messages (codes when missing).
     Sorted by kind (in BREACH_KINDS order), then project code, source code and rule.
     """
-    rules = list(rules)
-    labels = labels or {}
-    rules_of_source: dict[int, list[Rule]] = {}
-    breaches = []
-    for fact in facts:
-        bound = rules_of_source.get(fact.source.id)
-        if bound is None:
-            bound = rules_of_source[fact.source.id] = [rule for rule in rules if rule.binds(fact.source)]
-        for rule in bound:
-            breach = CHECKS[rule.kind](rule, fact, today, labels)
-            if breach is not None:
-                breaches.append(breach)
-    return sorted(breaches, key=lambda b: (_KIND_ORDER[b.kind], b.project_code, b.source_code, b.rule_id))
+    return report(standing(rules, facts), today, labels)
 
 
 def count_by_kind(breaches: Iterable[Breach]) -> dict[str, int]:

@@ -17,6 +17,7 @@ from core.errors import Refused
 from core.i18n import _l
 from extensions import db
 from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
+from funds.rules import standing
 from funds.rules.params import RuleParams, RuleParamsError, parse_params
 from projects.models import CATEGORIES
 
@@ -72,11 +73,23 @@ def snapshot(rule: FundRule) -> dict[str, Any]:
             "note": rule.note}
 
 
+def recheck_bound(*bindings: Optional[list[int]]) -> None:
+    """Check again the allocations of the sources a rule bound before and binds after a change
+    (`standing.sources_bound_by`, None for every source), under those sources' locks."""
+    sources: Optional[set[int]] = set()
+    for bound in bindings:
+        sources = None if sources is None or bound is None else sources | set(bound)
+    standing.lock_sources(sources)
+    db.session.flush()
+    standing.recheck_sources(sources)
+
+
 def create_rule(kind: str, values: RuleInput, actor=None) -> FundRule:
-    """Add a rule of `kind`; it applies from the next check on."""
+    """Add a rule of `kind`; it applies at once (the allocations it binds are checked again)."""
     rule = FundRule(kind=kind, **_checked(kind, values), updated_by_id=getattr(actor, "id", None))
     db.session.add(rule)
     db.session.flush()
+    recheck_bound(standing.sources_bound_by(rule))
     record("fund_rule.create", user=actor, object_type="fund_rule", object_id=rule.id, after=snapshot(rule))
     return rule
 
@@ -90,7 +103,7 @@ def update_rule(rule: FundRule, values: RuleInput, actor=None, expected_version:
     if expected_version is not None and expected_version != version_token(rule):
         raise RuleError("form", _l("Someone else changed this rule meanwhile; reload the page and try again."))
     columns = _checked(rule.kind, values)
-    before = snapshot(rule)
+    before, bound_before = snapshot(rule), standing.sources_bound_by(rule)
     for name, value in columns.items():
         setattr(rule, name, value)
     after = snapshot(rule)
@@ -99,6 +112,7 @@ def update_rule(rule: FundRule, values: RuleInput, actor=None, expected_version:
         return False
     rule.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    recheck_bound(bound_before, standing.sources_bound_by(rule))
     record("fund_rule.update", user=actor, object_type="fund_rule", object_id=rule.id,
            before={key: before[key] for key in changed}, after={key: after[key] for key in changed})
     return True
@@ -111,6 +125,7 @@ def set_rule_active(rule: FundRule, active: bool, actor=None) -> bool:
     rule.active = active
     rule.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    recheck_bound(standing.sources_bound_by(rule))
     record("fund_rule.update", user=actor, object_type="fund_rule", object_id=rule.id,
            before={"active": not active}, after={"active": active})
     return True

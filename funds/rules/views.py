@@ -27,7 +27,7 @@ from core.transactions import commit_with_retry
 from extensions import db
 from funds.blueprint import bp
 from funds.models import CHANNELS, RULE_KIND_DESCRIPTIONS, RULE_KINDS, FundRule, FundSource
-from funds.rules.checks import CheckRun, Scope, checks_as_of
+from funds.rules import standing
 from funds.rules.evaluate import BREACH_KINDS, Breach
 from funds.rules.forms import rule_form
 from funds.rules.services import create_rule, rule_rows, set_rule_active, update_rule, version_token
@@ -42,6 +42,7 @@ def _source_choices() -> list[tuple[str, str]]:
 
 # The thresholds are a table of fields: a refusal about them is shown above the form.
 ABOVE_THE_FORM = {"thresholds": ""}
+EXPORT_LIMIT = 1_000_000  # every breach a county can have, several times over
 
 
 @bp.route("/checks")
@@ -50,19 +51,20 @@ def checks():
     """Every fund-rule breach, grouped by kind, filtered by kind and source, a page at a time."""
     kind = request.args.get("kind", "")
     source_id = query_int("source")
-    run, shown = _shown_breaches(kind, source_id)
-    page = Page.from_request(request.args, len(shown), current_app.config["PAGE_SIZE"])
-    return render_template("funds/checks.html", run=run, shown=shown[page.offset:page.offset + page.size],
-                           page=page, kinds=BREACH_KINDS, kind=kind, source_id=source_id, sources=_source_choices())
+    chosen = kind if kind in BREACH_KINDS else None
+    today = date.today()
+    run = standing.checks_summary(today, source_id, chosen)  # counts and problems; the page itself next
+    page = Page.from_request(request.args, run.total, current_app.config["PAGE_SIZE"])
+    return render_template("funds/checks.html", run=run, page=page, kinds=BREACH_KINDS, kind=kind,
+                           source_id=source_id, sources=_source_choices(),
+                           shown=standing.checks_list(today, source_id, chosen, page.offset, page.size))
 
 
-def _shown_breaches(kind: str, source_id: int | None) -> tuple[CheckRun, list[Breach]]:
-    """Today's check run in the source's scope, and its breaches of `kind` (every kind when it is not
-    one), a kind's rows together in the order of the kinds."""
-    run = checks_as_of(date.today(), Scope(source_id=source_id))
-    shown = [b for b in run.breaches if b.kind == kind] if kind in BREACH_KINDS else run.breaches
-    order = {code: number for number, code in enumerate(BREACH_KINDS)}
-    return run, sorted(shown, key=lambda breach: order.get(breach.kind, len(order)))  # stable sort
+def _shown_breaches(kind: str, source_id: int | None) -> list[Breach]:
+    """Today's breaches in the source's scope (every source without one), of `kind` (every kind when it
+    is not one), a kind's rows together in the order of the kinds: what the checks page lists."""
+    chosen = kind if kind in BREACH_KINDS else None
+    return standing.checks_list(date.today(), source_id, chosen, 0, EXPORT_LIMIT)
 
 
 CHECK_HEADERS = (_l("Kind of breach"), _l("Project code"), _l("Project name"), _l("Fund source"),
@@ -75,7 +77,7 @@ def export_checks(fmt: str):
     """The breaches as filtered on the checks page (?kind, ?source), as .xlsx or .csv."""
     check_format(fmt)
     kind, source_id = request.args.get("kind", ""), query_int("source")
-    _run, shown = _shown_breaches(kind, source_id)
+    shown = _shown_breaches(kind, source_id)
     rows = [[str(b.kind_label), b.project_code, b.project_name, b.source_code, str(b.message), b.rule_id]
             for b in shown]
     sheet = OutputSheet(str(_l("Fund-rule checks")), [str(header) for header in CHECK_HEADERS], rows,

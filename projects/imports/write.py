@@ -28,6 +28,7 @@ from audit.services import collect, new_event
 from core.bulk import insert_with_ids
 from extensions import db
 from projects import lifecycle, services
+from projects.accrual import accrual_starts
 from projects.imports.plan import UNCHANGED, MilestoneRow, ProjectRow
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.progress import weighted_progress_bp
@@ -57,6 +58,13 @@ class NewProject:
     def progress(self, milestone: MilestoneRow) -> int:
         """A new milestone's % complete once written."""
         return milestone.reported_progress() if milestone.progress_changed else 0
+
+    def accrues_from(self, milestone: MilestoneRow):
+        """When a new milestone starts to accrue (services.refresh_accrual's rule), among the others of
+        the project: they are inserted in this order, so their ids ascend in it and break ties of dates."""
+        starts = accrual_starts(((position, row.planned_date) for position, row in enumerate(self.milestones)
+                                 if row.planned_date is not None), self.values["planned_start"])
+        return starts[next(position for position, row in enumerate(self.milestones) if row is milestone)]
 
 
 class PlanWriter:
@@ -208,7 +216,7 @@ class PlanWriter:
             collect(progressed)
         values = {"project_id": new.id, "sequence": row.sequence, "name": name, "planned_date": row.planned_date,
                   "planned_cost_fen": row.planned_cost_fen, "progress_pct": progress_pct, "actual_date": actual_date,
-                  "note": ""}
+                  "note": "", "accrues_from": new.accrues_from(row)}
         self.pending_milestones.append((values, created, progressed))
 
     def _flush_milestones(self) -> None:

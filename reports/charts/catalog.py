@@ -66,22 +66,23 @@ def _monthly_year(context: Context) -> int:
 
 
 def _load_monthly(context: Context) -> chart_data.MonthlySpending:
+    """Planned value at the month ends from the milestones' kept accrual starts (summed by the
+    database; per project when a source's share weighs each one), and the payments by month."""
     year = _monthly_year(context)
     filters, today = context.filters, context.today
-    plans = ev_queries.cached_project_plans(filters, today, context.version)
+    days = chart_data.month_ends(year)
     if filters.source_id:
         allocated: dict[int, list[int]] = {}
         for source_id, project_id, amount, _spent in ev_queries.allocation_rows(filters, context.as_of, today):
             share = allocated.setdefault(project_id, [0, 0])
             share[1] += amount
             share[0] += amount if source_id == filters.source_id else 0
-        weighted = []
-        for project_id, plan in plans.items():
-            own, total = allocated.get(project_id, (0, 0))
-            weighted.append((plan, own, total))
+        by_project = ev_queries.planned_by_days_per_project(filters, today, days)
+        shares = {project_id: (own, total) for project_id, (own, total) in allocated.items()}
+        plan = chart_data.month_plan((values, *shares.get(project_id, (0, 0)))
+                                     for project_id, values in by_project.items())
     else:
-        weighted = [(plan, 1, 1) for plan in plans.values()]
-    plan = chart_data.plan_by_month(weighted, year)
+        plan = chart_data.month_plan([(ev_queries.planned_by_days(filters, today, days), 1, 1)])
     paid = queries.monthly_payments(filters, year, context.as_of)
     return chart_data.monthly_spending(year, context.as_of, paid, plan)
 

@@ -7,7 +7,7 @@ code at the last step. Long lists are cut to the largest entries and the rest me
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Optional
@@ -69,7 +69,9 @@ def month_end(year: int, month: int) -> date:
 
 def plan_by_month(plans: Iterable[tuple[ProjectPlan, int, int]], year: int) -> tuple[int, ...]:
     """Planned value accrued from 1 January to each month's end, for (plan, share numerator,
-    share denominator) triples; a source's share of a project is rounded down to the fen.
+    share denominator) triples; a source's share of a project is rounded down to the fen. The chart reads
+    month_plan over the database's sums; this computation over plans in memory is what it must equal
+    (tests/test_kept_accrual.py).
 
     Each milestone's window is placed among the 13 month ends by bisection: the month ends after it
     get its whole cost through one running sum, only the few inside it are computed one by one
@@ -93,6 +95,26 @@ def plan_by_month(plans: Iterable[tuple[ProjectPlan, int, int]], year: int) -> t
             values[index] = (values[index] + running) * numerator // denominator
         for month in range(12):
             totals[month] += values[month + 1] - values[0]
+    return tuple(totals)
+
+
+def month_ends(year: int) -> list[date]:
+    """31 December of the year before, then the last day of each month of `year`: the 13 days
+    plan_by_month and month_plan measure planned value at."""
+    return [date(year - 1, 12, 31)] + [month_end(year, month) for month in range(1, 13)]
+
+
+def month_plan(values: Iterable[tuple[Sequence[int], int, int]]) -> tuple[int, ...]:
+    """Planned value accrued from 1 January to each month's end, from (planned value at the 13
+    month_ends, share numerator, share denominator) per project: each project's values are weighted
+    and rounded down to the fen before they are added up, exactly as plan_by_month does."""
+    totals = [0] * 12
+    for at_ends, numerator, denominator in values:
+        if denominator <= 0 or numerator <= 0:
+            continue
+        weighted = [value * numerator // denominator for value in at_ends]
+        for month in range(12):
+            totals[month] += weighted[month + 1] - weighted[0]
     return tuple(totals)
 
 

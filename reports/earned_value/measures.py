@@ -30,6 +30,8 @@ from datetime import date
 from fractions import Fraction
 from typing import NamedTuple, Optional
 
+from projects.accrual import accrual_starts
+
 # Why a ratio or an estimate is not shown; labels live in reports/formatting.py.
 NO_PLAN = "no_plan"  # no milestone carries a planned cost
 NOTHING_DUE = "nothing_due"  # nothing is planned by this date (PV = 0)
@@ -66,15 +68,10 @@ class Window(NamedTuple):
 
 
 def accrual_windows(milestones: Iterable[PlannedMilestone], planned_start: Optional[date]) -> list[Window]:
-    """Each milestone's window, in planned-date order (see the module docstring)."""
-    windows = []
-    previous = planned_start
-    for milestone in sorted(milestones, key=lambda m: (m.planned_date, m.milestone_id)):
-        end = milestone.planned_date
-        start = previous if previous is not None and previous < end else end
-        windows.append(Window(start, end, milestone.planned_cost_fen))
-        previous = end if previous is None or end > previous else previous
-    return windows
+    """Each milestone's window, in planned-date order (see the module docstring and projects.accrual)."""
+    ordered = sorted(milestones, key=lambda m: (m.planned_date, m.milestone_id))
+    starts = accrual_starts(((m.milestone_id, m.planned_date) for m in ordered), planned_start)
+    return [Window(starts[m.milestone_id], m.planned_date, m.planned_cost_fen) for m in ordered]
 
 
 def planned_value(windows: Iterable[Window], day: date) -> int:

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, case, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from extensions import db
 from funds.models import Payment
@@ -63,6 +65,66 @@ def cached_project_plans(filters: ReportFilter, today: date, version: tuple) -> 
     if not version:
         return project_plans(filters, today)
     return report_cache().get_or_make((version, "plans", filters.key(), today), lambda: project_plans(filters, today))
+
+
+class days_between(FunctionElement):  # named like the SQL function it stands for
+    """Whole days from the first date to the second, as an SQL integer expression."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({end} - {start})"  # PostgreSQL: date - date is an integer
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+
+
+def planned_by(day: date):
+    """SQL: the part of a milestone's planned cost planned by `day`, rounded down to the fen, from its
+    accrual start kept in step by planning (measures.Window.planned_at, computed by the database)."""
+    cost, start, end = Milestone.planned_cost_fen, Milestone.accrues_from, Milestone.planned_date
+    when = literal(day, Date)
+    return case((end <= when, cost), (start >= when, 0),
+                else_=cost * days_between(start, when) // days_between(start, end))
+
+
+def placed_milestones(filters: ReportFilter, today: date, *columns):
+    """A select of `columns` over the milestones of the filtered projects with an approved plan."""
+    query = select(*columns).where(Milestone.project_id.in_(select(Project.id).where(
+        Project.status.in_(PLACED_STATUSES))))
+    scope = project_scope(filters, today)
+    return query if scope is None else query.where(Milestone.project_id.in_(scope))
+
+
+def project_values(filters: ReportFilter, today: date, day: date) -> dict[int, tuple[int, int, int]]:
+    """{project id: (BAC, PV at `day`, EV)} of the filtered projects with an approved plan and at least
+    one milestone, summed by the database from the milestones as they stand (EV from today's progress)."""
+    query = placed_milestones(filters, today, Milestone.project_id, func.sum(Milestone.planned_cost_fen),
+                              func.sum(planned_by(day)),
+                              func.sum(Milestone.planned_cost_fen * Milestone.progress_pct))
+    return {row[0]: (int(row[1]), int(row[2]), int(row[3]) // 100)
+            for row in db.session.execute(query.group_by(Milestone.project_id))}
+
+
+def planned_by_days(filters: ReportFilter, today: date, days: list[date]) -> list[int]:
+    """Planned value at each of `days`, summed over the filtered projects' milestones."""
+    sums = [func.coalesce(func.sum(planned_by(day)), 0) for day in days]
+    return [int(value) for value in db.session.execute(placed_milestones(filters, today, *sums)).one()]
+
+
+def planned_by_days_per_project(filters: ReportFilter, today: date, days: list[date]) -> dict[int, list[int]]:
+    """{project id: planned value at each of `days`} of the filtered projects with milestones."""
+    sums = [func.sum(planned_by(day)) for day in days]
+    query = placed_milestones(filters, today, Milestone.project_id, *sums).group_by(Milestone.project_id)
+    return {row[0]: [int(value) for value in row[1:]] for row in db.session.execute(query)}
 
 
 def progress_reports(filters: ReportFilter, today: date, until: date,
