@@ -16,9 +16,11 @@ from audit.services import record
 from core.access import PLANNERS, READERS, role_required
 from core.paging import Page
 from core.transactions import commit_with_retry
+from documents.panel import document_panel
 from extensions import db
 from projects import lifecycle
 from projects.blueprint import bp
+from projects.evidence import project_owners
 from projects.forms import MilestoneForm, ProgressForm, StatusForm
 from projects.history import change_line
 from projects.models import CATEGORIES, STATUSES, Project
@@ -90,5 +92,6 @@ def detail(project_id: int):
         changes=[change_line(change, username) for change, username in change_history(project.id)],
         breaches=money.breaches(project.id),
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
-        status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None))
+        status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None),
+        panel=document_panel(project_owners(project), current_user))
 

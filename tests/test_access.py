@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from documents.services import attach
 from extensions import db
 from funds.ledger import services as ledger
 from import_values.models import ImportValue
@@ -75,7 +76,13 @@ MATRIX = {
     "admin.edit": ("GET", "/admin/users/{user}", {"admin"}),
     "admin.disable": ("POST", "/admin/users/{user}/disable", {"admin"}),
     "admin.enable": ("POST", "/admin/users/{user}/enable", {"admin"}),
+    "documents.attach": ("POST", "/documents/new", {"admin", "planner", "finance"}),
+    "documents.download": ("GET", "/documents/{document}/file", EVERYONE),
+    "documents.withdraw": ("POST", "/documents/{document}/withdraw", {"admin", "planner", "finance"}),
 }
+# Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:
+# the document made by _objects is a project's, which planning attaches and withdraws).
+NARROWED_BY_RECORD = {"documents.withdraw": EDITORS}
 
 
 def test_every_route_declares_an_access_rule(app):
@@ -111,9 +118,11 @@ def _objects():
     target = factories.make_user("leader", username="target-user")
     factories.make_rule("spending_after_completion")  # the first rule of a fresh database: id 1
     db.session.add(ImportValue(kind="category", value_key="宽带进村", value="宽带进村", code="telecom"))  # id 1
+    document = attach("project", project.id, document_type="x_invoice", title="发票", document_date=None,
+                      filename="发票.pdf", data=b"%PDF-1.4\n%%EOF\n")
     db.session.commit()
     return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
-            "payment": payment.id}
+            "payment": payment.id, "document": document.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)
@@ -126,6 +135,7 @@ def test_role_matrix(app, client, auth, visitor):
         if endpoint == "auth.logout":
             continue  # signing out ends the session; it has its own tests
         url = template.format(**ids)
+        allowed = NARROWED_BY_RECORD.get(endpoint, allowed)
         response = client.open(url, method=method)
         if allowed == "public":
             assert response.status_code in (200, 302), (visitor, endpoint)

@@ -1,0 +1,53 @@
+"""A document: a stored file attached to one record of a registered kind, never deleted, only withdrawn."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.clock import utcnow
+from extensions import Model
+
+MAX_TITLE, MAX_REASON = 200, 1000
+WITHDRAWN_TOGETHER = ("(withdrawn_at IS NULL AND withdrawn_by_id IS NULL AND withdrawal_reason IS NULL) OR "
+                      "(withdrawn_at IS NOT NULL AND length(withdrawal_reason) > 0)")
+
+
+class Document(Model):
+    """A file (`sha256` in the store) of `document_type`, attached to the record `owner_id` of kind
+    `owner_kind` (documents.owners), with the title and date people gave it and the name it came
+    with (text only, never a path). Withdrawn documents stay, with who withdrew them, when and why."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_kind: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    document_type: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(MAX_TITLE))
+    document_date: Mapped[Optional[date]] = mapped_column(Date)
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    withdrawn_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    withdrawal_reason: Mapped[Optional[str]] = mapped_column(String(MAX_REASON))
+
+    __table_args__ = (
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+        CheckConstraint("length(sha256) = 64", name="sha256_hex"),
+        CheckConstraint("length(title) > 0 AND length(filename) > 0 AND length(owner_kind) > 0",
+                        name="parts_present"),
+        CheckConstraint(WITHDRAWN_TOGETHER, name="withdrawn_with_reason"),
+        Index("ix_document_owner", "owner_kind", "owner_id"),
+    )
+
+    @property
+    def withdrawn(self) -> bool:
+        """True once withdrawn."""
+        return self.withdrawn_at is not None
