@@ -13,6 +13,7 @@ from flask import Flask
 
 import audit
 import auth
+import contracts
 import core
 import demo
 import documents
@@ -24,7 +25,7 @@ from config import Config, instance_secret_key, normalise_database_url
 from core.files import create_private
 from extensions import csrf, db, migrate
 
-FEATURES = (core, audit, auth, import_values, documents, projects, funds, reports, demo)
+FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, reports, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

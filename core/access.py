@@ -27,6 +27,10 @@ AUDIT_READERS = ("auditor", "admin")
 # Attach and withdraw documents: whoever enters the records they are evidence for (planning's projects
 # and milestones, finance's payments); each owner kind narrows it (documents.owners).
 DOCUMENT_WRITERS = ("admin", "planner", "finance")
+# Register and change contractors: planning (who enters contracts) and finance (who pays them); only
+# finance sees a contractor's whole bank account (BANK_ACCOUNT_READERS), others its last four digits.
+CONTRACTOR_EDITORS = ("admin", "planner", "finance")
+BANK_ACCOUNT_READERS = ("finance",)
 
 
 def _denied(reason: str):

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from contracts.services import ContractorInput, register_contractor
 from documents.services import attach
 from extensions import db
 from funds.ledger import services as ledger
@@ -76,6 +77,10 @@ MATRIX = {
     "admin.edit": ("GET", "/admin/users/{user}", {"admin"}),
     "admin.disable": ("POST", "/admin/users/{user}/disable", {"admin"}),
     "admin.enable": ("POST", "/admin/users/{user}/enable", {"admin"}),
+    "contracts.contractors": ("GET", "/contracts/contractors/", EVERYONE),
+    "contracts.contractor": ("GET", "/contracts/contractors/{contractor}", EVERYONE),
+    "contracts.new_contractor": ("GET", "/contracts/contractors/new", {"admin", "planner", "finance"}),
+    "contracts.edit_contractor": ("GET", "/contracts/contractors/{contractor}/edit", {"admin", "planner", "finance"}),
     "documents.attach": ("POST", "/documents/new", {"admin", "planner", "finance"}),
     "documents.download": ("GET", "/documents/{document}/file", EVERYONE),
     "documents.withdraw": ("POST", "/documents/{document}/withdraw", {"admin", "planner", "finance"}),
@@ -120,9 +125,10 @@ def _objects():
     db.session.add(ImportValue(kind="category", value_key="宽带进村", value="宽带进村", code="telecom"))  # id 1
     document = attach("project", project.id, document_type="x_invoice", title="发票", document_date=None,
                       filename="发票.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    contractor = register_contractor(ContractorInput(name="某建设有限公司", uscc="91350100M000100Y43"))
     db.session.commit()
     return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
-            "payment": payment.id, "document": document.id}
+            "payment": payment.id, "document": document.id, "contractor": contractor.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)
