@@ -43,13 +43,15 @@ class ContractorInput:
 
 
 def _text(value: Optional[str]) -> str:
-    return " ".join(unicodedata.normalize("NFKC", value or "").split())
+    """Spaces folded; full-width brackets and the like kept, as a Chinese registered name writes them."""
+    return " ".join((value or "").split())
 
 
 def _normalised(data: ContractorInput) -> dict[str, Optional[str]]:
     """The input as stored: spaces folded, full-width made ASCII, the code capitalised, the account digits only."""
     values: dict[str, Optional[str]] = {key: _text(value) or None for key, value in asdict(data).items()}
     values["uscc"] = uscc.normalise(data.uscc) or None
+    values["contact_phone"] = _text(unicodedata.normalize("NFKC", data.contact_phone or "")) or None
     values["bank_account"] = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", data.bank_account or "")) or None
     return values
 
