@@ -1,10 +1,12 @@
-"""Contracting: who is paid, under what contract. Today the contractor register (suppliers).
+"""Contracting: who is paid, under what contract.
 
 Offers: `uscc` (the unified social credit code and its GB 32100-2015 check character, pure),
-`models` (Contractor), `services` (every rule on contractors, whatever door it comes through), the
-pages at /contracts/contractors and `flask contractors add`. Contracts, variations and payments under
-contracts come next (issue 15); they sit here, above planning (a contract is on a project) and
-below finance (a payment names its contract).
+`models` (Contractor, Contract, ContractMilestone, ContractVariation), `services` (every rule on
+contractors), `contract_services` (contracts and variations: the current value kept in step, the
+CHECKs behind it, the contract's row lock), the pages at /contracts (the contractor register, a
+contract, a variation), a contracts section on each project page and contracts as owners of
+documents (`wiring`), `flask contractors add` and `flask contracts export`. Above planning (a contract
+is on a project), below finance (a payment will name its contract).
 """
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The contractor pages, the `contractors` command and the trail's words for them."""
-    from contracts import models, views  # noqa: F401  (the tables; the routes)
+    """The pages, the `contractors` and `contracts` commands, the trail's words, the project section and
+    the document owner kind."""
+    from contracts import contract_views, models, views  # noqa: F401  (the tables; the routes)
     from contracts.audit_words import install as install_audit_words
     from contracts.blueprint import bp
-    from contracts.cli import contractors_cli
+    from contracts.cli import contractors_cli, contracts_cli
+    from contracts.wiring import install as install_wiring
 
     app.register_blueprint(bp, url_prefix="/contracts")
     app.cli.add_command(contractors_cli)
+    app.cli.add_command(contracts_cli)
     install_audit_words(app)
+    install_wiring(app)

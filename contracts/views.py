@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from contracts import services
 from contracts.blueprint import bp
+from contracts.contract_services import contracts_of_contractor
 from contracts.forms import ContractorForm
 from contracts.models import Contractor
 from contracts.services import ContractorInput
@@ -48,9 +49,11 @@ def new_contractor():
 @bp.route("/contractors/<int:contractor_id>")
 @role_required(*READERS)
 def contractor(contractor_id: int):
-    """A contractor's facts (its bank account whole only for finance)."""
+    """A contractor's facts (its bank account whole only for finance) and its contracts across projects,
+    with value, paid, retained and outstanding."""
     found = db.get_or_404(Contractor, contractor_id)
     return render_template("contracts/contractor.html", contractor=found,
+                           contracts=contracts_of_contractor(found.id),
                            can_edit=current_user.role in CONTRACTOR_EDITORS,
                            full_account=current_user.role in BANK_ACCOUNT_READERS)
 

@@ -1,4 +1,5 @@
-"""The demo county's contractors and documents, idempotently (found by name and by title first).
+"""The demo county's contractors, contracts and documents, idempotently (found by name, number and
+title first).
 
 Contractors are the firms the demo projects name (illustrative, marked 示例) with credit codes whose
 check character is right (GB 32100-2015) under Shuangpai's division code 431123, made up. Documents
@@ -15,8 +16,9 @@ from matplotlib.figure import Figure
 from sqlalchemy import select
 
 from auth.models import User
-from contracts.models import Contractor
-from contracts.services import ContractorInput, register_contractor
+from contracts.contract_services import ContractInput, add_variation, create_contract
+from contracts.models import Contract, Contractor
+from contracts.services import ContractorInput, register_contractor, update_contractor
 from contracts.uscc import check_character
 from demo import data
 from documents.models import Document
@@ -40,15 +42,46 @@ def demo_uscc(number: int) -> str:
 
 
 def seed_contractors(counts: Counter, actor: User) -> None:
-    """The demo's contractors, each once."""
+    """The demo's contractors, each once; one carried over from a project's free text (migration 0012e)
+    without a credit code gets its code and bank."""
     for number, (name, representative, bank) in enumerate(CONTRACTORS, start=1):
-        if db.session.scalar(select(Contractor.id).where(Contractor.name == name)) is not None:
+        facts = ContractorInput(name=name, uscc=demo_uscc(number), legal_representative=representative,
+                                contact_phone=f"0746-77{number:02d}{number:03d}", bank_name=bank,
+                                bank_account=f"622848{number:04d}{number * 1234567:08d}"[:19])
+        existing = db.session.scalar(select(Contractor).where(Contractor.name == name))
+        if existing is None:
+            register_contractor(facts, actor=actor)
+            counts["contractors"] += 1
+        elif not existing.uscc:
+            update_contractor(existing, facts, actor=actor)
+
+
+VARIATIONS = ((5, "设计变更：增设排水边沟（示例）"), (-3, "核减：取消一处涵洞（示例）"))
+
+
+def seed_contracts(projects: list[Project], today: date, counts: Counter, actor: User) -> None:
+    """A works contract (3% retention, 24 months' liability) for each started project whose contractor
+    is registered, covering its milestones; the first two with a variation each. Found by number."""
+    by_name = {contractor.name: contractor for contractor in db.session.scalars(select(Contractor))}
+    started = [project for project in projects if project.status in ("in_progress", "completed", "accepted")
+               and project.contractor in by_name and project.planned_start and project.planned_start <= today]
+    for index, project in enumerate(started[:8]):
+        number = f"{project.code}-HT01"
+        contract = db.session.scalar(select(Contract).where(Contract.contract_no == number))
+        if contract is not None:
             continue
-        register_contractor(ContractorInput(name=name, uscc=demo_uscc(number), legal_representative=representative,
-                                            contact_phone=f"0746-77{number:02d}{number:03d}", bank_name=bank,
-                                            bank_account=f"622848{number:04d}{number * 1234567:08d}"[:19]),
-                            actor=actor)
-        counts["contractors"] += 1
+        signed = project.planned_start - timedelta(days=20) if project.planned_start else today
+        contract = create_contract(ContractInput(
+            contract_no=number, project_id=project.id, contractor_id=by_name[project.contractor].id,
+            subject="works", method="public_tender" if project.budget_fen > 400 * 1_000_000 else "competitive_consultation",
+            signed_on=signed, value_fen=project.budget_fen * 9 // 10, retention_bp=300, defects_liability_months=24,
+            starts_on=project.planned_start, ends_on=project.planned_end,
+            milestone_ids=[milestone.id for milestone in project.milestones]), actor=actor, today=today)
+        counts["contracts"] += 1
+        if index < len(VARIATIONS):
+            percent, reason = VARIATIONS[index]
+            add_variation(contract, delta_fen=contract.value_fen * percent // 100, reason=reason,
+                          varied_on=min(signed + timedelta(days=90), today), actor=actor, today=today)
 
 
 def _pdf(lines: list[str]) -> bytes:

@@ -20,7 +20,7 @@ from audit.services import record
 from auth.models import User
 from auth.services import create_user
 from demo import data
-from demo.evidence import seed_contractors, seed_documents
+from demo.evidence import seed_contractors, seed_contracts, seed_documents
 from demo.plan import (
     FEN_PER_WAN,
     AllocationPlan,
@@ -43,7 +43,7 @@ from projects.services import refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
               "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines", "contractors",
-              "documents")
+              "contracts", "documents")
 STARTED = ("in_progress", "completed", "accepted", "suspended")
 FINISHED = ("completed", "accepted")
 
@@ -85,6 +85,7 @@ def seed_demo(today: date) -> dict[str, int]:
     _seed_payments(fresh, projects, sources, counts, users["finance"])
     counts["statement_lines"] += seed_statement(sources["FIS"], today, users["finance"])
     seed_contractors(counts, users["finance"])
+    seed_contracts([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     seed_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     return {key: counts[key] for key in COUNT_KEYS}
 

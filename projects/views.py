@@ -34,6 +34,7 @@ from projects.queries import (
     progress_history,
     project_list_query,
 )
+from projects.sections import sections_for
 
 
 def _filtered_query(filters: ProjectFilter):
@@ -93,5 +94,5 @@ def detail(project_id: int):
         breaches=money.breaches(project.id),
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
         status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None),
-        panel=document_panel(project_owners(project), current_user))
+        panel=document_panel(project_owners(project), current_user), sections=sections_for(project, current_user))
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from contracts.contract_services import ContractInput, create_contract
 from contracts.services import ContractorInput, register_contractor
 from documents.services import attach
 from extensions import db
@@ -81,6 +82,9 @@ MATRIX = {
     "contracts.contractor": ("GET", "/contracts/contractors/{contractor}", EVERYONE),
     "contracts.new_contractor": ("GET", "/contracts/contractors/new", {"admin", "planner", "finance"}),
     "contracts.edit_contractor": ("GET", "/contracts/contractors/{contractor}/edit", {"admin", "planner", "finance"}),
+    "contracts.new_contract": ("GET", "/contracts/new?project={project}", {"admin", "planner"}),
+    "contracts.contract": ("GET", "/contracts/{contract}", EVERYONE),
+    "contracts.add_variation": ("POST", "/contracts/{contract}/variations", {"admin", "planner"}),
     "documents.attach": ("POST", "/documents/new", {"admin", "planner", "finance"}),
     "documents.download": ("GET", "/documents/{document}/file", EVERYONE),
     "documents.withdraw": ("POST", "/documents/{document}/withdraw", {"admin", "planner", "finance"}),
@@ -126,9 +130,13 @@ def _objects():
     document = attach("project", project.id, document_type="x_invoice", title="发票", document_date=None,
                       filename="发票.pdf", data=b"%PDF-1.4\n%%EOF\n")
     contractor = register_contractor(ContractorInput(name="某建设有限公司", uscc="91350100M000100Y43"))
+    contract = create_contract(ContractInput(contract_no="HT-ACCESS", project_id=project.id,
+                                             contractor_id=contractor.id, subject="works", method="public_tender",
+                                             signed_on=date(2026, 1, 2), value_fen=1_000_000))
     db.session.commit()
     return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
-            "payment": payment.id, "document": document.id, "contractor": contractor.id}
+            "payment": payment.id, "document": document.id, "contractor": contractor.id,
+            "contract": contract.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)
