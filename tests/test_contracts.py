@@ -17,6 +17,7 @@ from contracts.models import Contract, Contractor, ContractVariation
 from contracts.services import ContractorInput, register_contractor
 from core.errors import Refused
 from extensions import db
+from projects.models import Project
 from tests import factories
 
 EN = {"Accept-Language": "en"}
@@ -166,3 +167,24 @@ def test_contracts_export_csv_with_bom_and_columns(app, runner, tmp_path):
                        "retained_yuan", "outstanding_yuan"]
     assert rows[1] == ["SP-HT-001", project.code, "永州路桥建设有限公司", "91350100M000100Y43", "public_tender",
                        "1000000.00", "0.00", "30000.00", "970000.00"]
+
+
+def test_free_text_contractors_are_carried_over_never_lost(app):
+    """Upgrading over projects with free-text contractors makes one contractor per distinct name, its
+    credit code to be completed; the projects keep their text; no contract is invented."""
+    from flask_migrate import downgrade, upgrade
+
+    from tests.conftest import MIGRATIONS
+
+    db.session.remove()
+    downgrade(directory=MIGRATIONS, revision="0012c")
+    db.session.execute(text("DELETE FROM contractor"))
+    for name in ("永州某路桥公司", " 永州某路桥公司 ", "双牌某建筑公司", ""):
+        factories.make_project(contractor=name)
+    db.session.commit()
+    db.session.remove()
+    upgrade(directory=MIGRATIONS)
+    carried = db.session.execute(select(Contractor.name, Contractor.uscc).order_by(Contractor.name)).all()
+    assert sorted(carried) == sorted([("永州某路桥公司", None), ("双牌某建筑公司", None)])
+    assert db.session.scalars(select(Contract)).all() == []
+    assert " 永州某路桥公司 " in db.session.scalars(select(Project.contractor)).all()
