@@ -15,10 +15,10 @@ ACTIONS = {"contractor.create": _l("Contractor registered"), "contractor.update"
 FIELDS = {"uscc": _l("Unified social credit code"), "legal_representative": _l("Legal representative"),
           "contact_person": _l("Contact person"), "contact_phone": _l("Phone"), "bank_name": _l("Bank"),
           "bank_account": _l("Bank account"), "contract_no": _l("Contract number"), "contractor_id": _l("Contractor"),
-          "subject": _l("Covers"), "method": _l("Procurement method"), "signed_on": _l("Signed on"),
+          "subject": _l("Covers"), "procurement_method": _l("Procurement method"), "signed_on": _l("Signed on"),
           "value_fen": _l("Contract value"), "retention_bp": _l("Retention"),
           "defects_liability_months": _l("Defects-liability period (months)"), "milestones": _l("Milestones covered"),
-          "delta_fen": _l("Change of value"), "varied_on": _l("Day of the variation")}
+          "delta_fen": _l("Change of value"), "varied_on": _l("Day of the variation"), "project_id": _l("Project")}
 
 
 def contractor_links(ids: list[str]) -> Mapping[str, str]:
@@ -36,5 +36,5 @@ def contract_links(ids: list[str]) -> Mapping[str, str]:
 def install(app: Flask) -> None:
     """Tell the trail contracting's words and links."""
     describe(app, actions=ACTIONS, objects={"contractor": _l("Contractor"), "contract": _l("Contract")}, fields=FIELDS,
-             values={"subject": SUBJECTS, "method": METHODS},
+             values={"subject": SUBJECTS, "procurement_method": METHODS},
              links={"contractor": contractor_links, "contract": contract_links})

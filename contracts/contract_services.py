@@ -125,7 +125,7 @@ def create_contract(data: ContractInput, *, actor=None, today: Optional[date] = 
     db.session.flush()
     record("contract.create", user=actor, object_type="contract", object_id=contract.id,
            after={"contract_no": contract.contract_no, "project_id": data.project_id,
-                  "contractor_id": data.contractor_id, "subject": data.subject, "method": data.method,
+                  "contractor_id": data.contractor_id, "subject": data.subject, "procurement_method": data.method,
                   "signed_on": data.signed_on.isoformat() if data.signed_on else None, "value_fen": data.value_fen,
                   "retention_bp": data.retention_bp, "defects_liability_months": data.defects_liability_months,
                   "milestones": sorted(set(data.milestone_ids))})

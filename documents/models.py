@@ -11,6 +11,8 @@ from core.clock import utcnow
 from extensions import Model
 
 MAX_TITLE, MAX_REASON = 200, 1000
+POSITION = ("(latitude_e6 IS NULL AND longitude_e6 IS NULL) OR (latitude_e6 BETWEEN -90000000 AND 90000000 "
+            "AND longitude_e6 BETWEEN -180000000 AND 180000000)")
 WITHDRAWN_TOGETHER = ("(withdrawn_at IS NULL AND withdrawn_by_id IS NULL AND withdrawal_reason IS NULL) OR "
                       "(withdrawn_at IS NOT NULL AND length(withdrawal_reason) > 0)")
 
@@ -37,6 +39,11 @@ class Document(Model):
     withdrawn_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     withdrawn_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     withdrawal_reason: Mapped[Optional[str]] = mapped_column(String(MAX_REASON))
+    # From a photo's EXIF block (documents/exif.py), when present: the camera's time, and the
+    # position in millionths of a degree (north and east positive).
+    photo_taken_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    latitude_e6: Mapped[Optional[int]] = mapped_column(Integer)
+    longitude_e6: Mapped[Optional[int]] = mapped_column(Integer)
 
     __table_args__ = (
         CheckConstraint("size_bytes > 0", name="size_positive"),
@@ -44,8 +51,16 @@ class Document(Model):
         CheckConstraint("length(title) > 0 AND length(filename) > 0 AND length(owner_kind) > 0",
                         name="parts_present"),
         CheckConstraint(WITHDRAWN_TOGETHER, name="withdrawn_with_reason"),
+        CheckConstraint(POSITION, name="position_in_range"),
         Index("ix_document_owner", "owner_kind", "owner_id"),
     )
+
+    @property
+    def position(self) -> Optional[tuple[float, float]]:
+        """(latitude, longitude) in degrees when the photo said where it was taken."""
+        if self.latitude_e6 is None or self.longitude_e6 is None:
+            return None
+        return self.latitude_e6 / 1_000_000, self.longitude_e6 / 1_000_000
 
     @property
     def withdrawn(self) -> bool:

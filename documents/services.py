@@ -25,9 +25,10 @@ from core.errors import Refused
 from core.i18n import _l
 from documents import store
 from documents.document_types import TYPES
+from documents.exif import PhotoFacts, read_photo_facts
 from documents.models import MAX_REASON, MAX_TITLE, Document
 from documents.owners import OwnerKind, owner_kind
-from documents.sniffing import DEFAULT_MAX_BYTES, clean_name, sniff
+from documents.sniffing import DEFAULT_MAX_BYTES, JPEG, clean_name, sniff
 from extensions import db
 
 
@@ -74,9 +75,12 @@ def attach(kind_key: str, owner_id: int, *, document_type: str, title: str, docu
         raise Refused("document_date", _l("Document date: %(problem)s", problem=problem))
     file_kind = sniff(data, name, max_bytes())
     digest = store.put(store.store_folder(), data)
+    facts = read_photo_facts(data) if file_kind is JPEG else PhotoFacts()
     document = Document(owner_kind=kind.key, owner_id=int(owner_id), document_type=document_type, title=title,
                         document_date=document_date, filename=name, media_type=file_kind.media_type,
-                        size_bytes=len(data), sha256=digest, uploaded_by_id=getattr(actor, "id", None))
+                        size_bytes=len(data), sha256=digest, uploaded_by_id=getattr(actor, "id", None),
+                        photo_taken_at=facts.taken_at, latitude_e6=_micro(facts.latitude),
+                        longitude_e6=_micro(facts.longitude))
     db.session.add(document)
     db.session.flush()
     record("document.add", user=actor, object_type="document", object_id=document.id,
@@ -84,6 +88,10 @@ def attach(kind_key: str, owner_id: int, *, document_type: str, title: str, docu
                   "document_date": document_date.isoformat() if document_date else None, "filename": name,
                   "size_bytes": len(data), "sha256": digest})
     return document
+
+
+def _micro(degrees: Optional[float]) -> Optional[int]:
+    return round(degrees * 1_000_000) if degrees is not None else None
 
 
 def withdraw(document: Document, *, reason: str, actor=None) -> Document:

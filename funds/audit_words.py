@@ -54,6 +54,7 @@ FIELDS = {
     "lines": _l("Lines"), "new": _l("New lines"), "matched": _l("Matched lines"),
     "line_ids": _l("Statement lines"), "unmatched_lines": _l("Lines without a payment"),
     "unmatched_payments": _l("Payments without a line"),
+    "held_closed_month": _l("Lines of closed months held apart"),
     # a rule's parameters (funds/rules/params.py), recorded as JSON text
     "categories": _l("Eligible categories"), "min_share_pct": _l("Minimum wage share"),
     "max_share_pct": _l("Management fee cap"), "forbidden_categories": _l("Forbidden categories"),

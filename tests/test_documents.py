@@ -265,3 +265,17 @@ def test_cli_add_by_project_code_and_chinese_type_then_verify(app, runner, tmp_p
     path.unlink()
     result = runner.invoke(args=["documents", "verify"])
     assert result.exit_code == 1 and "missing" in result.output
+
+
+def test_a_site_photo_shows_when_and_where_it_was_taken(app, client, auth):
+    """A JPEG with EXIF keeps its camera time and GPS position, shown beside its thumbnail."""
+    from tests.test_exif import jpeg_with_exif
+
+    project, _milestone = _project()
+    document = services.attach("project", project.id, document_type="x_sitePhoto", title="路基", document_date=None,
+                               filename="路基.jpg", data=jpeg_with_exif())
+    db.session.commit()
+    assert (document.latitude_e6, document.longitude_e6) == (25_960_000, 111_660_000)
+    auth.as_role("leader")
+    page = client.get(f"/projects/{project.id}", headers={"Accept-Language": "en"}).data.decode()
+    assert "2026-05-01 10:22" in page and "25.96000°N 111.66000°E" in page

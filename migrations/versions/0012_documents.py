@@ -6,7 +6,7 @@ Create Date: 2027-01-10 09:00:00
 
 document keeps each attached file's facts (the file itself is in the document store, by SHA-256):
 the record it is attached to (owner_kind, owner_id: documents.owners), its type, title, date and name,
-who attached it, and, once withdrawn, who withdrew it, when and why (never deleted).
+who attached it, a photo's EXIF time and position, and, once withdrawn, who withdrew it, when and why (never deleted).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -19,6 +19,8 @@ depends_on = None
 
 WITHDRAWN_TOGETHER = ("(withdrawn_at IS NULL AND withdrawn_by_id IS NULL AND withdrawal_reason IS NULL) OR "
                       "(withdrawn_at IS NOT NULL AND length(withdrawal_reason) > 0)")
+POSITION = ("(latitude_e6 IS NULL AND longitude_e6 IS NULL) OR (latitude_e6 BETWEEN -90000000 AND 90000000 "
+            "AND longitude_e6 BETWEEN -180000000 AND 180000000)")
 
 
 def upgrade():
@@ -39,11 +41,15 @@ def upgrade():
         sa.Column('withdrawn_at', sa.DateTime(), nullable=True),
         sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
         sa.Column('withdrawal_reason', sa.String(length=1000), nullable=True),
+        sa.Column('photo_taken_at', sa.DateTime(), nullable=True),
+        sa.Column('latitude_e6', sa.Integer(), nullable=True),
+        sa.Column('longitude_e6', sa.Integer(), nullable=True),
         sa.CheckConstraint('size_bytes > 0', name=op.f('ck_document_size_positive')),
         sa.CheckConstraint('length(sha256) = 64', name=op.f('ck_document_sha256_hex')),
         sa.CheckConstraint('length(title) > 0 AND length(filename) > 0 AND length(owner_kind) > 0',
                            name=op.f('ck_document_parts_present')),
         sa.CheckConstraint(WITHDRAWN_TOGETHER, name=op.f('ck_document_withdrawn_with_reason')),
+        sa.CheckConstraint(POSITION, name=op.f('ck_document_position_in_range')),
         sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_document_uploaded_by_id_user')),
         sa.ForeignKeyConstraint(['withdrawn_by_id'], ['user.id'], name=op.f('fk_document_withdrawn_by_id_user')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_document')),
