@@ -18,7 +18,8 @@ FIELDS = {"uscc": _l("Unified social credit code"), "legal_representative": _l("
           "subject": _l("Covers"), "procurement_method": _l("Procurement method"), "signed_on": _l("Signed on"),
           "value_fen": _l("Contract value"), "retention_bp": _l("Retention"),
           "defects_liability_months": _l("Defects-liability period (months)"), "milestones": _l("Milestones covered"),
-          "delta_fen": _l("Change of value"), "varied_on": _l("Day of the variation"), "project_id": _l("Project")}
+          "delta_fen": _l("Change of value"), "varied_on": _l("Day of the variation"), "project_id": _l("Project"),
+          "contract": _l("Contract"), "retention_release": _l("Releases the retention")}
 
 
 def contractor_links(ids: list[str]) -> Mapping[str, str]:

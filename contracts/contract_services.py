@@ -212,3 +212,61 @@ def covered_milestones(contract_id: int) -> list[Milestone]:
     return list(db.session.scalars(select(Milestone).join(ContractMilestone, ContractMilestone.milestone_id ==
                                                           Milestone.id)
                                    .where(ContractMilestone.contract_id == contract_id).order_by(Milestone.sequence)))
+
+
+def liability_ends_on(contract: Contract, completed_on: Optional[date]) -> Optional[date]:
+    """The day the defects-liability period ends: so many months after the works were completed
+    (the project's actual end); None while they are not."""
+    if completed_on is None:
+        return None
+    month = completed_on.month - 1 + contract.defects_liability_months
+    year, month = completed_on.year + month // 12, month % 12 + 1
+    day = min(completed_on.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31,
+                                 30, 31, 31, 30, 31, 30, 31][month - 1])
+    return date(year, month, day)
+
+
+def move_paid(contract_id: int, project_id: int, amount_fen: int, *, paid_on: date,
+              completed_on: Optional[date] = None, retention_release: bool = False) -> Contract:
+    """Move what was paid under the contract by `amount_fen` (negative: a reversal), under its row lock,
+    taken after the source's and the allocation's. A payment beyond the current value, into the
+    retention before it is released, or releasing it before the defects-liability period ends is
+    refused naming the field; the CHECKs refuse the same whatever path the write came by. Reversing
+    the release payment holds the retention again."""
+    lock_contract(contract_id)
+    contract = db.session.get(Contract, contract_id)
+    if contract is None or contract.project_id != project_id:
+        raise Refused("contract", _l("The contract belongs to another project."))
+    db.session.refresh(contract)
+    paid = contract.paid_fen + amount_fen
+    released = contract.retention_released
+    if amount_fen > 0:
+        _check_payment(contract, paid, paid_on, completed_on, retention_release)
+        released = released or retention_release
+    elif retention_release:
+        released = False
+    db.session.execute(update(Contract).where(Contract.id == contract_id)
+                       .values(paid_fen=paid, retention_released=released))
+    db.session.refresh(contract)
+    return contract
+
+
+def _check_payment(contract: Contract, paid: int, paid_on: date, completed_on: Optional[date],
+                   retention_release: bool) -> None:
+    if paid > contract.value_fen:
+        raise Refused("amount", _l("Beyond the contract: %(left)s yuan of contract %(number)s is left to pay.",
+                                   left=format_yuan(contract.value_fen - contract.paid_fen),
+                                   number=contract.contract_no))
+    if retention_release:
+        if contract.retention_released:
+            raise Refused("retention_release", _l("This contract's retention was already released."))
+        ends = liability_ends_on(contract, completed_on)
+        if ends is None or paid_on < ends:
+            raise Refused("retention_release", _l(
+                "The retention is released only after the defects-liability period ends (%(day)s).",
+                day=ends.isoformat() if ends else _l("the works are not completed yet")))
+    elif not contract.retention_released and paid * 10000 > contract.value_fen * (10000 - contract.retention_bp):
+        raise Refused("amount", _l("Into the retention: until it is released, at most %(left)s yuan more may be paid "
+                                   "under contract %(number)s.", number=contract.contract_no,
+                                   left=format_yuan(max(contract.value_fen - contract.retention_fen - contract.paid_fen,
+                                                        0))))

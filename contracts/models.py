@@ -121,6 +121,7 @@ class Contract(Model):
         CheckConstraint("defects_liability_months BETWEEN 0 AND 120", name="liability_period_in_range"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="period_in_order"),
         CheckConstraint("variation_count >= 0", name="variation_count_not_negative"),
+        UniqueConstraint("id", "project_id", name="uq_contract_id_project"),
     )
 
     @property

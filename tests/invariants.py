@@ -97,8 +97,20 @@ CHECKS = {
         SELECT c.contract_no FROM contract_variation v JOIN contract c ON c.id = v.contract_id
         LEFT JOIN contract_variation p ON p.contract_id = v.contract_id AND p.sequence = v.sequence - 1
         WHERE v.value_before_fen <> COALESCE(p.value_after_fen, c.original_value_fen)""",
-    "contract paid although no payment names a contract yet": """
-        SELECT contract_no FROM contract WHERE paid_fen <> 0 OR retention_released""",
+    "contract paid differs from the payments under it": """
+        SELECT c.contract_no FROM contract c
+        LEFT JOIN (SELECT contract_id, SUM(amount_fen) AS total FROM payment WHERE contract_id IS NOT NULL
+                   GROUP BY contract_id) p ON p.contract_id = c.id
+        WHERE c.paid_fen <> COALESCE(p.total, 0)""",
+    "contract retention released without a standing release payment, or held with one": """
+        SELECT c.contract_no FROM contract c
+        WHERE c.retention_released <> EXISTS (
+            SELECT 1 FROM payment p WHERE p.contract_id = c.id AND p.retention_release AND p.amount_fen > 0
+            AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.reversal_of_id = p.id))""",
+    "retention released before the works were completed": """
+        SELECT c.contract_no FROM payment p JOIN contract c ON c.id = p.contract_id
+        JOIN project j ON j.id = p.project_id
+        WHERE p.retention_release AND p.amount_fen > 0 AND (j.actual_end IS NULL OR p.paid_on < j.actual_end)""",
 }
 
 

@@ -45,3 +45,40 @@ def test_decreases_released_together_stop_above_zero(app, live_server):
                                     .order_by(ContractVariation.sequence)).all()
     assert value == 1_000_000 and len(variations) == 3
     assert [v.value_after_fen for v in variations] == [7_000_000, 4_000_000, 1_000_000]
+
+
+def test_payments_under_one_contract_released_together_stop_before_the_retention(app, live_server):
+    """Six payments of 200,000 yuan under a 1,000,000 yuan contract at 3% leave together: exactly four
+    are stored (800,000; a fifth would reach into the retention), the contract's paid equals them."""
+    from funds.ledger import services as ledger
+    from funds.models import Payment
+
+    source = factories.make_source(received_fen=500_000_000)
+    project = factories.make_project()
+    milestone = factories.make_milestone(project)
+    ledger.allocate(source, project, delta_fen=300_000_000, entry_date=date(2025, 1, 2))
+    contractor = register_contractor(ContractorInput(name="并发支付建设有限公司", uscc="91350100M000100Y43"))
+    contract = create_contract(ContractInput(contract_no="RACE-PAY", project_id=project.id,
+                                             contractor_id=contractor.id, subject="works", method="public_tender",
+                                             signed_on=date(2025, 1, 5), value_fen=100_000_000, retention_bp=300))
+    factories.make_user("finance", username="payer")
+    db.session.commit()
+    ids = {"source": source.id, "project": project.id, "milestone": milestone.id, "contract": contract.id}
+    sessions = []
+    for _ in range(6):
+        session = HttpSession(live_server)
+        session.login("payer", factories.PASSWORD)
+        sessions.append(session)
+    form = f"/funds/sources/{ids['source']}/payments/new?project={ids['project']}"
+    tokens = [session.form_tokens(form) for session in sessions]
+    calls = [lambda session=session, token=token, number=number: session.post_with_token(form, {
+        "project_id": ids["project"], "milestone_id": ids["milestone"], "voucher_no": f"HT-{number}",
+        "payee": "并发支付建设有限公司", "paid_on": "2026-02-02", "amount": "200000", "cost_category": "materials",
+        "contract_id": ids["contract"]}, token) for number, (session, token) in enumerate(zip(sessions, tokens,
+                                                                                             strict=True))]
+    statuses = release_together(calls)
+    assert 500 not in statuses and set(statuses) <= {200, 302}
+    db.session.expire_all()
+    paid = db.session.scalar(select(Contract.paid_fen).where(Contract.id == ids["contract"]))
+    stored = db.session.scalars(select(Payment.amount_fen).where(Payment.contract_id == ids["contract"])).all()
+    assert paid == sum(stored) == 80_000_000 and len(stored) == 4
