@@ -13,8 +13,10 @@ from flask import Flask
 
 import audit
 import auth
+import contracts
 import core
 import demo
+import documents
 import funds
 import import_values
 import projects
@@ -23,7 +25,7 @@ from config import Config, instance_secret_key, normalise_database_url
 from core.files import create_private
 from extensions import csrf, db, migrate
 
-FEATURES = (core, audit, auth, import_values, projects, funds, reports, demo)
+FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, reports, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -52,6 +52,10 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 500_000
     # Uploads wait here between the steps of an import (default: instance/uploads).
     UPLOAD_FOLDER = os.environ.get("LIANDONG_UPLOAD_FOLDER")
+    # Documents (documents/store.py): files kept by SHA-256 here (default instance/documents), each at
+    # most DOCUMENT_MAX_BYTES (10 MB: a scanned contract or a phone photo).
+    DOCUMENT_STORE = os.environ.get("LIANDONG_DOCUMENT_STORE")
+    DOCUMENT_MAX_BYTES = int(os.environ.get("LIANDONG_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
     LANGUAGES = ("zh_CN", "en")
     BABEL_DEFAULT_LOCALE = "zh_CN"
     # The county's time zone (an IANA name): timestamps are stored in UTC and shown in this zone on

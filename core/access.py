@@ -24,6 +24,13 @@ RULE_EDITORS = ("admin", "finance")
 REOPENERS = ("admin",)
 ACCOUNT_ADMINS = ("admin",)
 AUDIT_READERS = ("auditor", "admin")
+# Attach and withdraw documents: whoever enters the records they are evidence for (planning's projects
+# and milestones, finance's payments); each owner kind narrows it (documents.owners).
+DOCUMENT_WRITERS = ("admin", "planner", "finance")
+# Register and change contractors: planning (who enters contracts) and finance (who pays them); only
+# finance sees a contractor's whole bank account (BANK_ACCOUNT_READERS), others its last four digits.
+CONTRACTOR_EDITORS = ("admin", "planner", "finance")
+BANK_ACCOUNT_READERS = ("finance",)
 
 
 def _denied(reason: str):
@@ -32,6 +39,11 @@ def _denied(reason: str):
     if hook is not None:
         hook(reason, request.endpoint or "", request.path)
     abort(403)
+
+
+def deny(reason: str):
+    """Refuse the request as role_required does (audited, 403), for a rule that depends on the record."""
+    _denied(reason)
 
 
 _DENIED_HOOKS: list[Callable[[str, str, str], None]] = []

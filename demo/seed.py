@@ -20,6 +20,7 @@ from audit.services import record
 from auth.models import User
 from auth.services import create_user
 from demo import data
+from demo.evidence import seed_contractors, seed_contracts, seed_documents
 from demo.plan import (
     FEN_PER_WAN,
     AllocationPlan,
@@ -42,7 +43,8 @@ from projects.models import Area, Milestone, ProgressUpdate, Project
 from projects.services import refresh_accrual, refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
-              "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines")
+              "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines", "contractors",
+              "contracts", "documents")
 STARTED = ("in_progress", "completed", "accepted", "suspended")
 FINISHED = ("completed", "accepted")
 
@@ -83,6 +85,9 @@ def seed_demo(today: date) -> dict[str, int]:
     fresh = [plan for plan in number_vouchers(payments) if (plan.source_key, plan.project_no) in new_pairs]
     _seed_payments(fresh, projects, sources, counts, users["finance"])
     counts["statement_lines"] += seed_statement(sources["FIS"], today, users["finance"])
+    seed_contractors(counts, users["finance"])
+    seed_contracts([projects[number] for number in sorted(projects)], today, counts, users["planner"])
+    seed_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     standing.rebuild()  # rules stored above apply to allocations from an earlier run too
     return {key: counts[key] for key in COUNT_KEYS}
 

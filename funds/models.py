@@ -253,6 +253,10 @@ class Payment(Model):
     cost_category: Mapped[str] = mapped_column(String(16))
     reversal_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("payment.id"), unique=True)
     reversal_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # The contract the payment is made under (none: wages, small management costs), on the same
+    # project (composite key); `retention_release` marks the payment releasing the contract's retention.
+    contract_id: Mapped[Optional[int]] = mapped_column(Integer)
+    retention_release: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -267,6 +271,10 @@ class Payment(Model):
                              name="fk_payment_milestone_of_project"),
         ForeignKeyConstraint(["source_id", "project_id"], ["allocation.source_id", "allocation.project_id"],
                              name="fk_payment_allocation"),
+        ForeignKeyConstraint(["contract_id", "project_id"], ["contract.id", "contract.project_id"],
+                             name="fk_payment_contract_of_project"),
+        CheckConstraint("NOT retention_release OR contract_id IS NOT NULL", name="release_under_contract"),
+        Index("ix_payment_contract", "contract_id"),
         CheckConstraint(_SIGNED_ENTRY, name="signed_entry"),
         CheckConstraint(_ENTRY_CAP, name="amount_within_cap"),
         CheckConstraint(one_of("cost_category", COST_CATEGORIES), name="cost_category_known"),

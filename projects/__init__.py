@@ -13,16 +13,18 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The /projects pages (list, project, editing, import), the `projects` command, planning's words
-    for the audit trail, and the import's choice columns whose values a county may map by hand
-    (import_values)."""
+    for the audit trail, projects and milestones as owners of documents (documents.owners), and the
+    import's choice columns whose values a county may map by hand (import_values)."""
     from projects import edit_views, views  # noqa: F401  (their routes)
     from projects.audit_words import install as install_audit_words
     from projects.blueprint import bp
     from projects.cli import projects_cli
+    from projects.evidence import register_owner_kinds
     from projects.imports import views as import_views  # noqa: F401  (its routes)
     from projects.imports.mapped_values import register_value_kinds
 
     app.register_blueprint(bp, url_prefix="/projects")
     app.cli.add_command(projects_cli)
     register_value_kinds(app)
+    register_owner_kinds(app)
     install_audit_words(app)

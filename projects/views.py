@@ -16,9 +16,11 @@ from audit.services import record
 from core.access import PLANNERS, READERS, role_required
 from core.paging import Page
 from core.transactions import commit_with_retry
+from documents.panel import document_panel
 from extensions import db
 from projects import lifecycle
 from projects.blueprint import bp
+from projects.evidence import project_owners
 from projects.forms import MilestoneForm, ProgressForm, StatusForm
 from projects.history import change_line
 from projects.models import CATEGORIES, STATUSES, Project
@@ -32,6 +34,7 @@ from projects.queries import (
     progress_history,
     project_list_query,
 )
+from projects.sections import sections_for
 from projects.services import can_change_plan, can_record_progress
 
 
@@ -92,5 +95,6 @@ def detail(project_id: int):
         breaches=money.breaches(project.id),
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
         can_progress=can_record_progress(project.status), can_plan=can_change_plan(project.status),
-        status_form=status_form, milestone_form=MilestoneForm(formdata=None), progress_form=ProgressForm(formdata=None))
+        status_form=status_form, milestone_form=MilestoneForm(formdata=None), progress_form=ProgressForm(formdata=None),
+        panel=document_panel(project_owners(project), current_user), sections=sections_for(project, current_user))
 

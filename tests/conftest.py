@@ -35,6 +35,7 @@ def _settings(url: str, instance: str) -> dict:
     settings["SQLALCHEMY_DATABASE_URI"] = url
     settings["UPLOAD_FOLDER"] = os.path.join(instance, "uploads")
     settings["AUDIT_ANCHOR_DIR"] = os.path.join(instance, "audit-anchors")
+    settings["DOCUMENT_STORE"] = os.path.join(instance, "documents")
     return settings
 
 

@@ -88,6 +88,29 @@ CHECKS = {
     "reversal does not mirror its payment": """
         SELECT r.voucher_no FROM payment r JOIN payment o ON r.reversal_of_id = o.id
         WHERE r.amount_fen <> -o.amount_fen OR r.source_id <> o.source_id OR r.project_id <> o.project_id""",
+    "contract value differs from its original value and variations": """
+        SELECT c.contract_no FROM contract c
+        LEFT JOIN (SELECT contract_id, SUM(delta_fen) AS total, COUNT(*) AS n FROM contract_variation
+                   GROUP BY contract_id) v ON v.contract_id = c.id
+        WHERE c.value_fen <> c.original_value_fen + COALESCE(v.total, 0) OR c.variation_count <> COALESCE(v.n, 0)""",
+    "contract variations do not chain value before to value after": """
+        SELECT c.contract_no FROM contract_variation v JOIN contract c ON c.id = v.contract_id
+        LEFT JOIN contract_variation p ON p.contract_id = v.contract_id AND p.sequence = v.sequence - 1
+        WHERE v.value_before_fen <> COALESCE(p.value_after_fen, c.original_value_fen)""",
+    "contract paid differs from the payments under it": """
+        SELECT c.contract_no FROM contract c
+        LEFT JOIN (SELECT contract_id, SUM(amount_fen) AS total FROM payment WHERE contract_id IS NOT NULL
+                   GROUP BY contract_id) p ON p.contract_id = c.id
+        WHERE c.paid_fen <> COALESCE(p.total, 0)""",
+    "contract retention released without a standing release payment, or held with one": """
+        SELECT c.contract_no FROM contract c
+        WHERE c.retention_released <> EXISTS (
+            SELECT 1 FROM payment p WHERE p.contract_id = c.id AND p.retention_release AND p.amount_fen > 0
+            AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.reversal_of_id = p.id))""",
+    "retention released before the works were completed": """
+        SELECT c.contract_no FROM payment p JOIN contract c ON c.id = p.contract_id
+        JOIN project j ON j.id = p.project_id
+        WHERE p.retention_release AND p.amount_fen > 0 AND (j.actual_end IS NULL OR p.paid_on < j.actual_end)""",
 }
 
 

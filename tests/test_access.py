@@ -5,6 +5,9 @@ from datetime import date
 
 import pytest
 
+from contracts.contract_services import ContractInput, create_contract
+from contracts.services import ContractorInput, register_contractor
+from documents.services import attach
 from extensions import db
 from funds.ledger import services as ledger
 from import_values.models import ImportValue
@@ -80,7 +83,20 @@ MATRIX = {
     "admin.edit": ("GET", "/admin/users/{user}", {"admin"}),
     "admin.disable": ("POST", "/admin/users/{user}/disable", {"admin"}),
     "admin.enable": ("POST", "/admin/users/{user}/enable", {"admin"}),
+    "contracts.contractors": ("GET", "/contracts/contractors/", EVERYONE),
+    "contracts.contractor": ("GET", "/contracts/contractors/{contractor}", EVERYONE),
+    "contracts.new_contractor": ("GET", "/contracts/contractors/new", {"admin", "planner", "finance"}),
+    "contracts.edit_contractor": ("GET", "/contracts/contractors/{contractor}/edit", {"admin", "planner", "finance"}),
+    "contracts.new_contract": ("GET", "/contracts/new?project={project}", {"admin", "planner"}),
+    "contracts.contract": ("GET", "/contracts/{contract}", EVERYONE),
+    "contracts.add_variation": ("POST", "/contracts/{contract}/variations", {"admin", "planner"}),
+    "documents.attach": ("POST", "/documents/new", {"admin", "planner", "finance"}),
+    "documents.download": ("GET", "/documents/{document}/file", EVERYONE),
+    "documents.withdraw": ("POST", "/documents/{document}/withdraw", {"admin", "planner", "finance"}),
 }
+# Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:
+# the document made by _objects is a project's, which planning attaches and withdraws).
+NARROWED_BY_RECORD = {"documents.withdraw": EDITORS}
 
 
 def test_every_route_declares_an_access_rule(app):
@@ -116,9 +132,16 @@ def _objects():
     target = factories.make_user("leader", username="target-user")
     factories.make_rule("spending_after_completion")  # the first rule of a fresh database: id 1
     db.session.add(ImportValue(kind="category", value_key="宽带进村", value="宽带进村", code="telecom"))  # id 1
+    document = attach("project", project.id, document_type="x_invoice", title="发票", document_date=None,
+                      filename="发票.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    contractor = register_contractor(ContractorInput(name="某建设有限公司", uscc="91350100M000100Y43"))
+    contract = create_contract(ContractInput(contract_no="HT-ACCESS", project_id=project.id,
+                                             contractor_id=contractor.id, subject="works", method="public_tender",
+                                             signed_on=date(2026, 1, 2), value_fen=1_000_000))
     db.session.commit()
     return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
-            "payment": payment.id}
+            "payment": payment.id, "document": document.id, "contractor": contractor.id,
+            "contract": contract.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)
@@ -131,6 +154,7 @@ def test_role_matrix(app, client, auth, visitor):
         if endpoint == "auth.logout":
             continue  # signing out ends the session; it has its own tests
         url = template.format(**ids)
+        allowed = NARROWED_BY_RECORD.get(endpoint, allowed)
         response = client.open(url, method=method)
         if allowed == "public":
             assert response.status_code in (200, 302), (visitor, endpoint)

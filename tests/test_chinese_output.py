@@ -35,9 +35,11 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 MONTH_NAMES = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 # Latin letters a Chinese reader meets on purpose: earned-value abbreviations (beside their Chinese names),
 # file formats, encodings and programs a clerk picks (Excel, GB18030, UTF-8), units, the language switch,
-# and the SHA-256 that names a file.
+# the SHA-256 that names a file; the kinds of document a clerk attaches and their sizes, the extensions of
+# attached files' names; "MA", the letters in the demo's credit codes (91431123MA4L...).
 ALLOWED = {"PV", "EV", "AC", "CV", "SV", "CPI", "SPI", "EAC", "VAC", "BAC", "SVG", "PNG", "CSV", "PDF", "xlsx",
-           "csv", "Excel", "GB", "GBK", "UTF", "English", "SHA", "km"}
+           "csv", "Excel", "GB", "GBK", "UTF", "English", "SHA", "km", "JPEG", "WebP", "docx", "MB", "KB", "pdf",
+           "png", "jpg", "MA"}
 DIGEST = re.compile(r"\b[0-9a-f]{16,64}\b")  # file fingerprints in the audit trail: codes, not words
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from audit.anchors import try_anchor
+from contracts.contract_services import contracts_of_project
 from core import confirm
 from core.access import MONEY_WRITERS, REOPENERS, role_required
 from core.dates import format_month
@@ -95,6 +96,9 @@ def pay(source_id: int):
     form.project_id.choices = queries.funded_projects(source.id)
     project_id = form.project_id.data or (form.project_id.choices[0][0] if form.project_id.choices else None)
     form.milestone_id.choices = queries.milestone_choices(project_id) if project_id else []
+    form.contract_id.choices = [(0, _("— none (wages, small management costs)"))] + [
+        (contract.id, f"{contract.contract_no} {contract.contractor.name}")
+        for contract in (contracts_of_project(project_id) if project_id else [])]
     if not request.form.get("choose") and form.validate_on_submit():
         project = db.get_or_404(Project, form.project_id.data)
         milestone = db.get_or_404(Milestone, form.milestone_id.data)
@@ -103,7 +107,8 @@ def pay(source_id: int):
                 source, project, milestone, voucher_no=required(form.voucher_no.data),
                 payee=required(form.payee.data), paid_on=paid_on,
                 amount_fen=required(form.amount.data), cost_category=form.cost_category.data,
-                actor=current_user, today=date.today()),
+                actor=current_user, today=date.today(), contract_id=form.contract_id.data or None,
+                retention_release=bool(form.retention_release.data)),
                _("Payment %(no)s recorded.", no=form.voucher_no.data)):
             if (warning := start_warning(paid_on, project.actual_start)) is not None:
                 flash(warning, "warning")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import DayField, MoneyField, MonthField, required
@@ -81,6 +81,9 @@ class PaymentForm(OnceForm):
     amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
     cost_category = SelectField(_l("Cost category"), choices=cost_category_choices,
                                 validators=[DataRequired(_l("Choose the cost category."))])
+    contract_id = SelectField(_l("Under contract"), coerce=int, default=0, validators=[Optional()],
+                              description=_l("None for wages paid through a payroll or small management costs"))
+    retention_release = BooleanField(_l("Releases the contract's retention (after the defects-liability period)"))
 
 
 class ReversalForm(OnceForm):

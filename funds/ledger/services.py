@@ -21,6 +21,7 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
 from audit.services import record
+from contracts.contract_services import move_paid
 from core import dates
 from core.clock import utcnow
 from core.database import rows_changed, take_write_lock
@@ -212,7 +213,7 @@ def _move_month(source: FundSource, period: int, amount_fen: int) -> None:
 
 
 def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_on: date,
-                   cost_category: str) -> None:
+                   cost_category: str, contract: Optional[tuple[int, bool]] = None) -> None:
     """Add `amount_fen` (negative for a reversal) to the allocation's (in total and in its cost
     category), the source's and the project's spent balance, and to the source's month."""
     allocation_guard = Allocation.spent_fen + amount_fen <= Allocation.amount_fen
@@ -235,6 +236,9 @@ def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_o
     db.session.execute(update(FundSource).where(FundSource.id == source.id)
                        .values(spent_fen=FundSource.spent_fen + amount_fen))
     _move_month(source, month_of(paid_on), amount_fen)
+    if contract is not None:  # lock order: source, allocation, contract, project
+        move_paid(contract[0], project.id, amount_fen, paid_on=paid_on, completed_on=project.actual_end,
+                  retention_release=contract[1])
     db.session.execute(update(Project).where(Project.id == project.id)
                        .values(spent_fen=Project.spent_fen + amount_fen))
 
@@ -262,8 +266,10 @@ def _check_voucher(source: FundSource, voucher_no: str) -> str:
 
 def record_payment(source: FundSource, project: Project, milestone: Milestone, *, voucher_no: str,
                    payee: str, paid_on: date, amount_fen: int, cost_category: str,
-                   actor=None, today: Optional[date] = None) -> Payment:
-    """Record spending from `source` on `project` against one of its milestones."""
+                   actor=None, today: Optional[date] = None, contract_id: Optional[int] = None,
+                   retention_release: bool = False) -> Payment:
+    """Record spending from `source` on `project` against one of its milestones, under `contract_id`
+    when given (the contract's paid moves with it; `retention_release` releases its retention)."""
     _check_day(paid_on, today, "paid_on")
     if amount_fen <= 0:
         raise FundsError("amount", _l("The amount must be greater than zero."))
@@ -283,11 +289,14 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
     if problem is not None:
         raise FundsError("paid_on", problem)
     voucher_no = _check_voucher(source, voucher_no)
-    _move_spending(source, project, amount_fen, paid_on, cost_category)
+    if retention_release and contract_id is None:
+        raise FundsError("retention_release", _l("Only a payment under a contract releases a retention."))
+    _move_spending(source, project, amount_fen, paid_on, cost_category,
+                   (contract_id, retention_release) if contract_id is not None else None)
     payment = Payment(source_id=source.id, project_id=project.id, milestone_id=milestone.id,
                       voucher_no=voucher_no, payee=payee.strip(), paid_on=paid_on, period=month_of(paid_on),
-                      amount_fen=amount_fen, cost_category=cost_category,
-                      created_by_id=getattr(actor, "id", None))
+                      amount_fen=amount_fen, cost_category=cost_category, contract_id=contract_id,
+                      retention_release=retention_release, created_by_id=getattr(actor, "id", None))
     db.session.add(payment)
     db.session.flush()
     recheck_pair(source.id, project.id)
@@ -295,7 +304,8 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
            after={"source": source.code, "project": project.code, "milestone": milestone.id,
                   "voucher_no": voucher_no, "payee": payment.payee, "paid_on": paid_on,
                   "amount_fen": amount_fen, "cost_category": cost_category,
-                  **_start_warning_record(paid_on, project.actual_start)})
+                  **_start_warning_record(paid_on, project.actual_start),
+                  **({"contract": contract_id, "retention_release": retention_release} if contract_id else {})})
     return payment
 
 
@@ -332,12 +342,14 @@ def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, re
     if month_is_closed(source.id, reversed_on):
         raise FundsError("reversed_on", _l("The month of this date is closed for this source."))
     voucher_no = _check_voucher(source, voucher_no)
-    _move_spending(source, original.project, -original.amount_fen, reversed_on, original.cost_category)
+    _move_spending(source, original.project, -original.amount_fen, reversed_on, original.cost_category,
+                   (original.contract_id, original.retention_release) if original.contract_id is not None else None)
     reversal = Payment(source_id=source.id, project_id=original.project_id, milestone_id=original.milestone_id,
                        voucher_no=voucher_no, payee=original.payee, paid_on=reversed_on,
                        period=month_of(reversed_on), amount_fen=-original.amount_fen,
                        cost_category=original.cost_category, reversal_of_id=original.id,
-                       reversal_reason=reason.strip(), created_by_id=getattr(actor, "id", None))
+                       reversal_reason=reason.strip(), contract_id=original.contract_id,
+                       retention_release=original.retention_release, created_by_id=getattr(actor, "id", None))
     db.session.add(reversal)
     db.session.flush()
     recheck_pair(source.id, original.project_id)
