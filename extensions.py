@@ -5,7 +5,6 @@ them on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import Babel, Domain, get_locale
@@ -16,6 +15,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
+from werkzeug.utils import cached_property
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
