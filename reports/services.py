@@ -72,8 +72,10 @@ def print_chart(name: str, context: Context, version: tuple, size: tuple[float, 
 
 
 def chart_table(name: str, context: Context, version: tuple) -> Table:
-    """The numbers behind chart `name`."""
-    return CHARTS[name].table(chart_data(name, context, version))
+    """The numbers behind chart `name`, built once per data version and context (the portfolio's
+    has a row per project: 5,000 at county scale, rebuilt on every dashboard view before)."""
+    return _cached(version, "table:" + name, context.key(),
+                   lambda: CHARTS[name].table(chart_data(name, context, version)))
 
 
 def chart_csv(name: str, context: Context, version: tuple) -> bytes:

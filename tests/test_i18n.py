@@ -90,3 +90,18 @@ def test_catalog_translates_every_message(tmp_path):
     translated = {message.id for message in catalog
                   if message.id and message.string and "fuzzy" not in message.flags}
     assert sorted(wanted - translated) == []
+
+
+def test_the_requests_catalog_follows_forced_and_refreshed_locales(app):
+    """The catalog a request keeps (extensions.RequestCatalogDomain) gives way to force_locale and refresh."""
+    from flask import session
+    from flask_babel import force_locale, gettext, refresh
+
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        assert gettext("Projects") == "项目"
+        with force_locale("en"):
+            assert gettext("Projects") == "Projects"
+        assert gettext("Projects") == "项目"
+        session["lang"] = "en"
+        refresh()
+        assert gettext("Projects") == "Projects"
