@@ -19,10 +19,14 @@ def init_app(app: Flask) -> None:
     from projects.audit_words import install as install_audit_words
     from projects.blueprint import bp
     from projects.cli import projects_cli
+    from projects.gates import install_gate
     from projects.imports import views as import_views  # noqa: F401  (its routes)
     from projects.imports.mapped_values import register_value_kinds
+    from projects.library import views as library_views  # noqa: F401  (its routes)
+    from projects.library.services import library_gate
 
     app.register_blueprint(bp, url_prefix="/projects")
     app.cli.add_command(projects_cli)
     register_value_kinds(app)
     install_audit_words(app)
+    install_gate(app, library_gate)

@@ -18,6 +18,9 @@ ACTIONS = {
     "project.status": _l("Project status changed"), "project.import": _l("Projects imported"),
     "project.export": _l("Projects exported"), "milestone.create": _l("Milestone planned"),
     "milestone.update": _l("Milestone re-planned"), "milestone.progress": _l("Progress recorded"),
+    "library.propose": _l("Project proposed"), "library.update": _l("Library entry changed"),
+    "library.review": _l("Proposal reviewed"), "library.resubmit": _l("Proposal submitted again"),
+    "library.export": _l("Project library exported"), "user.scope": _l("Account's area changed"),
 }
 OBJECTS = {"project": _l("Project"), "milestone": _l("Milestone")}
 IMPORT_COUNTS = {

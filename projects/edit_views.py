@@ -11,18 +11,18 @@ from flask_login import current_user
 from core.access import PLANNERS, role_required
 from core.forms import field_problems, required
 from core.saving import save
-from extensions import db
 from projects import services
 from projects.blueprint import bp
 from projects.forms import MilestoneForm, ProgressForm, ProjectForm, StatusForm
-from projects.models import STATUSES, Milestone, Project
+from projects.models import STATUSES, Project
 from projects.queries import area_choices
+from projects.scope import area_choices_in_scope, milestone_in_scope, project_in_scope
 from projects.services import ProjectInput
 
 
 def _project_form(project: Project | None = None) -> ProjectForm:
     form = ProjectForm(obj=project)
-    form.area_id.choices = area_choices(str(get_locale()))
+    form.area_id.choices = area_choices_in_scope(area_choices(str(get_locale())), current_user)
     form.status.choices = [(code, label) for code, label in STATUSES.items()]
     return form
 
@@ -47,10 +47,10 @@ def create():
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def edit(project_id: int):
     """Change a project; after approval, budget and date changes need a reason."""
-    project = db.get_or_404(Project, project_id)
+    project = project_in_scope(project_id)
     form = _project_form(project)
     version = str(form.version.data or "")  # an int when the form was filled from the project
     expected = int(version) if version.isdigit() else None
@@ -65,10 +65,10 @@ def edit(project_id: int):
 
 
 @bp.route("/<int:project_id>/status", methods=["POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def change_status(project_id: int):
     """Move the project to its next status."""
-    project = db.get_or_404(Project, project_id)
+    project = project_in_scope(project_id)
     form = StatusForm()
     form.target.choices = [(code, label) for code, label in STATUSES.items()]
     if form.validate_on_submit() and save(lambda: services.change_status(
@@ -78,10 +78,10 @@ def change_status(project_id: int):
 
 
 @bp.route("/<int:project_id>/milestones/new", methods=["POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def add_milestone(project_id: int):
     """Plan a milestone from the form on the project page."""
-    project = db.get_or_404(Project, project_id)
+    project = project_in_scope(project_id)
     form = MilestoneForm()
     if form.validate_on_submit() and (saved := save(lambda: services.add_milestone(
             project, name=required(form.name.data), planned_date=required(form.planned_date.data),
@@ -93,10 +93,10 @@ def add_milestone(project_id: int):
 
 
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def edit_milestone(milestone_id: int):
     """Re-plan a milestone's name, date or cost."""
-    milestone = db.get_or_404(Milestone, milestone_id)
+    milestone = milestone_in_scope(milestone_id)
     form = MilestoneForm(obj=milestone)
     if form.validate_on_submit() and save(lambda: services.update_milestone(
             milestone, name=required(form.name.data), planned_date=required(form.planned_date.data),
@@ -109,10 +109,10 @@ def edit_milestone(milestone_id: int):
 
 
 @bp.route("/milestones/<int:milestone_id>/progress", methods=["POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def record_progress(milestone_id: int):
     """Record a milestone's % complete from the form on the project page."""
-    milestone = db.get_or_404(Milestone, milestone_id)
+    milestone = milestone_in_scope(milestone_id)
     form = ProgressForm()
     if not form.validate_on_submit():
         for problem in field_problems(form):

@@ -19,8 +19,10 @@ from core.errors import Refused
 from core.i18n import _l
 from extensions import db
 from projects import lifecycle
+from projects.gates import gate_problems
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.progress import weighted_progress_bp
+from projects.scope import area_in_scope
 
 PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scale_unit", "budget_fen",
                   "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit",
@@ -120,8 +122,11 @@ def _snapshot(project: Project) -> dict[str, Any]:
 
 
 def create_project(data: ProjectInput, actor=None) -> Project:
-    """Store a new project; raises PlanningError with every problem found."""
+    """Store a new project; raises PlanningError with every problem found (an account scoped to a
+    township stores projects of its own area only)."""
     errors = check_project_input(data)
+    if not errors.get("area_id") and not area_in_scope(actor, db.session.get(Area, data.area_id)):
+        errors["area_id"] = _l("This area is outside your township.")
     if errors:
         raise PlanningError(errors)
     project = Project(**data.values(), status=data.status, allocated_fen=0, spent_fen=0)
@@ -139,6 +144,8 @@ def update_project(project: Project, data: ProjectInput, actor=None, reason: str
         raise PlanningError({"version": _l("This project was changed by someone else while you were editing. "
                                            "Reload it and make your change again.")})
     errors = check_project_input(data, existing=project)
+    if not (area_in_scope(actor, project.area) and area_in_scope(actor, db.session.get(Area, data.area_id))):
+        errors["area_id"] = _l("This area is outside your township.")
     values = data.values()
     controlled = [key for key in lifecycle.CONTROLLED_FIELDS if values[key] != getattr(project, key)]
     if controlled and lifecycle.plan_is_controlled(project.status) and not reason.strip():
@@ -199,7 +206,12 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
     current = project.status
     check_status_move(current, target, reason, lambda: int(db.session.scalar(select(func.count(Milestone.id)).where(
         Milestone.project_id == project.id, Milestone.progress_pct < 100)) or 0))
+    problems = gate_problems(project, target, actor)
+    if problems:
+        raise PlanningError(problems)
     day = on_date or date.today()
+    if current == "proposed" and target == "approved":
+        project.library_year = day.year
     actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
     if actual_start != project.actual_start:
         project.actual_start = actual_start
