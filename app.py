@@ -15,6 +15,7 @@ import audit
 import auth
 import core
 import demo
+import disclosure
 import funds
 import import_values
 import projects
@@ -23,7 +24,7 @@ from config import Config, instance_secret_key, normalise_database_url
 from core.files import create_private
 from extensions import csrf, db, migrate
 
-FEATURES = (core, audit, auth, import_values, projects, funds, reports, demo)
+FEATURES = (core, audit, auth, import_values, projects, funds, reports, disclosure, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

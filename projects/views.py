@@ -95,5 +95,7 @@ def detail(project_id: int):
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
         natures=NATURES, review_states=REVIEW_STATES, review_form=ReviewForm(formdata=None),
         project_panels=current_app.extensions.get("project_panels", []),
+        notice_kinds=current_app.extensions.get("notice_kinds", {}), notice_places=current_app.extensions.get(
+            "notice_places", {}),
         status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None))
 

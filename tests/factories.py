@@ -82,3 +82,17 @@ def make_rule(kind: str = "spending_after_completion", params: dict | None = Non
     db.session.add(rule)
     db.session.flush()
     return rule
+
+
+def make_finished_notice(project: Project, kind: str = "pre_approval"):
+    """A notice of `project` that ran its ten days and ended yesterday, with no objection: its gate is clear."""
+    from datetime import timedelta
+
+    from disclosure.models import Notice
+
+    today = date.today()
+    notice = Notice(project_id=project.id, kind=kind, place="village_board", start_date=today - timedelta(days=11),
+                    end_date=today - timedelta(days=1), snapshot={"code": project.code, "name": project.name})
+    db.session.add(notice)
+    db.session.flush()
+    return notice

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from disclosure.models import Notice, Objection
 from extensions import db
 from funds.ledger import services as ledger
 from import_values.models import ImportValue
@@ -44,6 +45,12 @@ MATRIX = {
     "import_values.index": ("GET", "/imports/values", {"admin", "planner"}),
     "import_values.remove": ("POST", "/imports/values/1/forget", {"admin", "planner"}),
     "projects.import_confirm": ("POST", "/projects/import/unknown/confirm", {"admin", "planner"}),
+    "notices.create": ("GET", "/notices/projects/{project}/new", EDITORS),
+    "notices.detail": ("GET", "/notices/{notice}", EVERYONE),
+    "notices.add_objection": ("POST", "/notices/{notice}/objections", EDITORS),
+    "notices.resolve_objection": ("POST", "/notices/objections/{objection}/resolve", EDITORS),
+    "public.index": ("GET", "/public/", "public"),
+    "public.project": ("GET", "/public/projects/{code}", "public"),
     "funds.index": ("GET", "/funds/", EVERYONE),
     "funds.source": ("GET", "/funds/sources/{source}", EVERYONE),
     "funds.create_source": ("GET", "/funds/sources/new", {"finance"}),
@@ -116,9 +123,15 @@ def _objects():
     target = factories.make_user("leader", username="target-user")
     factories.make_rule("spending_after_completion")  # the first rule of a fresh database: id 1
     db.session.add(ImportValue(kind="category", value_key="宽带进村", value="宽带进村", code="telecom"))  # id 1
+    notice = Notice(project_id=project.id, kind="fund_use", place="village_board", start_date=date(2026, 1, 5),
+                    end_date=date(2026, 1, 20), snapshot={"code": project.code, "name": project.name})
+    db.session.add(notice)
+    db.session.flush()
+    objection = Objection(notice_id=notice.id, received_on=date(2026, 1, 6), summary="路线", handling="", result="")
+    db.session.add(objection)
     db.session.commit()
     return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
-            "payment": payment.id}
+            "payment": payment.id, "notice": notice.id, "objection": objection.id, "code": project.code}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)

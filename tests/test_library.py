@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from audit.models import AuditEvent
+from disclosure.models import Notice, Objection
 from extensions import db
 from projects import services
 from projects.library import services as library
@@ -150,7 +151,16 @@ def _scope_ids(township) -> dict[str, dict[str, int]]:
     for key, village in (("in", township["village"]), ("out", township["other_village"])):
         project = factories.make_project(village, status="proposed", review_state="submitted")
         milestone = factories.make_milestone(project)
-        ids[key] = {"project": project.id, "milestone": milestone.id}
+        notice = Notice(project_id=project.id, kind="pre_approval", place="village_board",
+                        start_date=date(2026, 1, 5), end_date=date(2026, 1, 20), snapshot={"code": project.code})
+        db.session.add(notice)
+        db.session.flush()
+        objection = Objection(notice_id=notice.id, received_on=date(2026, 1, 6), summary="路线", handling="",
+                              result="")
+        db.session.add(objection)
+        db.session.flush()
+        ids[key] = {"project": project.id, "milestone": milestone.id, "notice": notice.id,
+                    "objection": objection.id}
     db.session.commit()
     return ids
 
@@ -169,12 +179,12 @@ def test_scoped_account_walk_of_every_route(app, client, township):
             continue
         names = set(re.findall(r"{(\w+)}", template))
         if endpoint not in scope_aware:
-            url = template.format(**{**ids["in"], "source": 1, "user": 1, "payment": 1})
+            url = template.format(**{**ids["in"], "source": 1, "user": 1, "payment": 1, "code": "x"})
             assert client.open(url, method=method).status_code == 403, endpoint
             continue
-        if not names:
+        if not names or allowed == "public":
             continue
-        assert names <= {"project", "milestone"}, endpoint  # a scope-aware route reaches nothing else
+        assert names <= {"project", "milestone", "notice", "objection"}, endpoint  # a scope-aware route reaches nothing else
         before = db.session.scalar(select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "access.denied"))
         assert client.open(template.format(**ids["out"]), method=method).status_code == 403, endpoint
         after = db.session.scalar(select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "access.denied"))
