@@ -20,6 +20,7 @@ from audit.services import record
 from auth.models import User
 from auth.services import create_user
 from demo import data
+from demo.library import seed_library
 from demo.plan import (
     FEN_PER_WAN,
     AllocationPlan,
@@ -82,6 +83,7 @@ def seed_demo(today: date) -> dict[str, int]:
     fresh = [plan for plan in number_vouchers(payments) if (plan.source_key, plan.project_no) in new_pairs]
     _seed_payments(fresh, projects, sources, counts, users["finance"])
     counts["statement_lines"] += seed_statement(sources["FIS"], today, users["finance"])
+    seed_library(today, demo_password(), users["admin"])
     return {key: counts[key] for key in COUNT_KEYS}
 
 

@@ -176,6 +176,41 @@ def test_gate_through_the_page_flashes_what_is_missing(client, auth):
     project = _proposal()
     db.session.commit()
     response = client.post(f"/projects/{project.id}/status", data={"target": "approved"}, follow_redirects=True)
-    assert "Pre-approval notice" in response.get_data(as_text=True) or "计划公示" in response.get_data(as_text=True)
+    assert "Pre-approval notice" in response.get_data(as_text=True) or "计划（立项）公示" in response.get_data(as_text=True)
     db.session.refresh(project)
     assert project.status == "proposed"
+
+
+def test_demo_public_pages_leak_nothing(app, client):
+    """Every public page of the demo county: no payee, voucher number, account number or user name from the
+    database (a payee that is a disclosed contractor or responsible unit is disclosed as such, not as payee),
+    and every page answers without sign-in; the demo's proposal is refused approval while its notice runs."""
+    from auth.models import User
+    from demo.seed import seed_demo
+    from funds.models import Payment, StatementLine
+    from projects.models import Project
+
+    seed_demo(TODAY)
+    db.session.commit()
+    projects = list(db.session.scalars(select(Project)))
+    disclosed_names = {p.contractor for p in projects} | {p.responsible_unit for p in projects}
+    secrets = set(db.session.scalars(select(Payment.voucher_no)))
+    secrets |= set(db.session.scalars(select(Payment.payee))) - disclosed_names
+    secrets |= {value for value in db.session.scalars(select(StatementLine.account)) if value}
+    secrets |= {value for value in db.session.scalars(select(StatementLine.payee)) if value} - disclosed_names
+    secrets |= set(db.session.scalars(select(User.username))) | set(db.session.scalars(select(User.display_name)))
+    # A payee that is (part of) a project's disclosed contractor or responsible unit is disclosed as that.
+    secrets = {secret for secret in secrets if len(secret) >= 3 and not any(secret in name for name in disclosed_names)}
+    pages = [client.get("/public/").get_data(as_text=True)]
+    codes = sorted({n.snapshot["code"] for n in db.session.scalars(select(Notice).where(Notice.start_date <= TODAY))})
+    assert len(codes) >= 5
+    for code in codes:
+        response = client.get(f"/public/projects/{code}", environ_base={"REMOTE_ADDR": f"10.1.0.{len(pages)}"})
+        assert response.status_code == 200, code
+        pages.append(response.get_data(as_text=True))
+    leaks = sorted({secret for secret in secrets for page in pages if secret in page})
+    assert leaks == []
+    proposal = db.session.scalars(select(Project).where(Project.status == "proposed")).first()
+    assert proposal is not None
+    with pytest.raises(PlanningError, match="runs until"):
+        planning.change_status(proposal, "approved")
