@@ -45,7 +45,11 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     ONCE_TOKEN_REQUIRED = True  # forms that create something must carry their one-time token (core/once.py)
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # a whole request (an uploaded file)
+    # The text of a form: a url-encoded form (core.web.FormLimitedRequest) or a text part of an upload's
+    # form (Werkzeug) over it is answered with the form's page and a message (core.web.too_large). The
+    # browser never sends that much: every text field carries the maxlength of its Length validator.
+    MAX_FORM_MEMORY_SIZE = 500_000
     # Uploads wait here between the steps of an import (default: instance/uploads).
     UPLOAD_FOLDER = os.environ.get("LIANDONG_UPLOAD_FOLDER")
     LANGUAGES = ("zh_CN", "en")
@@ -84,6 +88,9 @@ class Config:
     # The dates that can be right (core/dates.py): none before this day; plans at most so many years ahead.
     DATE_EARLIEST = os.environ.get("LIANDONG_DATE_EARLIEST", "2000-01-01")
     PLAN_YEARS_AHEAD = int(os.environ.get("LIANDONG_PLAN_YEARS_AHEAD", 5))
+    # A statement line matched to a payment booked more than this many days before or after it is
+    # flagged on the reconciliation page with the gap (a bank books within days; months means look again).
+    MATCH_GAP_DAYS = int(os.environ.get("LIANDONG_MATCH_GAP_DAYS", 10))
     SESSION_IDLE_MINUTES = int(os.environ.get("LIANDONG_SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("LIANDONG_SESSION_ABSOLUTE_HOURS", 12))
 

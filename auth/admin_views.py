@@ -10,6 +10,7 @@ from auth.forms import ConfirmForm, UserCreateForm, UserEditForm
 from auth.models import User
 from auth.services import ROLE_LABELS, create_user, set_active, update_user
 from auth.sessions import signed_in_user
+from core import confirm
 from core.access import ACCOUNT_ADMINS, role_required
 from core.forms import required
 from core.saving import save
@@ -48,6 +49,9 @@ def edit(user_id: int):
             user, role=form.role.data, display_name=form.display_name.data or "", actor=signed_in_user(),
             new_password=form.new_password.data or ""), form, fields={"password": "new_password"}).ok:
         flash(_("Account %(name)s saved.", name=user.username), "success")
+        if form.new_password.data:
+            flash(_("The password was reset: %(name)s must choose a new one at the next sign-in.",
+                    name=user.display_name or user.username), "info")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
@@ -70,6 +74,10 @@ def _set_active(user_id: int, active: bool):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if not active and (question := confirm.ask(
+            _("Disable the account %(name)s?", name=user.username), _("Disable"), back=url_for("admin.users"),
+            detail=_("It can no longer sign in and its open sessions end. An administrator can enable it again."))):
+        return question
     if save(lambda: set_active(user, active, actor=signed_in_user()), on_form=False).ok:
         message = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
         flash(message % {"name": user.username}, "success")

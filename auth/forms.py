@@ -36,7 +36,9 @@ class UserEditForm(FlaskForm):
     display_name = StringField(_l("Full name"), validators=[Optional(), Length(max=100)])
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
     new_password = PasswordField(_l("New password (leave empty to keep)"),
-                                 validators=[Optional(), Length(max=256)])
+                                 validators=[Optional(), Length(max=256)],
+                                 description=_l("A password set here is temporary: its owner must choose a new "
+                                                "one at the next sign-in."))
 
 
 class ConfirmForm(FlaskForm):
@@ -49,4 +51,4 @@ class PasswordChangeForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=256)])
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
     confirm = PasswordField(_l("New password again"), validators=[
-        DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))])
+        DataRequired(), Length(max=256), EqualTo("new_password", message=_l("The two new passwords differ."))])

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -66,6 +66,12 @@ class User(UserMixin, Model):
     def get_id(self) -> str:
         """Session identity: the id plus the current token, so a rotated token logs the cookie out."""
         return f"{self.id}:{self.session_token}"
+
+
+def shown_name():
+    """SQL: an account's name as people know it, its full name, else its username (for columns such
+    as 录入人 / "entered by"; outer-join User and it is NULL for rows nobody entered)."""
+    return func.coalesce(func.nullif(User.display_name, ""), User.username)
 
 
 class SignInThrottle(Model):

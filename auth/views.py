@@ -17,6 +17,7 @@ from core.access import ANY_ROLE, public, role_required
 from core.clock import utcnow
 from core.errors import add_field_error
 from core.forms import required
+from core.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS, LANGUAGES
 from core.saving import save
 from core.transactions import ConflictError, commit_with_retry
 from core.units import UNIT_NAMES
@@ -132,10 +133,10 @@ def set_money_unit():
 @bp.route("/lang/<code>")
 @public
 def set_language(code: str):
-    """Switch the interface language for this session (and remember it for a signed-in user)."""
-    if code in ("zh_CN", "en"):
+    """Switch the interface language in this browser (core.i18n: a cookie, not the account)."""
+    response = redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+    if code in LANGUAGES:
         session["lang"] = code
-        if current_user.is_authenticated:
-            user = signed_in_user()
-            commit_with_retry(lambda: setattr(user, "locale", code))
-    return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=LANGUAGE_COOKIE_SECONDS, httponly=True, samesite="Lax",
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response

@@ -1,6 +1,7 @@
 """Dates as people type them, and the window of dates that can be true.
 
     parse_day("２０２６年3月1日")        -> date(2026, 3, 1)   (DateProblem with a message otherwise)
+    parse_month("2026/3") -> 202603;  format_month(202603) -> "2026-03"   (months: typed any way, shown one)
     window().problem(day, today=..., kind=PAST)  -> None, or why the date cannot be right
 
 A date outside the window is a typing error — a payment on 1900-01-01 or 9999-12-31, a plan for the
@@ -56,14 +57,38 @@ def parse_day(text: str) -> date:
     raise DateProblem(_l("Not a date: write it as 2026-03-01."))
 
 
+_MONTH_PATTERNS = (
+    re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})$"),
+    re.compile(r"^([0-9]{4})年([0-9]{1,2})月份?$"),
+    re.compile(r"^([0-9]{4})([0-9]{2})$"),
+)
+
+
 def parse_month(text: str) -> int:
-    """A month written as 2026-03, 2026/3, 2026.03, 2026年3月 or 202603, as its yyyymm number."""
-    folded = fold_width(str(text)).replace(" ", "")
-    match = re.match(r"^([0-9]{4})(?:[-/.]|年)?([0-9]{1,2})月?$", folded)
-    if not match or not 1 <= int(match.group(2)) <= 12 or (len(match.group(2)) == 1 and "年" not in folded
-                                                            and not re.search(r"[-/.]", folded)):
-        raise DateProblem(_l("Not a month: write it as 2026-03."))
-    return int(match.group(1)) * 100 + int(match.group(2))
+    """A month written as 2026-03, 2026/3, 2026.03, 2026年3月(份), 202603 or as a day of it
+    (2026-03-15: what a date field or a pasted date gives), full-width digits too, as its yyyymm
+    number. Every form the county types is read; pages show one (`format_month`: 2026-03)."""
+    folded = fold_width(str(text)).replace(" ", "")[:40]
+    for pattern in _MONTH_PATTERNS:
+        match = pattern.match(folded)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            break
+    else:
+        try:
+            day = parse_day(folded)
+        except DateProblem:
+            raise DateProblem(_l("Not a month: write it as 2026-03.")) from None
+        year, month = day.year, day.month
+    if not 1 <= month <= 12 or not 1900 <= year <= 2999:
+        raise DateProblem(_l("%(text)s is not a month of the calendar; write a month such as 2026-03.",
+                             text=folded))
+    return year * 100 + month
+
+
+def format_month(period: int) -> str:
+    """The one way a month is shown: 202603 -> '2026-03'."""
+    return f"{period // 100}-{period % 100:02d}"
 
 
 def add_years(day: date, years: int) -> date:

@@ -1,12 +1,16 @@
-"""Form fields shared by every feature: amounts typed in yuan or 万元, stored as exact fen; dates."""
+"""Form fields shared by every feature: amounts typed in yuan or 万元, stored as exact fen; dates; months.
+
+Each text field tells the browser how much it may hold (`maxlength`, from its Length validator or,
+for these fields, its own limit), so nobody pastes more than the server accepts."""
 from __future__ import annotations
 
 from typing import Optional, TypeVar
 
 from wtforms import DateField, Field
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
-from core.dates import DateProblem, parse_day
+from core.dates import DateProblem, format_month, parse_day, parse_month
 from core.i18n import _l
 from core.money import MoneyError, format_yuan, parse_amount
 
@@ -57,14 +61,19 @@ class MoneyField(Field):
 
     widget = TextInput()
     data: Optional[int]
+    MAX_LENGTH = 40  # "1,000,000,000,000.00 万元" and then some: longer is not an amount
 
     def __init__(self, label=None, validators=None, required: bool = True, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.required = required
         self.raw_text = ""
+        self.flags.maxlength = self.MAX_LENGTH
 
     def process_formdata(self, valuelist):
-        self.raw_text = (valuelist[0] if valuelist else "") or ""
+        self.raw_text = ((valuelist[0] if valuelist else "") or "")[:self.MAX_LENGTH + 1]
+        if len(self.raw_text) > self.MAX_LENGTH:
+            self.data = None
+            raise ValueError(MONEY_MESSAGES["malformed"])
         if not self.raw_text.strip():
             self.data = None
             if self.required:
@@ -99,3 +108,37 @@ class DayField(DateField):
         except DateProblem as problem:
             self.data = None
             raise ValueError(str(problem.message)) from problem
+
+
+class MonthField(Field):
+    """Text input whose `data` is a yyyymm month, typed any way core.dates.parse_month reads
+    (2026-03, 2026/3, 202603, 2026年3月) and shown one way (2026-03)."""
+
+    widget = TextInput()
+    data: Optional[int]
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.raw_text = ""
+        self.flags.maxlength = 20
+        self.flags.required = True  # never optional (below): the browser asks before the confirm dialog does
+
+    def process_formdata(self, valuelist):
+        self.raw_text = ((valuelist[0] if valuelist else "") or "").strip()
+        self.data = None
+        if not self.raw_text:
+            raise ValueError(_l("Enter a month, e.g. 2026-03."))
+        try:
+            self.data = parse_month(self.raw_text)
+        except DateProblem as problem:
+            raise ValueError(str(problem.message)) from problem
+
+    def pre_validate(self, form):
+        """A form sent without the field at all (an empty POST) has no month either."""
+        if self.data is None and not self.process_errors:
+            raise StopValidation(_l("Enter a month, e.g. 2026-03."))
+
+    def _value(self):
+        if self.raw_text:
+            return self.raw_text
+        return format_month(self.data) if isinstance(self.data, int) else ""

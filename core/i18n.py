@@ -10,11 +10,14 @@ from typing import Any, cast
 
 from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext
-from flask_login import current_user
 
 from extensions import babel
 
 LANGUAGES = ("zh_CN", "en")
+# The language someone chose with the switch, kept by their browser (a year): it outlives the session
+# and belongs to the person at this browser, not to the account, which several people may share.
+LANGUAGE_COOKIE = "liandong_lang"
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 def _l(message: str, **variables: Any) -> str:
@@ -23,10 +26,12 @@ def _l(message: str, **variables: Any) -> str:
 
 
 def select_locale() -> str:
-    """The chosen language: the session's choice, else the user's, else the browser's best match."""
+    """The language switched to in this browser (its cookie, or this session), else the browser's
+    own best match, else Chinese. Never the account's: signing in does not change the language, and
+    one person's switch does not follow a shared account to everyone else's browser."""
     if not has_request_context():
         return "en"  # the CLI speaks English, like the rest of the shell
-    chosen = session.get("lang") or getattr(current_user, "locale", None)
+    chosen = request.cookies.get(LANGUAGE_COOKIE) or session.get("lang")
     if chosen in LANGUAGES:
         return chosen
     best = request.accept_languages.best_match(["zh-CN", "zh", "en"])

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from core.dates import DateProblem, parse_day
+from core.dates import DateProblem, parse_day, parse_month
 
 MAX_ID = 2**63 - 1
 
@@ -81,3 +81,15 @@ def query_day(name: str, *, low: date, high: date, default: Optional[date] = Non
         refuse(_("The parameter %(name)s must be a date from %(low)s to %(high)s.", name=name,
                  low=low.isoformat(), high=high.isoformat()))
     return day
+
+
+def query_month(name: str, args: Optional[Mapping[str, str]] = None) -> Optional[int]:
+    """The query parameter `name` as a yyyymm month, written any way core.dates.parse_month reads
+    (2026-03, 2026/3, 202603, 2026年3月); None when absent or empty; 400 otherwise."""
+    text = ((args if args is not None else request.args).get(name) or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_month(text)
+    except DateProblem as problem:
+        refuse(f"{name}: {problem.message}")

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     (import_values)."""
     from funds.audit_words import install as install_audit_words
     from funds.blueprint import bp
-    from funds.ledger import entry_views, views  # noqa: F401  (their routes)
+    from funds.ledger import entry_views, list_views, views  # noqa: F401  (their routes)
     from funds.ledger.choices import register_value_kinds
     from funds.ledger.cli import payments_cli
     from funds.ledger.project_money import LedgerForProjects

@@ -35,7 +35,7 @@ ACTIONS = {
     "statement.import": _l("Statement imported"), "statement.match": _l("Statement line matched"),
     "statement.unmatch": _l("Statement match undone"), "statement.explain": _l("Statement line explained"),
     "statement.unexplain": _l("Statement explanation withdrawn"),
-    "statement.release": _l("Held statement lines released"),
+    "statement.release": _l("Held statement lines released"), "checks.export": _l("Fund-rule checks exported"),
 }
 OBJECTS = {
     "fund_source": _l("Fund source"), "appropriation": _l("Appropriation"), "allocation": _l("Allocation"),
@@ -52,7 +52,8 @@ FIELDS = {
     "active": _l("Active"), "payment_id": _l("Payment"), "txn_date": _l("Transaction date"),
     "method": _l("How matched"), "explanation": _l("Explanation"), "direction": _l("Direction"),
     "lines": _l("Lines"), "new": _l("New lines"), "matched": _l("Matched lines"),
-    "line_ids": _l("Statement lines"), "unmatched_lines": _l("Lines without a payment"),
+    "line_ids": _l("Statement lines"), "held_closed_month": _l("Lines held apart (month closed)"),
+    "unmatched_lines": _l("Lines without a payment"),
     "unmatched_payments": _l("Payments without a line"),
     # a rule's parameters (funds/rules/params.py), recorded as JSON text
     "categories": _l("Eligible categories"), "min_share_pct": _l("Minimum wage share"),

@@ -66,6 +66,22 @@ RULE_KINDS = {
     "idle_allocation": _l("Idle allocation thresholds"),
 }
 
+# What each kind of rule checks, for the page where a county chooses the kind of a new rule.
+RULE_KIND_DESCRIPTIONS = {
+    "eligible_categories": _l("The project categories the source may fund: money for a project of another "
+                              "category is refused, and such allocations are listed as breaches."),
+    "wage_share_floor": _l("The least share of each project's spending from the source that must be paid as "
+                           "wages to local workers (work-for-relief: at least 30%)."),
+    "management_fee_cap": _l("The most that management fees may take of the source's allocation to each project "
+                             "(poverty-relief funds: 1%)."),
+    "negative_list": _l("What the money may never pay for: project categories, and words that must not appear "
+                        "in a project's name or description or in a payee (lavish buildings, debt repayment, "
+                        "bonuses, vehicles)."),
+    "spending_after_completion": _l("No payment may be dated after the project's actual end."),
+    "idle_allocation": _l("How long allocated money may go without a payment, by the size of the unspent "
+                          "balance (12, 24 or 36 months)."),
+}
+
 # core.money: one entry at most MAX_FEN, a balance at most MAX_TOTAL_FEN, so that no sum overflows.
 _ENTRY_CAP = f"amount_fen BETWEEN {-MAX_FEN} AND {MAX_FEN}"
 _SIGNED_ENTRY = ("(reversal_of_id IS NULL AND amount_fen > 0 AND reversal_reason IS NULL) OR "
@@ -385,6 +401,7 @@ __all__ = [
     "HOLD_REASONS",
     "LEVELS",
     "RULE_KINDS",
+    "RULE_KIND_DESCRIPTIONS",
     "Allocation",
     "AllocationCategory",
     "AllocationEntry",

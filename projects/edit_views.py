@@ -8,10 +8,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import confirm
 from core.access import PLANNERS, role_required
+from core.errors import Refused, show_refusal
 from core.forms import field_problems, required
 from core.saving import save
-from projects import services
+from projects import lifecycle, services
 from projects.blueprint import bp
 from projects.forms import MilestoneForm, ProgressForm, ProjectForm, StatusForm
 from projects.models import STATUSES, Project
@@ -23,7 +25,9 @@ from projects.services import ProjectInput
 def _project_form(project: Project | None = None) -> ProjectForm:
     form = ProjectForm(obj=project)
     form.area_id.choices = area_choices_in_scope(area_choices(str(get_locale())), current_user)
-    form.status.choices = [(code, label) for code, label in STATUSES.items()]
+    # A new project's first status; a township's account proposes, only the county enters one approved.
+    initial = lifecycle.INITIAL_STATUSES if current_user.area_id is None else ("proposed",)
+    form.status.choices = [(code, STATUSES[code]) for code in initial]
     return form
 
 
@@ -38,7 +42,8 @@ def create():
     """Enter a new project."""
     form = _project_form()
     if form.validate_on_submit() and (saved := save(lambda: services.create_project(
-            _input(form, form.status.data or "proposed"), actor=current_user), form)).ok:
+            _input(form, form.status.data or "proposed"), actor=current_user, reason=form.reason.data or ""),
+            form)).ok:
         if saved.repeated:
             return redirect(url_for("projects.index"))
         flash(_("Project %(code)s created.", code=saved.value.code), "success")
@@ -71,10 +76,22 @@ def change_status(project_id: int):
     project = project_in_scope(project_id)
     form = StatusForm()
     form.target.choices = [(code, label) for code, label in STATUSES.items()]
-    if form.validate_on_submit() and save(lambda: services.change_status(
-            project, form.target.data, actor=current_user, reason=form.reason.data or ""), on_form=False).ok:
+    back = url_for("projects.detail", project_id=project.id)
+    if not form.validate_on_submit():
+        return redirect(back)
+    target, reason = form.target.data, form.reason.data or ""
+    try:  # say at once when the move cannot be made, rather than after confirming it
+        services.check_move(project, target, reason, current_user)
+    except Refused as refused:
+        show_refusal(None, refused)
+        return redirect(back)
+    if question := confirm.ask(_("Move %(code)s from %(current)s to %(target)s?", code=project.code,
+                                 current=STATUSES[project.status], target=STATUSES.get(target, target)),
+                               _("Change status"), back=back, detail=reason):
+        return question
+    if save(lambda: services.change_status(project, target, actor=current_user, reason=reason), on_form=False).ok:
         flash(_("Status is now: %(status)s.", status=STATUSES[project.status]), "success")
-    return redirect(url_for("projects.detail", project_id=project.id))
+    return redirect(back)
 
 
 @bp.route("/<int:project_id>/milestones/new", methods=["POST"])

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 
 from audit.services import record
 from core import dates
+from core.database import take_write_lock
 from core.errors import Refused
 from core.i18n import _l
 from extensions import db
@@ -22,7 +23,7 @@ from projects import lifecycle
 from projects.gates import gate_problems
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.progress import weighted_progress_bp
-from projects.scope import area_in_scope
+from projects.scope import area_in_scope, scope_area_id
 
 PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scale_unit", "budget_fen",
                   "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit",
@@ -121,19 +122,51 @@ def _snapshot(project: Project) -> dict[str, Any]:
     return {key: getattr(project, key) for key in PROJECT_FIELDS + ("status",)}
 
 
-def create_project(data: ProjectInput, actor=None) -> Project:
-    """Store a new project; raises PlanningError with every problem found (an account scoped to a
-    township stores projects of its own area only)."""
-    errors = check_project_input(data)
+def new_status_problems(status: str, reason: str) -> dict[str, Any]:
+    """Why a new project cannot start in `status` with `reason`: only as proposed, or as approved
+    with the reason it was approved before it was entered (projects.lifecycle)."""
+    if status not in lifecycle.INITIAL_STATUSES:
+        return {"status": _l("A new project starts as proposed, or as approved with a reason; it then moves "
+                             "along its lifecycle (%(status)s is reached that way).",
+                             status=STATUSES.get(status, status))}
+    if lifecycle.initial_needs_reason(status) and not (reason or "").strip():
+        return {"reason": _l("A project entered as already approved needs the reason, e.g. its approval "
+                             "document.")}
+    return {}
+
+
+def initial_change(project_id: int, status: str, reason: str, user_id: Optional[int]) -> Optional[dict[str, Any]]:
+    """The change record of a project entered as already approved (None when entered as proposed)."""
+    if not lifecycle.initial_needs_reason(status):
+        return None
+    return {"project_id": project_id, "field": "status", "old_value": None, "new_value": status,
+            "reason": reason.strip(), "user_id": user_id}
+
+
+def create_project(data: ProjectInput, actor=None, reason: str = "") -> Project:
+    """Store a new project, proposed or (with `reason`) approved; raises PlanningError with every
+    problem found (an account scoped to a township stores proposals of its own area only)."""
+    errors = {**check_project_input(data), **new_status_problems(data.status, reason)}
     if not errors.get("area_id") and not area_in_scope(actor, db.session.get(Area, data.area_id)):
         errors["area_id"] = _l("This area is outside your township.")
+    if data.status != "proposed" and scope_area_id(actor) is not None:
+        errors["status"] = _l("Only the county planning office approves and accepts projects.")
     if errors:
         raise PlanningError(errors)
     project = Project(**data.values(), status=data.status, allocated_fen=0, spent_fen=0)
     db.session.add(project)
     db.session.flush()
-    record("project.create", user=actor, object_type="project", object_id=project.id, after=_snapshot(project))
+    change = initial_change(project.id, data.status, reason, getattr(actor, "id", None))
+    if change is not None:
+        db.session.add(ProjectChange(**change))
+    record("project.create", user=actor, object_type="project", object_id=project.id,
+           after=creation_record(_snapshot(project), data.status, reason))
     return project
+
+
+def creation_record(snapshot: dict[str, Any], status: str, reason: str) -> dict[str, Any]:
+    """What the audit event of a new project records: its fields, and why it starts approved."""
+    return {**snapshot, "reason": reason.strip()} if lifecycle.initial_needs_reason(status) else snapshot
 
 
 def update_project(project: Project, data: ProjectInput, actor=None, reason: str = "",
@@ -174,9 +207,11 @@ def _text(value) -> Optional[str]:
     return None if value is None else str(value)
 
 
-def check_status_move(current: str, target: str, reason: str, unfinished: Callable[[], int]) -> None:
+def check_status_move(current: str, target: str, reason: str, unfinished: Callable[[], int],
+                      planned: Optional[Callable[[], int]] = None) -> None:
     """Raise PlanningError unless a project may move from `current` to `target` with `reason`;
-    `unfinished()` counts its milestones below 100%, asked only for a move to completed."""
+    `unfinished()` counts its milestones below 100% and `planned()` all of them, asked only for a
+    move to completed (which needs a plan, all of it done)."""
     if not lifecycle.can_move(current, target):
         raise PlanningError({"status": _l("A project cannot go from %(current)s to %(target)s.",
                                           current=STATUSES.get(current, current), target=STATUSES.get(target, target))})
@@ -186,6 +221,9 @@ def check_status_move(current: str, target: str, reason: str, unfinished: Callab
         count = unfinished()
         if count:
             raise PlanningError({"status": _l("%(n)d milestones are not finished yet.", n=count)})
+        if planned is not None and not planned():
+            raise PlanningError({"status": _l("A project without milestones cannot be completed: plan them "
+                                              "first.")})
 
 
 def status_move_dates(current: str, target: str, actual_start: Optional[date], actual_end: Optional[date],
@@ -200,15 +238,21 @@ def status_move_dates(current: str, target: str, actual_start: Optional[date], a
     return actual_start, actual_end
 
 
+def check_move(project: Project, target: str, reason: str, actor=None) -> None:
+    """check_status_move for a stored project (its milestones counted when it matters), then the gates
+    other rules hold on the move (projects.gates: the library's review, the notices' periods)."""
+    check_status_move(project.status, target, reason, lambda: _milestone_count(project.id, unfinished=True),
+                      lambda: _milestone_count(project.id))
+    problems = gate_problems(project, target, actor)
+    if problems:
+        raise PlanningError(problems)
+
+
 def change_status(project: Project, target: str, actor=None, reason: str = "",
                   on_date: Optional[date] = None) -> None:
     """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
     current = project.status
-    check_status_move(current, target, reason, lambda: int(db.session.scalar(select(func.count(Milestone.id)).where(
-        Milestone.project_id == project.id, Milestone.progress_pct < 100)) or 0))
-    problems = gate_problems(project, target, actor)
-    if problems:
-        raise PlanningError(problems)
+    check_move(project, target, reason, actor)
     day = on_date or date.today()
     if current == "proposed" and target == "approved":
         project.library_year = day.year
@@ -225,12 +269,26 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
            before={"status": current}, after={"status": target, "reason": reason.strip()})
 
 
+def _milestone_count(project_id: int, unfinished: bool = False) -> int:
+    """How many milestones the project has (below 100% only, with `unfinished`)."""
+    conditions = [Milestone.project_id == project_id] + ([Milestone.progress_pct < 100] if unfinished else [])
+    return int(db.session.scalar(select(func.count(Milestone.id)).where(*conditions)) or 0)
+
+
 def refresh_progress(project_id: int) -> None:
     """Recompute the project's stored cost-weighted progress from its milestones."""
     pairs = db.session.execute(select(Milestone.planned_cost_fen, Milestone.progress_pct)
                                .where(Milestone.project_id == project_id)).all()
     db.session.execute(update(Project).where(Project.id == project_id)
                        .values(progress_bp=weighted_progress_bp(pairs)).execution_options(synchronize_session="fetch"))
+
+
+CLOSED_PLAN_STATUSES = ("cancelled", "accepted")  # where the milestones' plan no longer changes
+
+
+def can_change_plan(project_status: str) -> bool:
+    """True when milestones may be planned or re-planned (the page offers those forms only then)."""
+    return project_status not in CLOSED_PLAN_STATUSES
 
 
 def milestone_problems(project_status: str, name: str, planned_date: Optional[date],
@@ -243,7 +301,7 @@ def milestone_problems(project_status: str, name: str, planned_date: Optional[da
         errors["planned_date"] = _l("Enter the planned date.")
     if planned_cost_fen is None or planned_cost_fen < 0:
         errors["planned_cost_fen"] = _l("The planned cost cannot be negative.")
-    if project_status in ("cancelled", "accepted"):
+    if not can_change_plan(project_status):
         errors["project"] = _l("The plan of a cancelled or accepted project cannot change.")
     return errors
 
@@ -255,15 +313,29 @@ def _check_milestone(project: Project, name: str, planned_date: Optional[date],
         raise PlanningError(errors)
 
 
+NO_PROGRESS_STATUSES = ("proposed", "cancelled", "accepted")  # where a progress report is refused
+
+
+def can_record_progress(project_status: str) -> bool:
+    """True when progress may be reported on the project's milestones (the page shows the form only then)."""
+    return project_status not in NO_PROGRESS_STATUSES
+
+
 def progress_problems(project_status: str, progress_pct: Optional[int], reported_on: Optional[date],
-                      today: Optional[date] = None) -> dict[str, Any]:
-    """Every problem with a progress report on a milestone of a project in `project_status`."""
-    errors: dict[str, Any] = date_problems({"reported_on": reported_on}, dates.PLAN, today)
+                      today: Optional[date] = None, *, previous_pct: Optional[int] = None,
+                      reason: str = "") -> dict[str, Any]:
+    """Every problem with a progress report on a milestone of a project in `project_status`: work is
+    reported when it has been done (never dated in the future), and progress that falls (from
+    `previous_pct`) says why in `reason`."""
+    errors: dict[str, Any] = date_problems({"reported_on": reported_on}, dates.PAST, today)
     if progress_pct is None or not 0 <= progress_pct <= 100:
         errors["progress_pct"] = _l("Progress is a whole number from 0 to 100.")
+    elif previous_pct is not None and progress_pct < previous_pct and not (reason or "").strip():
+        errors["note"] = _l("Progress falls from %(before)d%% to %(after)d%%: say why in the note.",
+                            before=previous_pct, after=progress_pct)
     if reported_on is None:
         errors["reported_on"] = _l("Enter the date of the report.")
-    if project_status in ("proposed", "cancelled", "accepted"):
+    if not can_record_progress(project_status):
         errors["progress_pct"] = _l("Progress can only be recorded on an approved project that is not closed.")
     return errors
 
@@ -312,8 +384,11 @@ def update_milestone(milestone: Milestone, *, name: str, planned_date: date, pla
 
 def record_progress(milestone: Milestone, *, progress_pct: int, reported_on: date, note: str = "",
                     actor=None) -> ProgressUpdate:
-    """Report a milestone's % complete on a day; at 100% the day becomes its actual date."""
-    errors = progress_problems(milestone.project.status, progress_pct, reported_on)
+    """Report a milestone's % complete on a day (not a future one); at 100% the day becomes its actual
+    date. Lowering the progress needs a `note` saying why."""
+    _lock_milestone(milestone)
+    errors = progress_problems(milestone.project.status, progress_pct, reported_on,
+                               previous_pct=milestone.progress_pct, reason=note)
     if errors:
         raise PlanningError(errors)
     before = {"progress_pct": milestone.progress_pct, "actual_date": milestone.actual_date}
@@ -329,6 +404,15 @@ def record_progress(milestone: Milestone, *, progress_pct: int, reported_on: dat
     return update_row
 
 
+def _lock_milestone(milestone: Milestone) -> None:
+    """Hold the milestone's row until the transaction ends and read its progress afresh, so that the
+    "progress falls" check sees what a report committed meanwhile (SQLite: the writer lock)."""
+    take_write_lock(db.session)
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(Milestone.id).where(Milestone.id == milestone.id).with_for_update())
+        db.session.refresh(milestone, ["progress_pct", "actual_date"])
+
+
 def input_from_project(project: Project) -> ProjectInput:
     """A ProjectInput holding a stored project's current values (to edit a few of them)."""
     return ProjectInput(**{key: getattr(project, key) for key in PROJECT_FIELDS}, status=project.status)
@@ -338,12 +422,18 @@ __all__ = [
     "PlanningError",
     "ProjectInput",
     "add_milestone",
+    "can_change_plan",
+    "can_record_progress",
     "change_status",
+    "check_move",
     "check_project_input",
     "check_status_move",
     "create_project",
+    "creation_record",
+    "initial_change",
     "input_from_project",
     "milestone_problems",
+    "new_status_problems",
     "progress_problems",
     "project_input_problems",
     "record_progress",

@@ -33,6 +33,7 @@ from projects.queries import (
     project_list_query,
 )
 from projects.scope import area_choices_in_scope, project_in_scope, scope_condition
+from projects.services import can_change_plan, can_record_progress
 
 
 def _filtered_query(filters: ProjectFilter):
@@ -97,5 +98,6 @@ def detail(project_id: int):
         project_panels=current_app.extensions.get("project_panels", []),
         notice_kinds=current_app.extensions.get("notice_kinds", {}), notice_places=current_app.extensions.get(
             "notice_places", {}),
-        status_form=status_form, milestone_form=MilestoneForm(), progress_form=ProgressForm(formdata=None))
+        can_progress=can_record_progress(project.status), can_plan=can_change_plan(project.status),
+        status_form=status_form, milestone_form=MilestoneForm(formdata=None), progress_form=ProgressForm(formdata=None))
 

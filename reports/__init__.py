@@ -13,7 +13,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The /reports pages and `report` command; cached checks for finance; the background warmer."""
+    """The /reports pages and `report` command; cached checks for finance; the background warmer; the
+    trail's name for an earned-value export."""
+    from audit.vocabulary import describe
+    from core.i18n import _l
     from reports import views  # noqa: F401  (its routes)
     from reports.blueprint import bp
     from reports.cli import report_command
@@ -24,3 +27,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.extensions["cached_checks"] = cached_checks
     install_warmer(app)  # recompute the unfiltered reports in the background after a change
+    describe(app, actions={"earned_value.export": _l("Earned value exported")})

@@ -1,7 +1,8 @@
 """Leadership pages at /reports/: the dashboard, charts with their numbers, earned value, the meeting report.
 
 Every view reads the filter from the query string, asks reports/services.py, and renders or sends
-bytes. Readers: every signed-in role (leaders above all); nothing here writes.
+bytes. Readers: every signed-in role (leaders above all); nothing here writes but the audit event
+of an export.
 """
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ from datetime import date
 
 from flask import Response, abort, current_app, render_template, request
 from flask_babel import get_locale
+from flask_login import current_user
 
+from audit.services import record
 from core import dates
 from core.access import READERS, role_required
+from core.exports import check_format, spreadsheet_download
 from core.paging import Page
 from core.params import query_day, query_int
+from core.transactions import commit_with_retry
 from extensions import db
 from funds.rules.evaluate import BREACH_KINDS
 from projects.models import CATEGORIES, STATUSES, Project
@@ -22,6 +27,7 @@ from reports.blueprint import bp
 from reports.cache.store import data_version
 from reports.charts.catalog import CHARTS, DASHBOARD_CHARTS, PROJECT_CHARTS, Context, project_for
 from reports.charts.render import FORMATS
+from reports.earned_value import export as ev_export
 from reports.earned_value import formatting
 from reports.filters import ReportFilter, parse_language
 from reports.meeting.report import meeting_report_pdf
@@ -93,6 +99,27 @@ def earned_value():
     return render_template("reports/earned_value.html", report=report, rows=ranked[page.offset:page.offset + page.size],
                            page=page, by=by, filters=filters, statuses=STATUSES, categories=CATEGORIES,
                            choices=services.filter_choices(context.locale, context.today))
+
+
+@bp.route("/earned-value/export.<fmt>")
+@role_required(*READERS)
+def export_earned_value(fmt: str):
+    """The earned-value tables as filtered and ranked on the page: .xlsx (projects, sources, portfolio)
+    or .csv (?table=sources for the sources, else the projects)."""
+    check_format(fmt)
+    filters = ReportFilter.from_args(request.args)
+    by = "cpi" if request.args.get("by") == "cpi" else "spi"
+    context = _context(filters)
+    report, ranked = services.ranked_earned_value(filters, context.as_of, context.today, data_version(), by)
+    sheets = [ev_export.project_sheet(ranked, STATUSES), ev_export.source_sheet(report.sources),
+              ev_export.portfolio_sheet(report.portfolio, report.as_of)]
+    if fmt == "csv" and request.args.get("table") == "sources":
+        sheets = sheets[1:]
+    response = spreadsheet_download(sheets, fmt, "earned-value", context.today)
+    user, query = current_user._get_current_object(), request.query_string.decode()[:200]
+    commit_with_retry(lambda: record("earned_value.export", user=user,
+                                     after={"rows": len(ranked), "format": fmt, "filters": query}))
+    return response
 
 
 @bp.route("/projects/<int:project_id>")

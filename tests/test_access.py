@@ -63,6 +63,10 @@ MATRIX = {
     "funds.close_month": ("POST", "/funds/sources/{source}/close", {"finance"}),
     "funds.reopen_month": ("POST", "/funds/sources/{source}/months/202601/reopen", {"admin"}),
     "funds.checks": ("GET", "/funds/checks", EVERYONE),
+    "funds.export_checks": ("GET", "/funds/checks/export.csv", EVERYONE),
+    "funds.payments": ("GET", "/funds/payments", EVERYONE),
+    "funds.export_payments": ("GET", "/funds/payments/export.xlsx", EVERYONE),
+    "funds.payable_milestones": ("GET", "/funds/sources/{source}/milestones?project={project}", {"finance"}),
     "funds.rules": ("GET", "/funds/rules", EVERYONE),
     "funds.rule_new": ("GET", "/funds/rules/new", {"admin", "finance"}),
     "funds.rule_edit": ("GET", "/funds/rules/1", {"admin", "finance"}),  # rule 1: made by _objects
@@ -78,6 +82,7 @@ MATRIX = {
     "reports.index": ("GET", "/reports/", EVERYONE),
     "reports.chart": ("GET", "/reports/charts/fund-utilisation.png", EVERYONE),
     "reports.earned_value": ("GET", "/reports/earned-value", EVERYONE),
+    "reports.export_earned_value": ("GET", "/reports/earned-value/export.xlsx", EVERYONE),
     "reports.project": ("GET", "/reports/projects/{project}", EVERYONE),
     "reports.meeting_report": ("GET", "/reports/meeting-report.pdf", EVERYONE),
     "audit.index": ("GET", "/audit/", {"admin", "auditor"}),

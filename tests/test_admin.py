@@ -93,7 +93,7 @@ def test_admin_disables_and_reenables_an_account(client, auth):
     target = factories.make_user("leader", username="zheng")
     db.session.commit()
     auth.as_role("admin")
-    assert client.post(f"/admin/users/{target.id}/disable").status_code == 302
+    assert client.post(f"/admin/users/{target.id}/disable", data={"confirmed": "1"}).status_code == 302
     auth.logout()
     assert auth.login("zheng").status_code == 401
     auth.login("admin-user")
@@ -118,7 +118,23 @@ def test_last_admin_cannot_be_disabled_or_demoted(client, auth):
     """The only active admin can neither disable nor demote themself."""
     auth.as_role("admin")
     me = _user("admin-user")
-    client.post(f"/admin/users/{me.id}/disable")
+    client.post(f"/admin/users/{me.id}/disable", data={"confirmed": "1"})
     client.post(f"/admin/users/{me.id}", data={"role": "leader", "display_name": ""})
     db.session.expire_all()
     assert (_user("admin-user").active, _user("admin-user").role) == (True, "admin")
+
+
+def test_resetting_a_password_says_it_must_be_changed_at_next_sign_in(client, auth):
+    """The form says a password set by the administrator is temporary, and saving one says the owner
+    must choose a new one at the next sign-in (which is then asked)."""
+    target = factories.make_user("planner", username="wang")
+    db.session.commit()
+    auth.as_role("admin")
+    form = client.get(f"/admin/users/{target.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "must choose a new one at the next sign-in" in form
+    page = client.post(f"/admin/users/{target.id}", data={"role": "planner", "display_name": "王会计",
+                                                          "new_password": "Fresh-Start-2026"},
+                       headers={"Accept-Language": "en"}, follow_redirects=True).get_data(as_text=True)
+    assert "The password was reset: 王会计 must choose a new one at the next sign-in." in page
+    db.session.expire_all()
+    assert _user("wang").must_change_password is True

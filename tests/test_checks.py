@@ -14,7 +14,7 @@ from demo.seed import seed_demo
 from extensions import db
 from funds.ledger import services as ledger
 from funds.ledger.project_money import LedgerForProjects
-from funds.models import FundRule
+from funds.models import RULE_KINDS, FundRule
 from funds.rules.checks import breaches_for_project, breaches_for_source, run_checks
 from funds.rules.services import RuleInput, update_rule
 from tests import factories
@@ -283,7 +283,7 @@ def test_rules_are_deactivated_never_deleted(app, client, auth):
     rule = factories.make_rule("spending_after_completion", {})
     db.session.commit()
     _in_english(client, auth, "admin")
-    assert client.post(f"/funds/rules/{rule.id}/active", data={"active": "0"}).status_code == 302
+    assert client.post(f"/funds/rules/{rule.id}/active", data={"active": "0", "confirmed": "1"}).status_code == 302
     db.session.refresh(rule)
     assert rule.active is False and "inactive" in client.get("/funds/rules").get_data(as_text=True)
     client.post(f"/funds/rules/{rule.id}/active", data={"active": "1"})
@@ -331,3 +331,11 @@ def test_withdrawing_part_of_an_idle_allocation_does_not_restart_its_clock(app):
     ledger.allocate(source, project, delta_fen=-1, entry_date=date(2027, 1, 10), reason="调减")
     [breach] = run_checks(date(2027, 1, 16)).breaches
     assert breach.detail["since"] == "2026-01-15"
+
+
+def test_new_rule_page_describes_each_kind(client, auth):
+    """Choosing the kind of a new rule, each kind is described in words, not only named."""
+    _in_english(client, auth, "finance")
+    page = client.get("/funds/rules/new").get_data(as_text=True)
+    assert "at least 30%" in page and "after the project's actual end" in page
+    assert page.count("<dd>") == len(RULE_KINDS)

@@ -18,14 +18,15 @@ from projects.models import Project
 from tests.spreadsheet_builders import PROJECT_HEADERS, csv_bytes, make_county, project_line, xlsx_bytes
 
 EN = {"Accept-Language": "en"}
+APPROVED = "已批复（双发改〔2026〕12号）"  # works already under way are entered with their approval
 # What the county sheet says in 项目类别 and 项目状态, in a sheet with its own title row.
 COUNTY_ROWS = [["双牌县2026年为民办实事项目表（示例）"], PROJECT_HEADERS,
-               project_line("XS-01", category="宽带", status="在建项目"),
+               project_line("XS-01", category="宽带", status="在建项目", reason=APPROVED),
                project_line("XS-02", category="村级综合服务平台", township="泷泊", area="阳明社区居委会"),
-               project_line("XS-03", category="通村公路", status="已立项", township="江村镇", area="大塘"),
+               project_line("XS-03", category="通村公路", status="已立项", township="江村镇", area="大塘", reason=APPROVED),
                project_line("XS-04", category="网格化管理", status="计划"),
-               project_line("XS-05", category="（饮水）", status="In-Progress"),
-               project_line("XS-06", category="ｓｏｃｉａｌ　ｇｏｖｅｒｎａｎｃｅ", status="施工中")]
+               project_line("XS-05", category="（饮水）", status="In-Progress", reason=APPROVED),
+               project_line("XS-06", category="ｓｏｃｉａｌ　ｇｏｖｅｒｎａｎｃｅ", status="施工中", reason=APPROVED)]
 
 
 def county_sheet(rows=None) -> bytes:

@@ -39,7 +39,8 @@ def test_register_source_and_record_appropriation(client, auth):
     client.post(f"/funds/sources/{source.id}/appropriations",
                 data={"document_no": "湘财农〔2026〕7号", "received_on": "2026-03-02", "amount": "350万"})
     page = client.get(f"/funds/sources/{source.id}", headers=EN).data.decode()
-    assert "湘财农〔2026〕7号" in page and "3,500,000.00" in page and "finance-user" in page
+    assert "湘财农〔2026〕7号" in page and "3,500,000.00" in page
+    assert "<td>Test finance</td>" in page and "<td>finance-user</td>" not in page  # 录入人: who entered it, by name
     assert db.session.get(FundSource, source.id).received_fen == 350_000_000
 
 
@@ -77,7 +78,8 @@ def _pay(client, source, project, milestone, **fields):
 
 
 def test_payment_refusals(client, auth):
-    """Over the allocation, a used voucher, a closed month and a cancelled project are each refused."""
+    """Over the allocation, a used voucher, a closed month and a cancelled project (no longer offered)
+    are each refused."""
     source, project, milestone = _funded()
     auth.as_role("finance")
     assert _pay(client, source, project, milestone).status_code == 302
@@ -92,7 +94,7 @@ def test_payment_refusals(client, auth):
     project.status = "cancelled"
     db.session.commit()
     cancelled = _pay(client, source, project, milestone, voucher_no="记-4").data.decode()
-    assert "The project is cancelled." in cancelled
+    assert "No project can be paid from this source" in cancelled  # nor offered
     assert _count(Payment) == 1 and db.session.get(FundSource, source.id).spent_fen == 1_234_567
 
 
@@ -126,10 +128,10 @@ def test_month_close_needs_an_ended_reconciled_month_and_reopen_needs_admin(clie
                           amount_fen=100, cost_category="materials")
     db.session.commit()
     auth.as_role("finance")
-    page = client.post(f"/funds/sources/{source.id}/close", data={"period": "2026-03"}, follow_redirects=True,
-                       headers=EN).data.decode()
+    page = client.post(f"/funds/sources/{source.id}/close", data={"period": "2026-03", "confirmed": "1"},
+                       follow_redirects=True, headers=EN).data.decode()
     assert "not reconciled: 1 payments without a statement line" in page
-    client.post(f"/funds/sources/{source.id}/close", data={"period": "2026-01"})
+    client.post(f"/funds/sources/{source.id}/close", data={"period": "2026-01", "confirmed": "1"})
     assert _count(MonthClose) == 1
     assert client.post(f"/funds/sources/{source.id}/months/202601/reopen", data={"reason": "补录"}).status_code == 403
     auth.logout()

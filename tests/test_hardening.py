@@ -85,11 +85,14 @@ def test_error_pages_leak_nothing(client, auth, app):
 
 
 def test_upload_over_the_limit_is_refused_clearly(client, auth, app):
-    """A body over MAX_CONTENT_LENGTH gets 413 with a clear message."""
+    """A body over MAX_CONTENT_LENGTH is not a bare error page: the form's page comes back saying it was
+    too large."""
     app.config["MAX_CONTENT_LENGTH"] = 1024
     auth.as_role("planner")
     response = client.post("/login", data={"username": "x" * 5000, "password": "y"}, headers=EN)
-    assert response.status_code == 413 and b"too large" in response.data
+    assert response.status_code == 303 and response.headers["Location"].endswith("/login")
+    page = client.get(response.headers["Location"], headers=EN)
+    assert b"too large" in page.data and b'name="username"' in page.data
 
 
 def test_other_users_objects_by_id(client, auth):

@@ -169,7 +169,7 @@ def test_web_statement_without_closed_month_lines_imports_at_once(closed_january
     auth.as_role("finance")
     response = client.post(f"/funds/sources/{closed_january.id}/statements", headers=EN,
                            data={"file": (BytesIO(statement(MARCH)), "三月.csv")}, content_type="multipart/form-data")
-    assert response.status_code == 302 and "period=202603" in response.headers["Location"]
+    assert response.status_code == 302 and "period=2026-03" in response.headers["Location"]
 
 
 def test_hold_false_refuses_and_stores_nothing(closed_january):

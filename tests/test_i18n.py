@@ -6,7 +6,9 @@ import os
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-from tests.conftest import ROOT
+from extensions import db
+from tests import factories
+from tests.conftest import ROOT, IsolatedClient
 
 CATALOG = os.path.join(ROOT, "translations", "zh_Hans_CN", "LC_MESSAGES", "messages.po")
 
@@ -24,6 +26,35 @@ def test_switch_language_sticks_for_the_session(client):
     assert b"Sign in" in client.get("/login", headers={"Accept-Language": "zh-CN"}).data
     client.get("/lang/zh_CN")
     assert "登录".encode() in client.get("/login", headers={"Accept-Language": "en"}).data
+
+
+def test_signing_in_keeps_the_browsers_language(client):
+    """An account that last switched to English still gets Chinese in a Chinese browser after signing in:
+    the account's old choice does not override the browser."""
+    user = factories.make_user("leader", username="shared")
+    user.locale = "en"
+    db.session.commit()
+    client.post("/login", data={"username": "shared", "password": factories.PASSWORD},
+                headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert "退出".encode() in client.get("/reports/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).data
+
+
+def test_a_switch_belongs_to_the_browser_not_the_account(app):
+    """One person switching a shared account to English changes nothing for the next person on it in
+    another browser; the switch stays in the first browser across signing out and in again."""
+    factories.make_user("leader", username="shared")
+    db.session.commit()
+    app.test_client_class = IsolatedClient
+    first, second = app.test_client(), app.test_client()
+    zh = {"Accept-Language": "zh-CN"}
+    for browser in (first, second):
+        browser.post("/login", data={"username": "shared", "password": factories.PASSWORD}, headers=zh)
+    first.get("/lang/en?next=/reports/", headers=zh)
+    assert b"Sign out" in first.get("/reports/", headers=zh).data
+    assert "退出".encode() in second.get("/reports/", headers=zh).data
+    first.post("/logout", headers=zh)
+    first.post("/login", data={"username": "shared", "password": factories.PASSWORD}, headers=zh)
+    assert b"Sign out" in first.get("/reports/", headers=zh).data
 
 
 def test_form_errors_and_flashes_in_both_languages(client):

@@ -29,6 +29,8 @@ from tests.spreadsheet_builders import (
     xlsx_bytes,
 )
 
+APPROVED = "已批复（双发改〔2026〕12号）"  # why an existing work is entered as approved
+
 # --- pieces, without the app ---------------------------------------------------------------------
 
 
@@ -144,8 +146,9 @@ def test_template_round_trip(app):
     stream = BytesIO()
     template_workbook(stream)
     workbook = load_workbook(BytesIO(stream.getvalue()))
-    workbook["项目"].append(project_line("LB-2026-01", status="在建", budget="6,080万"))
-    workbook["项目"].append(project_line("JC-2026-02", township="江村镇", area="", category="Bridge", status="approved"))
+    workbook["项目"].append(project_line("LB-2026-01", status="在建", budget="6,080万", reason=APPROVED))
+    workbook["项目"].append(project_line("JC-2026-02", township="江村镇", area="", category="Bridge", status="approved",
+                                        reason=APPROVED))
     workbook["节点"].append(["LB-2026-01", 1, "路基施工", "2026-06-30", 2_000_000, 40, ""])
     filled = BytesIO()
     workbook.save(filled)
@@ -203,10 +206,10 @@ def test_values_as_code_or_label_in_either_language(app):
     """Category and status read as code, Chinese label or English label; areas as code or either name."""
     make_county()
     rows = [PROJECT_HEADERS,
-            project_line("A1", category="road", status="in_progress", township="LB", area="LB-YM"),
-            project_line("A2", category="道路", status="在建", township="泷泊镇", area=""),
+            project_line("A1", category="road", status="in_progress", township="LB", area="LB-YM", reason=APPROVED),
+            project_line("A2", category="道路", status="在建", township="泷泊镇", area="", reason=APPROVED),
             project_line("A3", category="Broadband / telecom", status="In progress", township="Jiangcun Town",
-                         area="Datang Village")]
+                         area="Datang Village", reason=APPROVED)]
     plan = run_import(csv_bytes(rows, "gb18030"), "清单.csv")
     assert plan.problems == []
     stored = {p.code: (p.category, p.status, p.area.code) for p in db.session.scalars(select(Project))}
@@ -248,7 +251,7 @@ def test_one_bad_row_stops_everything_and_every_problem_is_reported(app):
 def test_reimport_is_idempotent(app):
     """The same file twice: the second time every row is unchanged and no audit event is written."""
     make_county()
-    data = xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("I1", status="在建"), project_line("I2")]),
+    data = xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("I1", status="在建", reason=APPROVED), project_line("I2")]),
                       ("里程碑", [MILESTONE_HEADERS, ["I1", 1, "路基", "2026-06-30", "10万", 50, ""]]))
     first = run_import(data)
     assert first.counts() == {"projects": {"new": 2, "changed": 0, "unchanged": 0},
@@ -355,9 +358,10 @@ def test_a_bad_project_row_does_not_also_fail_its_milestones(app):
 
 
 def test_new_accepted_project_keeps_its_finished_milestones(app):
-    """A finished project is created completed, given its milestones, then accepted."""
+    """A finished project is created approved (with its reason), given its milestones, then moved along its
+    lifecycle to accepted."""
     make_county()
-    plan = run_import(xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("H1", status="已验收")]),
+    plan = run_import(xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("H1", status="已验收", reason=APPROVED)]),
                                  ("里程碑", [MILESTONE_HEADERS, ["H1", 1, "竣工", "2025-06-30", 100, 100, ""]])))
     assert plan.problems == []
     project = db.session.scalar(select(Project).where(Project.code == "H1"))
@@ -376,7 +380,8 @@ def test_a_partial_sheet_updates_only_its_columns(app):
     plan = run_import(csv_bytes([["项目编号", "项目状态"], ["U2", "在建"]]), "u.csv")
     assert {str(p.message) for p in plan.problems} == {
         "New rows need a column for Project name.", "New rows need a column for Category.",
-        "New rows need a column for Budget (yuan).", "New rows need a column for Township."}
+        "New rows need a column for Budget (yuan).", "New rows need a column for Township.",
+        "A project entered as already approved needs the reason, e.g. its approval document."}
 
 
 @pytest.mark.skipif(not os.environ.get("LIANDONG_BENCH"), reason="set LIANDONG_BENCH=1 to time a 5,000-row import")
@@ -384,7 +389,7 @@ def test_five_thousand_projects_import_in_under_15_seconds(app):
     """A 5,000-project workbook (with 1,000 milestones) is read, checked and stored in under 15 s."""
     make_county()
     db.session.commit()
-    projects = [PROJECT_HEADERS] + [project_line(f"B-{i:05d}", status="在建") for i in range(5000)]
+    projects = [PROJECT_HEADERS] + [project_line(f"B-{i:05d}", status="在建", reason=APPROVED) for i in range(5000)]
     milestones = [MILESTONE_HEADERS] + [[f"B-{i:05d}", 1, "路基", "2026-06-30", 1000, 10, ""] for i in range(1000)]
     data = xlsx_bytes(("项目", projects), ("里程碑", milestones))
     started = time.perf_counter()

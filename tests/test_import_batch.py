@@ -20,7 +20,7 @@ from audit import services as audit_services
 from audit.models import AuditEvent
 from audit.services import record, verify_database
 from extensions import db
-from projects import services
+from projects import lifecycle, services
 from projects.imports import apply_import, guess_import_mapping, load_projects, plan_import, read_import_file
 from projects.imports import write as import_write
 from projects.imports.plan import CHANGED, NEW
@@ -38,6 +38,7 @@ from tests.spreadsheet_builders import (
 )
 
 DAY = date(2026, 7, 15)
+APPROVED = "已批复（双发改〔2026〕12号）"  # why an existing work starts approved
 
 
 # --- the reference: the per-row path --------------------------------------------------------------
@@ -54,7 +55,7 @@ def apply_row_by_row(plan, actor=None, today=None) -> None:
     for row in plan.projects:
         project = projects.get(row.code)
         if project is None:
-            project = services.create_project(row.data, actor)
+            project = services.create_project(row.data, actor, reason=row.reason)
         else:
             if row.fields_changed:
                 services.update_project(project, row.data, actor, reason=row.reason)
@@ -82,7 +83,8 @@ def apply_row_by_row(plan, actor=None, today=None) -> None:
             # writer records it so); the notice gates hold moves of projects already stored.
             current_app.extensions["project_gates"] = gates if row.code in stored_before else []
             try:
-                services.change_status(projects[row.code], row.late_status, actor, reason=row.reason, on_date=day)
+                for target in lifecycle.path(projects[row.code].status, row.late_status):
+                    services.change_status(projects[row.code], target, actor, reason=row.reason, on_date=day)
             finally:
                 current_app.extensions["project_gates"] = gates
     del loaded_areas
@@ -191,18 +193,18 @@ def _mixed_file() -> bytes:
         PROJECT_HEADERS,
         project_line("N1"),
         project_line("E1", status="在建", budget="1200000", reason="追加桥涵工程"),
-        project_line("N2", status="在建", contractor="县路桥公司", actual_start=date(2026, 3, 2)),
+        project_line("N2", status="在建", contractor="县路桥公司", actual_start=date(2026, 3, 2), reason=APPROVED),
         project_line("E3", name="改名的道路", township="江村镇", area="大塘村"),
         project_line("N3", status="已验收", actual_start=date(2025, 3, 1), actual_end=date(2025, 11, 30),
-                     reason="  "),
+                     reason=" 已竣工验收（双发改〔2025〕8号） "),
         project_line("E4", township="泷泊镇", area="", status="已完工", name="E4", budget="1000000",
                      planned_start=date(2026, 1, 1), planned_end=date(2026, 12, 31), unit="", scale=None),
-        project_line("N4", status="已完工", actual_start=date(2025, 1, 1)),
+        project_line("N4", status="已完工", actual_start=date(2025, 1, 1), reason=APPROVED),
         project_line("E5"),
-        project_line("N5", status="在建", scale="3.25公里", unit=""),
-        project_line("N6", status="已立项", description="村道硬化", budget="0"),
+        project_line("N5", status="在建", scale="3.25公里", unit="", reason=APPROVED),
+        project_line("N6", status="已立项", description="村道硬化", budget="0", reason=APPROVED),
         project_line("N7", status="cancelled", reason="规划调整", planned_start=None, planned_end=None),
-        project_line("N8", status="已验收"),
+        project_line("N8", status="已立项", reason=APPROVED),
     ]
     milestones = [
         MILESTONE_HEADERS,
@@ -235,7 +237,7 @@ def test_mixed_file_stores_the_same_as_the_per_row_path(app):
     assert actions.count("project.create") == 8 and actions[-1] == "project.import"
     assert {row["field"] for row in got["project_change"]} >= {"status", "budget_fen", "milestone 1 planned_cost_fen"}
     n3 = db.session.scalar(select(Project).where(Project.code == "N3"))
-    assert (n3.status, n3.version, n3.progress_bp) == ("accepted", 2, 10000)
+    assert (n3.status, n3.version, n3.progress_bp) == ("accepted", 4, 10000)  # approved, then three moves
     assert verify_database().ok
 
 
@@ -243,12 +245,13 @@ def test_only_new_projects_store_the_same_as_the_per_row_path(app):
     """The benchmark's shape (a file of new projects only, no milestones sheet) with no actor."""
     make_county()
     db.session.commit()
-    rows = [PROJECT_HEADERS] + [project_line(f"C-{i:03d}", status=("拟建", "在建", "已完工", "已验收")[i % 4])
-                                for i in range(40)]
+    rows = [PROJECT_HEADERS] + [project_line(f"C-{i:03d}", status=("拟建", "已立项", "在建", "suspended")[i % 4],
+                                             reason="" if i % 4 == 0 else APPROVED) for i in range(40)]
     plan, expected, got = both_paths(csv_bytes(rows), "new.csv")
     assert plan.counts()["projects"]["new"] == 40
     assert_same(expected, got)
-    assert len(got["audit_event"]) == 40 + 10 + 1  # one per project, one per acceptance, the summary
+    assert len(got["audit_event"]) == 40 + 20 + 1  # one per project, one per move from approved, the summary
+    assert len(got["project_change"]) == 30 + 20  # why each started approved, each move
     assert verify_database().ok
 
 
@@ -268,7 +271,7 @@ def test_bulk_import_extends_an_existing_chain(app, runner):
     make_county()
     record("thing.create", object_type="thing", object_id=1)
     db.session.commit()
-    rows = [PROJECT_HEADERS] + [project_line(f"V-{i}", status="已验收") for i in range(5)]
+    rows = [PROJECT_HEADERS] + [project_line(f"V-{i}", status="在建", reason=APPROVED) for i in range(5)]
     plan = plan_file(csv_bytes(rows), "v.csv")
     apply_import(plan, today=DAY)
     db.session.commit()
@@ -357,17 +360,17 @@ def test_failure_half_way_through_a_bulk_import_stores_nothing(app, monkeypatch,
 
 
 def test_milestone_rules_are_checked_for_new_projects(app):
-    """A rule broken at apply time (a cancelled new project given a milestone) is refused with the
+    """A rule broken at apply time (a new project's milestone given a negative cost) is refused with the
     services' message and nothing is stored."""
     make_county()
     db.session.commit()
-    data = xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("M1", status="在建")]),
+    data = xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("M1", status="在建", reason=APPROVED)]),
                       ("里程碑", [MILESTONE_HEADERS, ["M1", 1, "路基", "2026-06-30", 100, 0, ""]]))
     plan = plan_file(data, "m.xlsx")
-    plan.projects[0].data.status = "cancelled"  # as if the rules had changed since the plan was made
+    plan.milestones[0].planned_cost_fen = -1  # as if the rules had changed since the plan was made
     with pytest.raises(PlanningError) as refused:
         apply_import(plan, today=DAY)
     db.session.rollback()
-    assert str(refused.value.errors["project"]) == "The plan of a cancelled or accepted project cannot change."
+    assert str(refused.value.errors["planned_cost_fen"]) == "The planned cost cannot be negative."
     assert db.session.scalar(select(func.count(Project.id))) == 0
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0

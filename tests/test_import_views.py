@@ -55,7 +55,7 @@ def planner(app, auth):
 
 def test_upload_preview_confirm(app, client, planner, upload_folder):
     """CSV content under an .xlsx name is read as CSV; the preview counts rows; confirming imports them."""
-    data = csv_bytes([PROJECT_HEADERS, project_line("V1"), project_line("V2", status="在建")], "gb18030")
+    data = csv_bytes([PROJECT_HEADERS, project_line("V1"), project_line("V2", status="在建", reason="已批复")], "gb18030")
     response = upload(client, data, "projects.xlsx")
     assert response.status_code == 302
     token = token_of(response, "preview")  # every header is the template's: no mapping needed
@@ -153,7 +153,7 @@ def test_preview_lists_every_problem_and_confirm_stores_nothing(app, client, pla
 
 def test_workbook_preview_in_both_languages(app, client, planner):
     """A workbook with projects and milestones previews in Chinese and English, naming each problem's sheet."""
-    data = xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("W1", status="在建")]),
+    data = xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("W1", status="在建", reason="已批复")]),
                       ("里程碑", [MILESTONE_HEADERS, ["W1", 1, "路基", "2026-06-30", 100, 10, ""],
                                   ["W1", 2, "路面", "someday", 100, 0, ""]]))
     token = token_of(upload(client, data, "w.xlsx"))

@@ -93,10 +93,10 @@ def test_status_change_and_refusal(client, auth):
     project = factories.make_project(status="approved")
     db.session.commit()
     auth.as_role("planner")
-    client.post(f"/projects/{project.id}/status", data={"target": "in_progress"})
+    client.post(f"/projects/{project.id}/status", data={"target": "in_progress", "confirmed": "1"})
     assert db.session.get(Project, project.id).status == "in_progress"
-    response = client.post(f"/projects/{project.id}/status", data={"target": "suspended"}, follow_redirects=True,
-                           headers=EN)
+    response = client.post(f"/projects/{project.id}/status", data={"target": "suspended", "confirmed": "1"},
+                           follow_redirects=True, headers=EN)
     assert "Give a reason" in response.data.decode()
     assert db.session.get(Project, project.id).status == "in_progress"
 

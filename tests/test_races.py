@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from audit.models import AuditEvent
 from audit.services import verify_database
@@ -20,6 +20,7 @@ from extensions import db
 from funds.ledger import services as ledger
 from funds.models import MonthClose, Payment, StatementLine
 from funds.reconcile.services import import_statement
+from projects.models import Milestone, ProgressUpdate
 from tests import factories
 from tests.http_session import HttpSession
 from tests.invariants import unreconciled_closed_months
@@ -74,6 +75,32 @@ def _funded_project(received_fen: int = 100_000_000, allocated_fen: int = 50_000
 
 def _month_text(period: int) -> str:
     return f"{period // 100}-{period % 100:02d}"
+
+
+def test_progress_reports_released_together_never_fall_without_a_reason(app, live_server):
+    """Each round, from 20%, one report raises a milestone to 100% and three lower it to 30% with no
+    note, all released together: the fall check reads the progress a report committed before it, so
+    no stored report lowers the progress without a note, and nothing answers 500."""
+    project = factories.make_project(status="in_progress")
+    ids = Ids(project=project, milestone=factories.make_milestone(project))
+    factories.make_user("planner", username="reporter")
+    db.session.commit()
+    reporters = _signed_in(live_server, "reporter", 4)
+    report = f"/projects/milestones/{ids.milestone}/progress"
+    statuses = []
+    for _ in range(5):
+        db.session.execute(update(Milestone).where(Milestone.id == ids.milestone).values(progress_pct=20, actual_date=None))
+        last_id = db.session.scalar(select(func.max(ProgressUpdate.id))) or 0
+        db.session.commit()
+        tokens = [reporter.form_tokens(f"/projects/{ids.project}") for reporter in reporters]
+        statuses += release_together([lambda reporter=reporter, token=tokens[number], pct=100 if number == 0 else 30:
+                                      reporter.post_with_token(report, {"progress_pct": pct, "note": "",
+                                                                        "reported_on": date.today().isoformat()}, token)
+                                      for number, reporter in enumerate(reporters)])
+        stored = db.session.scalars(select(ProgressUpdate.progress_pct).where(
+            ProgressUpdate.milestone_id == ids.milestone, ProgressUpdate.id > last_id).order_by(ProgressUpdate.id)).all()
+        assert 100 in stored and stored[stored.index(100) + 1:] == [], stored  # nothing fell from 100
+    assert set(statuses) == {200}  # each followed its redirect to the project page
 
 
 def test_month_close_and_payments_released_together(app, live_server):

@@ -198,7 +198,7 @@ def test_web_import_then_both_sides_are_shown(funded, client, auth):
     """Finance uploads a GB18030 statement; the page shows the fee with no payment and the payment with no line."""
     auth.as_role("finance")
     response = _upload(client, funded, _statement())
-    assert response.status_code == 302 and "period=202603" in response.headers["Location"]
+    assert response.status_code == 302 and "period=2026-03" in response.headers["Location"]
     page = client.get(response.headers["Location"], headers=EN).data.decode()
     assert "4 lines read, 4 new, 3 matched" in page
     assert "手续费" in page and "记-2026-0004" in page and "By reference" in page and "By amount, date and payee" in page
@@ -268,7 +268,8 @@ def test_web_manual_match_refuses_mismatched_amounts(funded, client, auth):
                            follow_redirects=True)
     assert "the statement line is 15.00 yuan, the payment 8,000.00 yuan" in response.data.decode()
     line = _line("湖南 某某通信工程 有限公司")
-    client.post(f"/funds/sources/{funded.id}/reconcile/unmatch", data={"line_id": line.id}, headers=EN)
+    client.post(f"/funds/sources/{funded.id}/reconcile/unmatch", data={"line_id": line.id, "confirmed": "1"},
+                headers=EN)
     assert _line("湖南 某某通信工程 有限公司").payment_id is None
     client.post(f"/funds/sources/{funded.id}/reconcile/match",
                 data={"line_id": line.id, "payment_id": _payment("记-2026-0003").id}, headers=EN)
@@ -334,7 +335,7 @@ def test_bank_fee_explained_then_the_month_closes(funded, client, auth):
     client.post(f"/funds/sources/{funded.id}/reconcile/explain", data={"line_id": fee.id, "reason": "银行手续费"})
     assert _line("手续费").explanation == "银行手续费"
     assert summary_by_month(funded.id)[0].reconciled
-    client.post(f"/funds/sources/{funded.id}/close", data={"period": "2026-03"})
+    client.post(f"/funds/sources/{funded.id}/close", data={"period": "2026-03", "confirmed": "1"})
     assert _count(MonthClose) == 1
     withdrawn = client.post(f"/funds/sources/{funded.id}/reconcile/unexplain", data={"line_id": fee.id},
                             follow_redirects=True, headers=EN)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from audit.anchors import try_anchor
+from core import confirm
 from core.access import MONEY_WRITERS, REOPENERS, role_required
+from core.dates import format_month
 from core.forms import required
 from core.params import query_int
 from core.saving import save
@@ -28,6 +30,7 @@ from funds.ledger.forms import (
     ReopenMonthForm,
     ReversalForm,
 )
+from funds.ledger.payment_dates import start_warning
 from funds.models import Appropriation, FundSource, Payment
 from projects.models import Milestone, Project
 
@@ -84,23 +87,40 @@ def allocate(source_id: int):
 @bp.route("/sources/<int:source_id>/payments/new", methods=["GET", "POST"])
 @role_required(*MONEY_WRITERS)
 def pay(source_id: int):
-    """Record a payment against a milestone of a project this source funds."""
+    """Record a payment against a milestone of a project this source funds. Choosing another project
+    loads its milestones in place (static/forms.js); without script the form comes back with them
+    (`choose`), everything typed kept, nothing saved."""
     source = db.get_or_404(FundSource, source_id)
     form = PaymentForm(project_id=query_int("project"), paid_on=date.today())
     form.project_id.choices = queries.funded_projects(source.id)
     project_id = form.project_id.data or (form.project_id.choices[0][0] if form.project_id.choices else None)
     form.milestone_id.choices = queries.milestone_choices(project_id) if project_id else []
-    if form.validate_on_submit():
+    if not request.form.get("choose") and form.validate_on_submit():
         project = db.get_or_404(Project, form.project_id.data)
         milestone = db.get_or_404(Milestone, form.milestone_id.data)
+        paid_on = required(form.paid_on.data)
         if _save(form, lambda: services.record_payment(
                 source, project, milestone, voucher_no=required(form.voucher_no.data),
-                payee=required(form.payee.data), paid_on=required(form.paid_on.data),
+                payee=required(form.payee.data), paid_on=paid_on,
                 amount_fen=required(form.amount.data), cost_category=form.cost_category.data,
                 actor=current_user, today=date.today()),
                _("Payment %(no)s recorded.", no=form.voucher_no.data)):
+            if (warning := start_warning(paid_on, project.actual_start)) is not None:
+                flash(warning, "warning")
             return _ledger(source, "payments")
     return render_template("funds/payment_form.html", form=form, source=source)
+
+
+@bp.route("/sources/<int:source_id>/milestones")
+@role_required(*MONEY_WRITERS)
+def payable_milestones(source_id: int):
+    """The milestones of ?project= as [{id, label}], for the payment form (only of a project the
+    source funds; [] otherwise)."""
+    source = db.get_or_404(FundSource, source_id)
+    project_id = query_int("project")
+    funded = {choice for choice, _label in queries.funded_projects(source.id)}
+    milestones = queries.milestone_choices(project_id) if project_id in funded else []
+    return jsonify([{"id": milestone_id, "label": label} for milestone_id, label in milestones])
 
 
 @bp.route("/payments/<int:payment_id>/reverse", methods=["GET", "POST"])
@@ -138,16 +158,21 @@ def reverse_appropriation(appropriation_id: int):
 @bp.route("/sources/<int:source_id>/close", methods=["POST"])
 @role_required(*MONEY_WRITERS)
 def close_month(source_id: int):
-    """Close a reconciled month of the source."""
+    """Close a reconciled month of the source, once confirmed (only an administrator can reopen it)."""
     source = db.get_or_404(FundSource, source_id)
     form = CloseMonthForm()
-    period = _period(form.period.data) if form.validate_on_submit() else None
-    if period is None:
-        flash(_("Give the month as YYYY-MM."), "error")
-    else:
-        if _save(form, lambda: services.close_month(source, period, today=date.today(), actor=current_user),
-                 _("Month %(month)s closed.", month=form.period.data), on_form=False):
-            try_anchor("month-close")  # the closed month's records, anchored outside the database
+    if not form.validate_on_submit():
+        for message in form.period.errors:
+            flash(message, "error")
+        return _ledger(source, "months")
+    period, month = required(form.period.data), format_month(required(form.period.data))
+    if question := confirm.ask(_("Close %(month)s of %(source)s?", month=month, source=source.code),
+                               _("Close month"), back=url_for("funds.source", source_id=source.id) + "#months",
+                               detail=_("Afterwards nothing can be dated in it; only an administrator can reopen it.")):
+        return question
+    if _save(form, lambda: services.close_month(source, period, today=date.today(), actor=current_user),
+             _("Month %(month)s closed.", month=month), on_form=False):
+        try_anchor("month-close")  # the closed month's records, anchored outside the database
     return _ledger(source, "months")
 
 
@@ -162,14 +187,6 @@ def reopen_month(source_id: int, period: int):
     else:
         _save(form, lambda: services.reopen_month(source, period, reason=required(form.reason.data),
                                                   actor=current_user),
-              _("Month %(month)s reopened.", month=f"{period // 100}-{period % 100:02d}"), on_form=False)
+              _("Month %(month)s reopened.", month=format_month(period)), on_form=False)
     return _ledger(source, "months")
 
-
-def _period(text: str | None) -> int | None:
-    """'2026-03' -> 202603, or None when it is not a month."""
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-    except ValueError:
-        return None
-    return year * 100 + month if 2000 <= year <= 2100 and 1 <= month <= 12 else None

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from core.forms import DayField, MoneyField, required
+from core.forms import DayField, MoneyField, MonthField, required
 from core.i18n import _l
 from core.once import OnceForm
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS
@@ -64,6 +64,12 @@ class AllocationForm(OnceForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
 
 
+def cost_category_choices() -> list[tuple[str, str]]:
+    """The cost categories after an empty first choice: nothing is chosen for the user (a construction
+    payment booked as wages by default would distort the work-for-relief wage share)."""
+    return [("", _l("— choose —")), *COST_CATEGORIES.items()]
+
+
 class PaymentForm(OnceForm):
     """Spending from a source on a project, against one of its milestones."""
 
@@ -73,8 +79,8 @@ class PaymentForm(OnceForm):
     payee = StringField(_l("Payee"), validators=[DataRequired(), Length(max=200)])
     paid_on = DayField(_l("Payment date"), validators=[InputRequired()])
     amount = MoneyField(_l("Amount"), description=_l("In yuan; add 万 for 万元"))
-    cost_category = SelectField(_l("Cost category"), choices=lambda: list(COST_CATEGORIES.items()),
-                                validators=[DataRequired()])
+    cost_category = SelectField(_l("Cost category"), choices=cost_category_choices,
+                                validators=[DataRequired(_l("Choose the cost category."))])
 
 
 class ReversalForm(OnceForm):
@@ -88,8 +94,7 @@ class ReversalForm(OnceForm):
 class CloseMonthForm(FlaskForm):
     """Close a month of a source."""
 
-    period = StringField(_l("Month"), validators=[DataRequired(), Length(min=7, max=7)],
-                         description=_l("YYYY-MM"))
+    period = MonthField(_l("Month"), description=_l("e.g. 2026-03"))
 
 
 class ReopenMonthForm(FlaskForm):

@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
-from auth.models import User
+from auth.models import User, shown_name
 from core.money import format_yuan
 from extensions import db
 from funds.ledger.services import awaiting_by_period
-from funds.models import Allocation, AllocationEntry, Appropriation, MonthClose, Payment, SourceMonth
+from funds.models import Allocation, AllocationEntry, Appropriation, MonthClose, SourceMonth
 from projects.models import Milestone, Project
 
 
@@ -39,9 +39,9 @@ class MonthLine:
 
 
 def appropriations(source_id: int):
-    """(Appropriation, username, document number of its reversal or None) rows, oldest first."""
+    """(Appropriation, who entered it, document number of its reversal or None) rows, oldest first."""
     reversal = aliased(Appropriation)
-    return db.session.execute(select(Appropriation, User.username, reversal.document_no)
+    return db.session.execute(select(Appropriation, shown_name(), reversal.document_no)
                               .outerjoin(User, Appropriation.created_by_id == User.id)
                               .outerjoin(reversal, reversal.reversal_of_id == Appropriation.id)
                               .where(Appropriation.source_id == source_id)
@@ -75,7 +75,7 @@ def months(source_id: int) -> list[MonthLine]:
         select(SourceMonth.period, SourceMonth.paid_fen, SourceMonth.reversed_fen, SourceMonth.entries)
         .where(SourceMonth.source_id == source_id, SourceMonth.entries > 0)).all()
     closes = {row.period: row for row in db.session.execute(
-        select(MonthClose.period, User.username, MonthClose.closed_at)
+        select(MonthClose.period, shown_name().label("closed_by"), MonthClose.closed_at)
         .outerjoin(User, MonthClose.closed_by_id == User.id)
         .where(MonthClose.source_id == source_id, MonthClose.reopened_at.is_(None))).all()}
     awaiting = awaiting_by_period(source_id)
@@ -86,28 +86,14 @@ def months(source_id: int) -> list[MonthLine]:
         row = by_period.get(period, (period, 0, 0, 0))
         close = closes.get(period)
         result.append(MonthLine(period, int(row[1]), int(row[2]), int(row[3]), awaiting.get(period, 0),
-                                close.username if close else None, close.closed_at if close else None))
+                                close.closed_by if close else None, close.closed_at if close else None))
     return result
-
-
-def payments_query(source_id: int, period: Optional[int] = None) -> Select:
-    """Payments of a source (newest first) with project, milestone, who entered it and its reversal."""
-    reversal = aliased(Payment)
-    query = (select(Payment, Project.code, Project.name, Milestone.name, User.username, reversal.voucher_no)
-             .join(Project, Payment.project_id == Project.id)
-             .join(Milestone, Payment.milestone_id == Milestone.id)
-             .outerjoin(User, Payment.created_by_id == User.id)
-             .outerjoin(reversal, reversal.reversal_of_id == Payment.id)
-             .where(Payment.source_id == source_id))
-    if period:
-        query = query.where(Payment.period == period)
-    return query.order_by(Payment.paid_on.desc(), Payment.id.desc())
 
 
 def allocation_entries(source_id: int, limit: int = 200):
     """The newest allocation changes of a source, with project and who made each."""
     return db.session.execute(
-        select(AllocationEntry, Project.code, Project.name, User.username)
+        select(AllocationEntry, Project.code, Project.name, shown_name())
         .join(Allocation, AllocationEntry.allocation_id == Allocation.id)
         .join(Project, Allocation.project_id == Project.id)
         .outerjoin(User, AllocationEntry.created_by_id == User.id)
@@ -127,10 +113,12 @@ def allocatable_projects(source_id: int) -> list[tuple[int, str]]:
 
 
 def funded_projects(source_id: int) -> list[tuple[int, str]]:
-    """Projects this source has money allocated for, as (id, 'code name (remaining)')."""
+    """Projects this source has money allocated for and that may still be paid (not cancelled), as
+    (id, 'code name (remaining)')."""
     rows = db.session.execute(
         select(Project.id, Project.code, Project.name, Allocation.amount_fen - Allocation.spent_fen)
         .join(Allocation, and_(Allocation.project_id == Project.id, Allocation.source_id == source_id))
+        .where(Project.status != "cancelled")
         .order_by(Project.code)).all()
     return [(row[0], f"{row[1]} {row[2]} ({format_yuan(row[3])})") for row in rows]
 

@@ -28,6 +28,7 @@ from core.errors import Refused
 from core.i18n import _l
 from core.money import MAX_FEN, MAX_TOTAL_FEN, format_yuan
 from extensions import db
+from funds.ledger import payment_dates
 from funds.models import (
     CHANNELS,
     COST_CATEGORIES,
@@ -275,6 +276,10 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
     lock_source(source.id)
     if month_is_closed(source.id, paid_on):
         raise FundsError("paid_on", _l("The month of this date is closed for this source."))
+    problem = payment_dates.before_allocation_problem(paid_on, payment_dates.first_allocation_day(source.id,
+                                                                                                 project.id))
+    if problem is not None:
+        raise FundsError("paid_on", problem)
     voucher_no = _check_voucher(source, voucher_no)
     _move_spending(source, project, amount_fen, paid_on, cost_category)
     payment = Payment(source_id=source.id, project_id=project.id, milestone_id=milestone.id,
@@ -286,8 +291,17 @@ def record_payment(source: FundSource, project: Project, milestone: Milestone, *
     record("payment.create", user=actor, object_type="payment", object_id=payment.id,
            after={"source": source.code, "project": project.code, "milestone": milestone.id,
                   "voucher_no": voucher_no, "payee": payment.payee, "paid_on": paid_on,
-                  "amount_fen": amount_fen, "cost_category": cost_category})
+                  "amount_fen": amount_fen, "cost_category": cost_category,
+                  **_start_warning_record(paid_on, project.actual_start)})
     return payment
+
+
+def _start_warning_record(paid_on: date, actual_start: Optional[date]) -> dict:
+    """What the audit event of a payment dated before the project's actual start records (the
+    person was warned: funds.ledger.payment_dates)."""
+    if not payment_dates.before_start(paid_on, actual_start):
+        return {}
+    return {"warning": "before_project_start", "project_actual_start": actual_start}
 
 
 def why_not_reversible(original: Payment):

@@ -13,14 +13,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import MONEY_WRITERS, READERS, REOPENERS, role_required
+from core.dates import format_month
 from core.forms import required
 from core.paging import Page
-from core.params import query_int
 from core.saving import save
 from extensions import db
 from funds.blueprint import bp
 from funds.ledger import queries, services
 from funds.ledger.forms import AppropriationForm, CloseMonthForm, ReopenMonthForm, SourceForm
+from funds.ledger.payment_list import PaymentFilter, count_payments, payment_rows_query
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS, FundSource, month_of
 from funds.rules.checks import Scope, checks_as_of
 
@@ -40,29 +41,35 @@ def index():
 def source(source_id: int):
     """A source's ledger: balances, money received, allocations per project, months, every entry."""
     fund = db.get_or_404(FundSource, source_id)
-    period = query_int("period", low=190001, high=299912)
-    payments, months = queries.payments_query(fund.id, period), queries.months(fund.id)
-    # The months already count the entries: no second pass over the source's payments to count them.
-    total = sum(month.entries for month in months if not period or month.period == period)
-    page = Page.from_request(request.args, total, current_app.config["PAGE_SIZE"])
+    filters = PaymentFilter.from_args(request.args, source_id=fund.id)
+    months = queries.months(fund.id)
+    page = Page.from_request(request.args, _payment_count(filters, months), current_app.config["PAGE_SIZE"])
     return render_template(
         "funds/source.html", fund=fund, appropriations=queries.appropriations(fund.id),
         allocations=queries.allocations(fund.id), allocation_count=queries.allocation_count(fund.id),
-        months=months,
-        entries=queries.allocation_entries(fund.id), period=period, page=page,
-        payments=db.session.execute(payments.offset(page.offset).limit(page.size)).all(),
+        months=months, entries=queries.allocation_entries(fund.id), filters=filters, page=page,
+        payments=db.session.execute(payment_rows_query(filters).offset(page.offset).limit(page.size)).all(),
         channels=CHANNELS, levels=LEVELS, cost_categories=COST_CATEGORIES,
         can_write=current_user.role in MONEY_WRITERS, can_reopen=current_user.role in REOPENERS,
         appropriation_form=AppropriationForm(formdata=None, received_on=date.today()),
-        close_form=CloseMonthForm(formdata=None), reopen_form=ReopenMonthForm(formdata=None),
-        last_month=_previous_month(date.today()),
+        close_form=CloseMonthForm(formdata=None, period=format_month(_previous_month(date.today()))),
+        reopen_form=ReopenMonthForm(formdata=None),
         breaches=checks_as_of(date.today(), Scope(source_id=fund.id)).breaches,
         breaches_more_url=url_for("funds.checks", source=fund.id))
 
 
-def _previous_month(today: date) -> str:
-    period = month_of(today) - 1 if today.month > 1 else (today.year - 1) * 100 + 12
-    return f"{period // 100}-{period % 100:02d}"
+def _payment_count(filters: PaymentFilter, months: list[queries.MonthLine]) -> int:
+    """How many payments the ledger lists: without a search the months already count them (no second
+    pass over a county account's 100,000 payments); a search counts what it finds."""
+    if filters.text:
+        return count_payments(filters)
+    return sum(month.entries for month in months
+               if (not filters.first or month.period >= filters.first)
+               and (not filters.last or month.period <= filters.last))
+
+
+def _previous_month(today: date) -> int:
+    return month_of(today) - 1 if today.month > 1 else (today.year - 1) * 100 + 12
 
 
 def _source_form_save(form: SourceForm, fund: FundSource | None):

@@ -14,6 +14,7 @@ from typing import Generic, Optional, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from core.dates import DateProblem, parse_month
 from extensions import db
 from funds.ledger.services import awaiting_statement_line
 from funds.models import Payment, StatementImport, StatementLine
@@ -31,11 +32,12 @@ class Capped(Generic[T]):
 
 
 def parse_period(text: Optional[str]) -> Optional[int]:
-    """A yyyymm month from the query string ("202603"), or None when it is not one."""
-    if not text or len(text) != 6 or not text.isdigit():
+    """A yyyymm month however it is written (core.dates.parse_month: "2026-03", "202603", "2026/3"),
+    or None when it is not one."""
+    try:
+        return parse_month(text) if text else None
+    except DateProblem:
         return None
-    period = int(text)
-    return period if 1 <= period % 100 <= 12 and 1900 <= period // 100 <= 2999 else None
 
 
 def _capped(query, limit: int) -> Capped:
@@ -88,6 +90,11 @@ class MatchedPair:
 
     line: StatementLine
     payment: Payment
+
+    @property
+    def gap_days(self) -> int:
+        """Days from the payment's date to the bank's booking (negative: booked before the voucher date)."""
+        return (self.line.txn_date - self.payment.paid_on).days
 
 
 def matched_pairs(source_id: int, period: int, amount_fen: Optional[int] = None, limit: int = LIMIT) -> Capped:

@@ -20,10 +20,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import confirm
 from core.access import MONEY_WRITERS, READERS, role_required
+from core.dates import format_month
 from core.errors import add_field_error
 from core.files import sha256_hex
 from core.money import MoneyError, parse_amount
+from core.params import query_month
 from core.saving import save
 from core.sheets.messages import spreadsheet_message
 from core.sheets.tables import SpreadsheetError
@@ -74,7 +77,8 @@ def _folder() -> Path:
 
 def _back(source: FundSource, period=None, amount=None):
     """Redirect to the reconciliation page, keeping the month and the amount filter."""
-    return redirect(url_for("funds.reconcile", source_id=source.id, period=queries.parse_period(period) or None,
+    month = queries.parse_period(period)
+    return redirect(url_for("funds.reconcile", source_id=source.id, period=format_month(month) if month else None,
                             amount=amount or None))
 
 
@@ -108,7 +112,7 @@ def _run_import(source: FundSource, table, meta: dict, mapping, page: Callable[[
         message += " " + _("%(n)d new lines of closed months are held apart: reopen a month to reconcile them.",
                            n=result.held_closed_month)
     flash(message, "success")
-    return True, _back(source, str(result.last_period))
+    return True, _back(source, format_month(result.last_period))
 
 
 def _upload_meta(source: FundSource, name: str, data: bytes) -> dict:
@@ -231,8 +235,7 @@ def reconcile(source_id: int):
     matched, and the reconciliation of every month."""
     source = db.get_or_404(FundSource, source_id)
     months = summary_by_month(source.id)
-    period = queries.parse_period(request.args.get("period")) or queries.default_period(
-        [month.period for month in months], date.today())
+    period = query_month("period") or queries.default_period([month.period for month in months], date.today())
     amount_text = request.args.get("amount", "")
     amount = _amount_filter(amount_text)
     return render_template(
@@ -242,7 +245,7 @@ def reconcile(source_id: int):
         explained=queries.explained_lines(source.id, period), held=queries.held_lines(source.id, period),
         hold_reasons=HOLD_REASONS,
         closed=period in closed_periods(source.id), can_write=current_user.role in MONEY_WRITERS,
-        methods=method_labels())
+        methods=method_labels(), gap_days=current_app.config["MATCH_GAP_DAYS"], explain_form=ExplainForm(formdata=None))
 
 
 @bp.route("/sources/<int:source_id>/reconcile/match", methods=["POST"])
@@ -262,6 +265,10 @@ def match_statement_line(source_id: int):
         abort(404)
     if _commit(lambda: manual_match(line, payment, actor=current_user)):
         flash(_("Statement line matched with payment %(voucher)s.", voucher=payment.voucher_no), "success")
+        gap = (line.txn_date - payment.paid_on).days
+        if abs(gap) > current_app.config["MATCH_GAP_DAYS"]:
+            flash(_("The bank booked it %(n)d days from the payment date (%(paid)s): check that they belong "
+                    "together.", n=abs(gap), paid=payment.paid_on.isoformat()), "warning")
     return _back(source, request.form.get("period"), request.form.get("amount"))
 
 
@@ -285,8 +292,15 @@ def _act_on_line(source_id: int, form, action, done: str):
 @bp.route("/sources/<int:source_id>/reconcile/unmatch", methods=["POST"])
 @role_required(*MONEY_WRITERS)
 def unmatch_statement_line(source_id: int):
-    """Free a matched statement line and its payment."""
-    return _act_on_line(source_id, UnmatchForm(), lambda line: unmatch(line, actor=current_user),
+    """Free a matched statement line and its payment, once confirmed."""
+    form = UnmatchForm()
+    if form.validate_on_submit() and (question := confirm.ask(
+            _("Unmatch this statement line and its payment?"), _("Unmatch"),
+            back=url_for("funds.reconcile", source_id=source_id, period=request.form.get("period") or None,
+                         amount=request.form.get("amount") or None),
+            detail=_("Both become unmatched again and the month counts them as still to reconcile."))):
+        return question
+    return _act_on_line(source_id, form, lambda line: unmatch(line, actor=current_user),
                         _("The statement line and its payment are unmatched."))
 
 

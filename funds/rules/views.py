@@ -14,15 +14,21 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
+from audit.services import record
+from core import confirm
 from core.access import READERS, RULE_EDITORS, role_required
+from core.exports import check_format, spreadsheet_download
+from core.i18n import _l
 from core.paging import Page
 from core.params import query_int
 from core.saving import save
+from core.sheets.tables import OutputSheet
+from core.transactions import commit_with_retry
 from extensions import db
 from funds.blueprint import bp
-from funds.models import CHANNELS, RULE_KINDS, FundRule, FundSource
-from funds.rules.checks import Scope, checks_as_of
-from funds.rules.evaluate import BREACH_KINDS
+from funds.models import CHANNELS, RULE_KIND_DESCRIPTIONS, RULE_KINDS, FundRule, FundSource
+from funds.rules.checks import CheckRun, Scope, checks_as_of
+from funds.rules.evaluate import BREACH_KINDS, Breach
 from funds.rules.forms import rule_form
 from funds.rules.services import create_rule, rule_rows, set_rule_active, update_rule, version_token
 from projects.models import CATEGORIES
@@ -44,13 +50,41 @@ def checks():
     """Every fund-rule breach, grouped by kind, filtered by kind and source, a page at a time."""
     kind = request.args.get("kind", "")
     source_id = query_int("source")
-    run = checks_as_of(date.today(), Scope(source_id=source_id))
-    shown = [b for b in run.breaches if b.kind == kind] if kind in BREACH_KINDS else run.breaches
-    order = {code: number for number, code in enumerate(BREACH_KINDS)}
-    shown = sorted(shown, key=lambda breach: order.get(breach.kind, len(order)))  # stable: a kind's rows stay together
+    run, shown = _shown_breaches(kind, source_id)
     page = Page.from_request(request.args, len(shown), current_app.config["PAGE_SIZE"])
     return render_template("funds/checks.html", run=run, shown=shown[page.offset:page.offset + page.size],
                            page=page, kinds=BREACH_KINDS, kind=kind, source_id=source_id, sources=_source_choices())
+
+
+def _shown_breaches(kind: str, source_id: int | None) -> tuple[CheckRun, list[Breach]]:
+    """Today's check run in the source's scope, and its breaches of `kind` (every kind when it is not
+    one), a kind's rows together in the order of the kinds."""
+    run = checks_as_of(date.today(), Scope(source_id=source_id))
+    shown = [b for b in run.breaches if b.kind == kind] if kind in BREACH_KINDS else run.breaches
+    order = {code: number for number, code in enumerate(BREACH_KINDS)}
+    return run, sorted(shown, key=lambda breach: order.get(breach.kind, len(order)))  # stable sort
+
+
+CHECK_HEADERS = (_l("Kind of breach"), _l("Project code"), _l("Project name"), _l("Fund source"),
+                 _l("What is wrong"), _l("Rule"))
+
+
+@bp.route("/checks/export.<fmt>")
+@role_required(*READERS)
+def export_checks(fmt: str):
+    """The breaches as filtered on the checks page (?kind, ?source), as .xlsx or .csv."""
+    check_format(fmt)
+    kind, source_id = request.args.get("kind", ""), query_int("source")
+    _run, shown = _shown_breaches(kind, source_id)
+    rows = [[str(b.kind_label), b.project_code, b.project_name, b.source_code, str(b.message), b.rule_id]
+            for b in shown]
+    sheet = OutputSheet(str(_l("Fund-rule checks")), [str(header) for header in CHECK_HEADERS], rows,
+                        column_widths=(20, 16, 30, 14, 80, 6))
+    response = spreadsheet_download([sheet], fmt, "checks", date.today())
+    user, query = current_user._get_current_object(), request.query_string.decode()[:200]
+    commit_with_retry(lambda: record("checks.export", user=user,
+                                     after={"rows": len(rows), "format": fmt, "filters": query}))
+    return response
 
 
 @bp.route("/rules")
@@ -68,7 +102,7 @@ def rule_new():
     """Add a rule: first choose its kind, then fill in what it binds and its parameters."""
     kind = request.args.get("kind", "")
     if kind not in RULE_KINDS:
-        return render_template("funds/rule_kinds.html", kinds=RULE_KINDS)
+        return render_template("funds/rule_kinds.html", kinds=RULE_KINDS, descriptions=RULE_KIND_DESCRIPTIONS)
     form = rule_form(kind, None, _source_choices())
     if form.validate_on_submit() and (saved := save(
             lambda: create_rule(kind, form.rule_input(kind), actor=current_user), form, fields=ABOVE_THE_FORM)).ok:
@@ -99,8 +133,15 @@ def rule_edit(rule_id: int):
 def rule_toggle(rule_id: int):
     """Activate or deactivate a rule from the list (rules are never deleted)."""
     rule = db.get_or_404(FundRule, rule_id)
-    if FlaskForm().validate_on_submit() and save(lambda: set_rule_active(
-            rule, request.form.get("active") == "1", actor=current_user), on_form=False).ok:
+    active = request.form.get("active") == "1"
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("funds.rules") + f"#rule-{rule.id}")
+    if not active and rule.active and (question := confirm.ask(
+            _("Switch off rule %(id)d (%(kind)s)?", id=rule.id, kind=RULE_KINDS.get(rule.kind, rule.kind)),
+            _("Deactivate"), back=url_for("funds.rules") + f"#rule-{rule.id}",
+            detail=_("Its breaches are no longer checked or shown until it is switched on again."))):
+        return question
+    if save(lambda: set_rule_active(rule, active, actor=current_user), on_form=False).ok:
         flash(_("Rule %(id)d is now active.", id=rule.id) if rule.active
               else _("Rule %(id)d is now inactive.", id=rule.id), "success")
     return redirect(url_for("funds.rules") + f"#rule-{rule.id}")

@@ -34,6 +34,7 @@ class Column:
     note: str = ""
 
 
+READ_ONLY_NOTE = "导出供查阅；导入时不读取"
 PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("code", _l("Project code"), "项目编号", "Project code",
            ("项目编码", "编码", "编号", "项目代码", "项目编号", "code", "project code", "project no", "project id"), True),
@@ -73,7 +74,14 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("change_reason", _l("Reason for change"), "变更原因", "Reason for change",
            ("调整原因", "变更理由", "变更说明", "change reason", "reason for change", "reason"), False,
            "已批准项目变更预算或计划日期时必填；暂停、取消项目时也须填写"),
+    # What the list export adds for its readers; the finance ledger and the progress reports keep
+    # these, so an import recognises the columns (a re-imported export needs no mapping) and ignores them.
+    Column("allocated", _l("Allocated (yuan)"), "已分配资金（元）", "Allocated (yuan)", (), False, READ_ONLY_NOTE),
+    Column("spent", _l("Spent (yuan)"), "已支付（元）", "Spent (yuan)", (), False, READ_ONLY_NOTE),
+    Column("progress", _l("Physical progress (%)"), "实物进度（%）", "Physical progress (%)", (), False,
+           READ_ONLY_NOTE),
 )
+READ_ONLY = frozenset({"allocated", "spent", "progress"})  # exported, never imported
 
 MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("project_code", _l("Project code"), "项目编号", "Project code",

@@ -19,11 +19,12 @@ from sqlalchemy import select
 from core.money import fen_to_decimal_yuan
 from core.sheets.tables import OutputSheet, write_csv, write_xlsx
 from extensions import db
-from projects.imports.columns import MILESTONE_COLUMNS, PROJECT_COLUMNS, Column
+from projects.imports.columns import MILESTONE_COLUMNS, PROJECT_COLUMNS, READ_ONLY, Column
 from projects.models import AREA_KINDS, CATEGORIES, STATUSES, Milestone, Project
 
 PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET = "项目", "节点", "填写说明"
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in PROJECT_COLUMNS if column.key != "budget_wan")
+TEMPLATE_COLUMNS: tuple[Column, ...] = tuple(column for column in EXPORT_COLUMNS if column.key not in READ_ONLY)
 MILESTONE_EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in MILESTONE_COLUMNS
                                                      if column.key != "planned_cost_wan")
 CHUNK = 500
@@ -47,13 +48,16 @@ def _area_names(project: Project) -> tuple[str, str]:
 
 
 def project_row(project: Project, categories: dict[str, str], statuses: dict[str, str]) -> list:
-    """A project's cells in EXPORT_COLUMNS order (the change reason left empty)."""
+    """A project's cells in EXPORT_COLUMNS order (the change reason left empty), ending with what the
+    ledger and the progress reports say of it: allocated, spent, physical progress in %."""
     township, village = _area_names(project)
+    progress = None if project.progress_bp is None else (Decimal(project.progress_bp) / 100).quantize(CENT)
     return [project.code, project.name, categories.get(project.category, project.category), township, village,
             project.scale_quantity, project.scale_unit or "", _yuan(project.budget_fen), project.planned_start,
             project.planned_end, project.actual_start, project.actual_end,
             statuses.get(project.status, project.status), project.responsible_unit or "",
-            project.contractor or "", project.description or "", ""]
+            project.contractor or "", project.description or "", "", _yuan(project.allocated_fen),
+            _yuan(project.spent_fen), progress]
 
 
 def _milestone_rows(projects: list[Project]) -> list[list]:
@@ -94,7 +98,7 @@ def write_projects(projects: Iterable[Project], stream: BinaryIO, fmt: str) -> N
 def _instruction_rows(areas) -> list[list]:
     """The instructions sheet: each column, then the accepted categories, statuses and areas."""
     rows: list[list] = [["项目表", "", ""]]
-    rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in EXPORT_COLUMNS]
+    rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in TEMPLATE_COLUMNS]
     rows += [["", "", ""], ["节点表", "", ""]]
     rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in MILESTONE_EXPORT_COLUMNS]
     rows += [["", "", ""], ["金额", "以元为单位；表头注明（万元）的列以万元为单位", "可带千分位逗号，如 1,234,567.89"],
@@ -113,7 +117,7 @@ def template_workbook(stream: BinaryIO, areas: Iterable = ()) -> None:
     """The blank import template: projects and milestones sheets with their headers (how to fill each
     in a comment on it), and an instructions sheet listing accepted values and `areas`."""
     write_xlsx(stream, [
-        OutputSheet(PROJECTS_SHEET, [c.header_zh for c in EXPORT_COLUMNS], [], _notes(EXPORT_COLUMNS)),
+        OutputSheet(PROJECTS_SHEET, [c.header_zh for c in TEMPLATE_COLUMNS], [], _notes(TEMPLATE_COLUMNS)),
         OutputSheet(MILESTONES_SHEET, [c.header_zh for c in MILESTONE_EXPORT_COLUMNS], [],
                     _notes(MILESTONE_EXPORT_COLUMNS)),
         OutputSheet(INSTRUCTIONS_SHEET, ["栏目", "说明", "备注"], _instruction_rows(areas),
@@ -121,4 +125,4 @@ def template_workbook(stream: BinaryIO, areas: Iterable = ()) -> None:
     ])
 
 
-__all__ = ["EXPORT_COLUMNS", "MILESTONE_EXPORT_COLUMNS", "template_workbook", "write_projects"]
+__all__ = ["EXPORT_COLUMNS", "MILESTONE_EXPORT_COLUMNS", "TEMPLATE_COLUMNS", "template_workbook", "write_projects"]

@@ -109,6 +109,11 @@ def _compare_milestone(row: MilestoneRow, reader: SheetReader, lookups: Lookups,
         reader.problem("name", _l("The plan of a cancelled or accepted project cannot change."))
     if row.progress_changed and status in NO_PROGRESS:
         reader.problem("progress_pct", _l("Progress can only be recorded on an approved project that is not closed."))
+    elif (stored is not None and row.progress_changed and row.progress_pct is not None
+          and row.progress_pct < stored.progress_pct and not row.reason):
+        reader.problem("change_reason" if reader.has("change_reason") else "progress_pct",
+                       _l("Progress falls from %(before)d%% to %(after)d%%: give the reason for the change.",
+                          before=stored.progress_pct, after=row.progress_pct))
     return stored is None
 
 
@@ -123,8 +128,12 @@ def check_completion(plan: ImportPlan, lookups: Lookups) -> None:
         else:
             progress.setdefault(row.project_code, {}).setdefault(row.sequence, 0)
     for row in plan.projects:
-        if row.late_status == "completed":
-            unfinished = sum(1 for pct in progress.get(row.code, {}).values() if pct < 100)
+        if row.late_status and "completed" in lifecycle.path(row.data.status, row.late_status):
+            milestones = progress.get(row.code, {})
+            unfinished = sum(1 for pct in milestones.values() if pct < 100)
             if unfinished:
                 plan.problems.append(Problem(row.sheet, row.row, row.status_column,
                                              _l("%(n)d milestones are not finished yet.", n=unfinished)))
+            elif not milestones:
+                plan.problems.append(Problem(row.sheet, row.row, row.status_column, _l(
+                    "A project without milestones cannot be completed: plan them first.")))

@@ -27,7 +27,7 @@ from projects.imports.plan import (
 )
 from projects.imports.values import AreaError
 from projects.models import STATUSES
-from projects.services import PROJECT_FIELDS, ProjectInput
+from projects.services import PROJECT_FIELDS, ProjectInput, new_status_problems
 
 TEXT_LIMITS = {"name": 200, "responsible_unit": 200, "contractor": 200, "description": 4000}
 BLANK_KEEPS = ("actual_start", "actual_end")  # facts: a blank cell does not erase them
@@ -61,7 +61,7 @@ def read_project_sheet(sheet: Sheet, mapping: SheetMapping, lookups: Lookups, pl
         target = None if target is MISSING else target
         if existing is None:
             any_new = True
-            _plan_new(row, target)
+            _plan_new(row, reader, target)
         else:
             _plan_update(row, reader, existing, target)
         if not reader.failed:
@@ -128,12 +128,18 @@ def _read_budget(reader: SheetReader, values: dict[str, Any]) -> None:
             values["budget_fen"] = fen
 
 
-def _plan_new(row: ProjectRow, target: Optional[str]) -> None:
-    """A new project is created in its status; an accepted one as completed, accepted after its milestones."""
+def _plan_new(row: ProjectRow, reader: SheetReader, target: Optional[str]) -> None:
+    """A new project starts as the services let it (projects.services.new_status_problems): proposed,
+    or approved with the row's reason; a later status (an existing work: in progress, completed,
+    accepted ...) is reached after its milestones are written, by the moves of its lifecycle, each
+    recorded with the same reason."""
     status = target or "proposed"
     row.action = NEW
-    row.data = replace(row.data, status="completed" if status == "accepted" else status)
-    row.late_status = "accepted" if status == "accepted" else None
+    initial = "proposed" if status == "proposed" else "approved"
+    row.data = replace(row.data, status=initial)
+    row.late_status = status if status != initial else None
+    for message in new_status_problems(initial, row.reason).values():
+        reader.problem("change_reason" if reader.has("change_reason") else "status", message)
 
 
 def _plan_update(row: ProjectRow, reader: SheetReader, existing, target: Optional[str]) -> None:

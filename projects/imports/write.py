@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from audit.services import collect, new_event
 from core.bulk import insert_with_ids
 from extensions import db
-from projects import services
+from projects import lifecycle, services
 from projects.imports.plan import UNCHANGED, MilestoneRow, ProjectRow
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.progress import weighted_progress_bp
@@ -48,6 +48,11 @@ class NewProject:
     def status(self) -> str:
         """Its status while its milestones are written (before a late move)."""
         return self.row.data.status
+
+    @property
+    def moves(self) -> list[str]:
+        """The statuses it moves through after its milestones, to the one its row asks for."""
+        return lifecycle.path(self.status, self.row.late_status) if self.row.late_status else []
 
     def progress(self, milestone: MilestoneRow) -> int:
         """A new milestone's % complete once written."""
@@ -75,15 +80,16 @@ class PlanWriter:
         # Held until the end: the services look each area up by id, which then costs no query.
         areas = db.session.scalars(select(Area)).all()
         area_ids = {area.id for area in areas}
+        new_milestones: dict[str, list[MilestoneRow]] = {}
+        for milestone_row in plan.milestones:
+            if milestone_row.project_code not in stored and milestone_row.existing_id is None:
+                new_milestones.setdefault(milestone_row.project_code, []).append(milestone_row)
         for row in plan.projects:
             if row.code in stored:
+                self._insert_projects()  # the new projects before it stand as the services would have left them
                 stored[row.code] = self._write_stored_project(row, stored[row.code])
             else:
-                self._prepare_new_project(row, area_ids)
-        for milestone_row in plan.milestones:
-            new = self.new.get(milestone_row.project_code)
-            if new is not None and milestone_row.existing_id is None:
-                new.milestones.append(milestone_row)
+                self._prepare_new_project(row, area_ids, new_milestones.get(row.code, []))
         self._insert_projects()
         for milestone_row in plan.milestones:
             new = self.new.get(milestone_row.project_code)
@@ -133,38 +139,46 @@ class PlanWriter:
 
     # --- new projects: checked like the services check them, inserted in bulk ----------------------
 
-    def _prepare_new_project(self, row: ProjectRow, area_ids: set[int]) -> None:
-        """services.create_project's checks and audit event; the row is inserted with the others."""
+    def _prepare_new_project(self, row: ProjectRow, area_ids: set[int], milestones: list[MilestoneRow]) -> None:
+        """services.create_project's checks and audit event; the row is inserted with the others (with
+        `milestones`, its new milestones in the plan's order, known)."""
         values = row.data.values()
-        errors = services.project_input_problems(row.data, values, code_taken=False,
-                                                 area_known=values["area_id"] in area_ids, new=True)
+        errors = {**services.project_input_problems(row.data, values, code_taken=False,
+                                                    area_known=values["area_id"] in area_ids, new=True),
+                  **services.new_status_problems(row.data.status, row.reason)}
         if errors:
             raise PlanningError(errors)
-        new = NewProject(row, values)
+        new = NewProject(row, values, list(milestones))
         new.event = new_event("project.create", user=self.actor, object_type="project",
-                              after=services.snapshot_values(values, row.data.status))
+                              after=services.creation_record(services.snapshot_values(values, row.data.status),
+                                                             row.data.status, row.reason))
         collect(new.event)
         self.new[row.code] = new
 
     def _insert_projects(self) -> None:
-        """Insert every new project as it will stand once its milestones and status move are written."""
-        if not self.new:
+        """Insert the new projects not inserted yet, each as it will stand once its milestones and status
+        moves are written, with the change record of one that starts approved (as create_project
+        writes it: before whatever the plan does next)."""
+        waiting = [new for new in self.new.values() if new.id is None]
+        if not waiting:
             return
-        rows = [self._final_values(new) for new in self.new.values()]
-        ids = insert_with_ids(Project.__table__, rows, ("code",))
-        for new, project_id in zip(self.new.values(), ids):
+        ids = insert_with_ids(Project.__table__, [self._final_values(new) for new in waiting], ("code",))
+        for new, project_id in zip(waiting, ids):
             new.id = project_id
             new.event["object_id"] = str(project_id)
+            change = services.initial_change(project_id, new.status, new.row.reason, self.user_id)
+            if change is not None:
+                self.pending_changes.append(change)
+        self._flush_changes()
 
     def _final_values(self, new: NewProject) -> dict[str, Any]:
         """The project's row: its fields, status, dates, progress and version once fully written."""
         status, version = new.status, 1
         actual_start, actual_end = new.values["actual_start"], new.values["actual_end"]
-        if new.row.late_status:  # checked in _prepare_late_status
-            # As change_status leaves it: dated as the move dates it, its version bumped once by the move.
-            actual_start, actual_end = services.status_move_dates(status, new.row.late_status, actual_start,
-                                                                  actual_end, self.day)
-            status, version = new.row.late_status, 2
+        for target in new.moves:  # checked in _prepare_late_status
+            # As change_status leaves it: dated as each move dates it, its version bumped once by each.
+            actual_start, actual_end = services.status_move_dates(status, target, actual_start, actual_end, self.day)
+            status, version = target, version + 1
         progress_bp = None
         if new.milestones:
             progress_bp = weighted_progress_bp((m.planned()[1], new.progress(m)) for m in new.milestones)
@@ -215,14 +229,19 @@ class PlanWriter:
             db.session.execute(insert(ProgressUpdate.__table__), updates)
 
     def _prepare_late_status(self, new: NewProject, target: str) -> None:
-        """services.change_status to `target` for a project created here: its milestones are those of the file."""
+        """services.change_status along the lifecycle to `target`, move by move, for a project created
+        here: its milestones are those of the file."""
         current, reason = new.status, new.row.reason
-        services.check_status_move(current, target, reason,
-                                   lambda: sum(1 for m in new.milestones if new.progress(m) < 100))
-        self.pending_changes.append({"project_id": new.id, "field": "status", "old_value": current,
-                                     "new_value": target, "reason": reason.strip() or "-", "user_id": self.user_id})
-        collect(new_event("project.status", user=self.actor, object_type="project", object_id=new.id,
-                          before={"status": current}, after={"status": target, "reason": reason.strip()}))
+        for following in new.moves:
+            services.check_status_move(current, following, reason,
+                                       lambda: sum(1 for m in new.milestones if new.progress(m) < 100),
+                                       lambda: len(new.milestones))
+            self.pending_changes.append({"project_id": new.id, "field": "status", "old_value": current,
+                                         "new_value": following, "reason": reason.strip() or "-",
+                                         "user_id": self.user_id})
+            collect(new_event("project.status", user=self.actor, object_type="project", object_id=new.id,
+                              before={"status": current}, after={"status": following, "reason": reason.strip()}))
+            current = following
 
     def _flush_changes(self) -> None:
         if self.pending_changes:

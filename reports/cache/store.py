@@ -3,12 +3,13 @@
 The key of every entry starts with `data_version()`: a cheap fingerprint of everything the reports
 read. Every money and planning change writes an audit event in the same transaction, so the newest
 audit event about projects, milestones, sources, allocations, appropriations, payments or rules
-moves with each of them (sign-ins, refusals and exports are not changes of data and are skipped, so
-they do not throw the cache away). The newest ids of payments, progress reports, milestones,
-allocation entries, appropriations and plan changes, the number of milestones, the rules' newest
-edit time and the sum of the projects' row versions are added, so that a change made without an
-audit event (a script, a test builder) invalidates too. Each part is an index lookup or a scan of a
-small table: a few milliseconds at county scale. A warm chart costs that query and a dict lookup.
+moves with each of them (sign-ins, refusals and exports — even an export naming a project or a
+source — are not changes of data and are skipped, so they do not throw the cache away). The newest
+ids of payments, progress reports, milestones, allocation entries, appropriations and plan changes,
+the number of milestones, the rules' newest edit time and the sum of the projects' row versions are
+added, so that a change made without an audit event (a script, a test builder) invalidates too.
+Each part is an index lookup or a scan of a small table: a few milliseconds at county scale. A warm
+chart costs that query and a dict lookup.
 
 The cache lives in each process (gunicorn workers each have their own; a cold chart is rendered once
 per worker), holds at most `max_bytes` of values, and drops the least recently used entries first.
@@ -31,12 +32,17 @@ from funds.models import AllocationEntry, Appropriation, FundRule, Payment
 from projects.models import Milestone, ProgressUpdate, Project, ProjectChange
 
 DATA_OBJECTS = ("project", "milestone", "fund_source", "allocation", "appropriation", "payment", "fund_rule")
+# Events that read data and change none, whatever object they name: an export ("payment.export",
+# "project.export", ...). Without this, a leader exporting the project list would throw away every
+# report computed for the data as it still is.
+READ_ONLY_SUFFIX = ".export"
 
 
 def data_version() -> tuple:
     """A fingerprint of the data the reports show; it changes whenever that data changes."""
     # Newest first and stop at the first match: the primary key index answers it without a scan.
-    last_change = (select(AuditEvent.id).where(AuditEvent.object_type.in_(DATA_OBJECTS))
+    last_change = (select(AuditEvent.id).where(AuditEvent.object_type.in_(DATA_OBJECTS),
+                                               AuditEvent.action.not_like(f"%{READ_ONLY_SUFFIX}"))
                    .order_by(AuditEvent.id.desc()).limit(1))
     parts = [last_change] + [select(part) for part in (
         func.max(Payment.id), func.max(ProgressUpdate.id), func.max(Milestone.id), func.count(Milestone.id),

@@ -23,12 +23,13 @@ STATEMENT = [["交易日期", "摘要", "对方户名", "支出金额", "收入�
              ["2026-03-13", "劳务费", "某某劳务队", "２０,０００.００", ""]]
 
 
-def _pay(page, words, voucher, payee, amount):
+def _pay(page, words, voucher, payee, amount, category):
     page.get_by_role("link", name=words["pay"]).first.click()
     page.fill("#voucher_no", voucher)
     page.fill("#payee", payee)
     page.fill("#paid_on", "2026-03-10")
     page.fill("#amount", amount)
+    page.select_option("#cost_category", category)  # nothing is chosen for the user
     page.get_by_role("button", name=words["save"]).click()
     expect(page.locator(".flash-success")).to_contain_text(voucher)
 
@@ -55,22 +56,23 @@ def test_finance_allocates_pays_reconciles_and_closes(browser, live_server, sign
     page.get_by_role("button", name=words["save"]).click()
     expect(page.locator(".flash-success")).to_contain_text("SP-E-001")
 
-    _pay(page, words, "记-E-1", "双牌某某建筑工程有限公司（示例）", "30,000")
-    _pay(page, words, "记-E-2", "双牌县泷泊镇劳务合作社", "20000")
+    _pay(page, words, "记-E-1", "双牌某某建筑工程有限公司（示例）", "30,000", "materials")
+    _pay(page, words, "记-E-2", "双牌县泷泊镇劳务合作社", "20000", "wages")
 
     page.get_by_role("link", name=words["reconcile"]).click()
     page.goto(f"{live_server}/funds/sources/{source.id}/statements")
     page.set_input_files("input[type=file]", str(statement))
     page.get_by_role("button", name=words["import"]).click()
-    expect(page).to_have_url(re.compile(r"/reconcile\?period=202603"))
+    expect(page).to_have_url(re.compile(r"/reconcile\?period=2026-03"))
     page.check("input[name=line_id]")
     page.check("input[name=payment_id]")
     page.get_by_role("button", name=words["match"]).click()
     expect(page.locator(".flash-success")).to_be_visible()
 
     page.goto(f"{live_server}/funds/sources/{source.id}")
-    page.fill("#close-period", "2026-03")
+    page.fill("#close-period", "2026/03")  # any way a month is written
     page.locator("form", has=page.locator("#close-period")).get_by_role("button").click()
+    page.locator("#confirm-dialog").get_by_role("button", name=words["close"]).click()
     expect(page.locator(".flash-success")).to_contain_text("2026-03")
 
     db.session.expire_all()

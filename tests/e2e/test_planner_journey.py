@@ -38,6 +38,7 @@ def test_planner_enters_project_plans_milestones_and_records_progress(browser, l
     page.fill("#planned_start", "2026-03-01")
     page.fill("#planned_end", "2026-12-31")
     page.select_option("#status", "approved")
+    page.fill("#reason", "双发改〔2026〕9号批复（示例）")  # approved before it was entered: say why
     page.get_by_role("button", name=words["save"]).click()
     expect(page.locator(".flash-success")).to_contain_text(words["created"])
     expect(page.locator("h1")).to_contain_text("塘底乡通组公路硬化")
