@@ -22,6 +22,7 @@ from extensions import db
 from projects.models import Project
 from projects.money import project_money
 from projects.scope import area_in_scope
+from projects.targets.services import snapshot_targets
 
 # Which notice each gated move waits for.
 GATED_MOVES = {("proposed", "approved"): "pre_approval", ("completed", "accepted"): "completion"}
@@ -86,7 +87,7 @@ def snapshot(project: Project) -> dict[str, Any]:
         "beneficiary_poverty_count": project.beneficiary_poverty_count,
         "beneficiary_monitored_count": project.beneficiary_monitored_count,
         "benefit_linkage": project.benefit_linkage,
-        "targets": [],
+        "targets": snapshot_targets(project.id),
         "supervision_phone": current_app.config.get("SUPERVISION_PHONE", ""),
     }
 

@@ -37,6 +37,10 @@ MATRIX = {
     "projects.review": ("POST", "/projects/{project}/review", EDITORS),
     "projects.library": ("GET", "/projects/library/", EVERYONE),
     "projects.library_export": ("GET", "/projects/library/2026.xlsx", EVERYONE),
+    "projects.add_target": ("POST", "/projects/{project}/targets", EDITORS),
+    "projects.record_actual": ("POST", "/projects/targets/{target}/actual", EDITORS),
+    "projects.remove_target": ("POST", "/projects/targets/{target}/remove", EDITORS),
+    "projects.assessments": ("GET", "/projects/assessments", EVERYONE),
     "projects.import_upload": ("GET", "/projects/import", {"admin", "planner"}),
     "projects.import_template": ("GET", "/projects/import/template.xlsx", {"admin", "planner"}),
     "projects.import_mapping": ("GET", "/projects/import/unknown/mapping", {"admin", "planner"}),
@@ -134,9 +138,10 @@ def _objects():
     db.session.flush()
     objection = Objection(notice_id=notice.id, received_on=date(2026, 1, 6), summary="路线", handling="", result="")
     db.session.add(objection)
+    indicator = factories.make_target(project)
     db.session.commit()
-    return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
-            "payment": payment.id, "notice": notice.id, "objection": objection.id, "code": project.code}
+    return {"project": project.id, "target": indicator.id, "milestone": milestone.id, "source": source.id,
+            "user": target.id, "payment": payment.id, "notice": notice.id, "objection": objection.id, "code": project.code}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)

@@ -176,13 +176,13 @@ def _stored_county():
     factories.make_milestone(e1, sequence=1, planned_cost_fen=1_000_000, progress_pct=0)
     e2 = factories.make_project(county["JC-DT"], code="E2", status="in_progress")
     factories.make_milestone(e2, sequence=1, planned_cost_fen=1_000_000, progress_pct=50)
-    factories.make_finished_notice(factories.make_project(county["LB-YM"], code="E3", status="proposed"))
+    factories.make_approvable(factories.make_project(county["LB-YM"], code="E3", status="proposed"))
     e4 = factories.make_project(county["LB"], code="E4", status="in_progress")
     factories.make_milestone(e4, sequence=1, planned_cost_fen=2_000_000, progress_pct=100, actual_date=date(2026, 5, 1))
     e5 = factories.make_project(county["LB-YM"], code="E5", status="proposed", name="道路E5", budget_fen=100_000_000,
                                 scale_quantity=Decimal("12.5"), scale_unit="公里", responsible_unit="县交通运输局",
                                 planned_start=date(2026, 3, 1), planned_end=date(2026, 12, 31))
-    factories.make_finished_notice(e5)  # the import's approval passes the notice gate like any other door
+    factories.make_approvable(e5)  # the import's approval passes the notice gate like any other door
     db.session.commit()
     return county
 

@@ -160,7 +160,7 @@ def _scope_ids(township) -> dict[str, dict[str, int]]:
         db.session.add(objection)
         db.session.flush()
         ids[key] = {"project": project.id, "milestone": milestone.id, "notice": notice.id,
-                    "objection": objection.id}
+                    "objection": objection.id, "target": factories.make_target(project).id}
     db.session.commit()
     return ids
 
@@ -184,7 +184,7 @@ def test_scoped_account_walk_of_every_route(app, client, township):
             continue
         if not names or allowed == "public":
             continue
-        assert names <= {"project", "milestone", "notice", "objection"}, endpoint  # a scope-aware route reaches nothing else
+        assert names <= {"project", "milestone", "notice", "objection", "target"}, endpoint  # a scope-aware route reaches nothing else
         before = db.session.scalar(select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "access.denied"))
         assert client.open(template.format(**ids["out"]), method=method).status_code == 403, endpoint
         after = db.session.scalar(select(db.func.count(AuditEvent.id)).where(AuditEvent.action == "access.denied"))

@@ -20,8 +20,10 @@ TODAY = date.today()
 
 
 def _proposal():
-    return factories.make_project(status="proposed", review_state="agreed", description="硬化道路2公里",
-                                  responsible_unit="江村镇人民政府")
+    project = factories.make_project(status="proposed", review_state="agreed", description="硬化道路2公里",
+                                     responsible_unit="江村镇人民政府")
+    factories.make_target(project)
+    return project
 
 
 @pytest.mark.parametrize(("start", "end", "field"), [
