@@ -16,6 +16,7 @@ import auth
 import contracts
 import core
 import demo
+import disclosure
 import documents
 import funds
 import import_values
@@ -25,7 +26,7 @@ from config import Config, instance_secret_key, normalise_database_url
 from core.files import create_private
 from extensions import csrf, db, migrate
 
-FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, reports, demo)
+FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, reports, disclosure, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -61,6 +61,16 @@ class Config:
     # The county's time zone (an IANA name): timestamps are stored in UTC and shown in this zone on
     # every page and export (core/clock.py). Beijing time by default.
     TIME_ZONE = os.environ.get("LIANDONG_TIME_ZONE", "Asia/Shanghai")
+    # Public notices (公示): the shortest period a notice runs, in days counted inclusively, and the
+    # county's supervision phone printed on every notice (disclosure/).
+    NOTICE_MIN_DAYS = int(os.environ.get("LIANDONG_NOTICE_MIN_DAYS", 10))
+    SUPERVISION_PHONE = os.environ.get("LIANDONG_SUPERVISION_PHONE", "12317")
+    # Requests to the public pages per client address per minute, counted in each server process.
+    PUBLIC_RATE_PER_MINUTE = int(os.environ.get("LIANDONG_PUBLIC_RATE_PER_MINUTE", 60))
+    # Points of the year-end self-assessment: budget execution, output, benefit, satisfaction
+    # (projects/targets), "10,50,30,10" by default.
+    ASSESSMENT_WEIGHTS = dict(zip(("budget", "output", "benefit", "satisfaction"), (
+        int(part) for part in os.environ.get("LIANDONG_ASSESSMENT_WEIGHTS", "10,50,30,10").split(","))))
     BABEL_DEFAULT_TIMEZONE = TIME_ZONE
     PAGE_SIZE = 50
     # How often (seconds) each server process checks whether the reports need computing again

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, String, func
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,6 +28,9 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[Optional[str]] = mapped_column(String(8))
     money_unit: Mapped[Optional[str]] = mapped_column(String(8))  # lists in 'yuan' or 'wan'; None: not chosen
+    # The town or township a township's staff work in: they see and propose only projects there
+    # (projects.scope). None: the county's offices, who see everything. The table belongs to planning.
+    area_id: Mapped[Optional[int]] = mapped_column(ForeignKey("area.id"))
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)

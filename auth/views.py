@@ -73,7 +73,7 @@ def login():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@role_required(*ANY_ROLE)
+@role_required(*ANY_ROLE, scoped=True)
 def change_password():
     """Choose a new password (forced at first sign-in and when the old one has expired). Wrong current
     passwords count against the sign-in limits: after too many the session ends."""
@@ -107,7 +107,7 @@ def _signed_out(message: str):
 
 
 @bp.route("/logout", methods=["POST"])
-@role_required(*ANY_ROLE)
+@role_required(*ANY_ROLE, scoped=True)
 def logout():
     """End the session everywhere by rotating the user's session token."""
     user = signed_in_user()
@@ -120,7 +120,7 @@ def logout():
 
 
 @bp.route("/account/money-unit", methods=["POST"])
-@role_required(*ANY_ROLE)
+@role_required(*ANY_ROLE, scoped=True)
 def set_money_unit():
     """Remember the unit (元 or 万元) the user reads money in on lists, then go back to the list."""
     unit = request.form.get("unit")

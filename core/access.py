@@ -33,17 +33,13 @@ CONTRACTOR_EDITORS = ("admin", "planner", "finance")
 BANK_ACCOUNT_READERS = ("finance",)
 
 
-def _denied(reason: str):
-    """Record the refusal (when an audit hook is installed) and answer 403."""
+def deny(reason: str):
+    """Refuse the request as role_required does (audited when an audit hook is installed, 403): for a
+    rule that depends on the record, such as an object outside the account's area."""
     hook = _DENIED_HOOKS[0] if _DENIED_HOOKS else None
     if hook is not None:
         hook(reason, request.endpoint or "", request.path)
     abort(403)
-
-
-def deny(reason: str):
-    """Refuse the request as role_required does (audited, 403), for a rule that depends on the record."""
-    _denied(reason)
 
 
 _DENIED_HOOKS: list[Callable[[str, str, str], None]] = []
@@ -54,8 +50,12 @@ def on_denied(hook: Callable[[str, str, str], None]) -> None:
     _DENIED_HOOKS[:] = [hook]
 
 
-def role_required(*roles: str):
-    """Allow the view only to signed-in, active users whose role is in `roles`."""
+def role_required(*roles: str, scoped: bool = False):
+    """Allow the view only to signed-in, active users whose role is in `roles`.
+
+    An account scoped to an area (a township's staff: `area_id` set) is let in only where `scoped` is
+    true, i.e. on views that narrow what they read and check every object they reach to that area.
+    """
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
@@ -68,20 +68,24 @@ def role_required(*roles: str):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if current_user.role not in roles:
-                _denied(f"role {current_user.role} not in {','.join(roles)}")
+                deny(f"role {current_user.role} not in {','.join(roles)}")
+            if not scoped and getattr(current_user, "area_id", None) is not None:
+                deny("account scoped to an area: page of the whole county")
             return view(*args, **kwargs)
 
-        return _with_rule(wrapper, "roles", tuple(roles))
+        return _with_rule(wrapper, "roles", tuple(roles), scoped)
 
     return decorate
 
 
 def public(view):
     """Mark a view as open to everyone, signed in or not (login page, public disclosure)."""
-    return _with_rule(view, "public", ())
+    return _with_rule(view, "public", (), True)
 
 
-def _with_rule(view, kind: str, roles: tuple[str, ...]):
-    """`view` stamped with its access rule (an attribute types cannot declare on a function)."""
+def _with_rule(view, kind: str, roles: tuple[str, ...], scope_aware: bool):
+    """`view` stamped with its access rule and whether accounts scoped to an area may use it
+    (attributes types cannot declare on a function)."""
     view.access_rule = (kind, roles)
+    view.scope_aware = scope_aware
     return view

@@ -21,6 +21,7 @@ from auth.models import User
 from auth.services import create_user
 from demo import data
 from demo.evidence import seed_contractors, seed_contracts, seed_documents
+from demo.library import seed_library
 from demo.plan import (
     FEN_PER_WAN,
     AllocationPlan,
@@ -88,6 +89,7 @@ def seed_demo(today: date) -> dict[str, int]:
     seed_contractors(counts, users["finance"])
     seed_contracts([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     seed_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
+    seed_library(today, demo_password(), users["admin"])
     standing.rebuild()  # rules stored above apply to allocations from an earlier run too
     return {key: counts[key] for key in COUNT_KEYS}
 

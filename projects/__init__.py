@@ -20,11 +20,21 @@ def init_app(app: Flask) -> None:
     from projects.blueprint import bp
     from projects.cli import projects_cli
     from projects.evidence import register_owner_kinds
+    from projects.gates import install_gate
     from projects.imports import views as import_views  # noqa: F401  (its routes)
     from projects.imports.mapped_values import register_value_kinds
+    from projects.library import views as library_views  # noqa: F401  (its routes)
+    from projects.library.services import library_gate
+    from projects.targets import views as target_views
+    from projects.targets.models import TIERS
+    from projects.targets.services import targets_gate
 
     app.register_blueprint(bp, url_prefix="/projects")
     app.cli.add_command(projects_cli)
     register_value_kinds(app)
     register_owner_kinds(app)
     install_audit_words(app)
+    install_gate(app, library_gate)
+    install_gate(app, targets_gate)
+    app.jinja_env.globals["targets_panel"] = target_views.targets_panel
+    app.jinja_env.globals["target_tiers"] = TIERS

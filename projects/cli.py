@@ -127,3 +127,28 @@ def export_command(path: Path):
     commit_or_fail(lambda: record("project.export", object_type="project",
                                   after={"rows": len(projects), "format": fmt, "file": path.name}))
     click.echo(f"Exported {len(projects)} projects to {path}.")
+
+
+@projects_cli.command("scope")
+@click.argument("username")
+@click.argument("area_code", required=False)
+@click.option("--county", is_flag=True, help="Lift the scope: the account sees the whole county.")
+@with_appcontext
+def scope_command(username: str, area_code: Optional[str], county: bool):
+    """Limit account USERNAME to the town or township AREA_CODE (its staff), or to none with --county."""
+    user = _actor(username)
+    assert user is not None
+    if county == bool(area_code):
+        raise click.UsageError("give a town or township code, or --county")
+    area = db.session.scalar(select(Area).where(Area.code == area_code)) if area_code else None
+    if area_code and (area is None or area.parent_id is not None):
+        raise click.ClickException(f"no town or township with code {area_code!r}")
+
+    def change():
+        before = user.area_id
+        user.area_id = area.id if area else None
+        record("user.scope", object_type="user", object_id=user.id, before={"area": before},
+               after={"area": area_code or None})
+
+    commit_or_fail(change)
+    click.echo(f"{user.username}: {area_code or 'county'}")

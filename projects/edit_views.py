@@ -13,19 +13,21 @@ from core.access import PLANNERS, role_required
 from core.errors import Refused, show_refusal
 from core.forms import field_problems, required
 from core.saving import save
-from extensions import db
 from projects import lifecycle, services
 from projects.blueprint import bp
 from projects.forms import MilestoneForm, ProgressForm, ProjectForm, StatusForm
-from projects.models import STATUSES, Milestone, Project
+from projects.models import STATUSES, Project
 from projects.queries import area_choices
+from projects.scope import area_choices_in_scope, milestone_in_scope, project_in_scope
 from projects.services import ProjectInput
 
 
 def _project_form(project: Project | None = None) -> ProjectForm:
     form = ProjectForm(obj=project)
-    form.area_id.choices = area_choices(str(get_locale()))
-    form.status.choices = [(code, STATUSES[code]) for code in lifecycle.INITIAL_STATUSES]  # a new one's
+    form.area_id.choices = area_choices_in_scope(area_choices(str(get_locale())), current_user)
+    # A new project's first status; a township's account proposes, only the county enters one approved.
+    initial = lifecycle.INITIAL_STATUSES if current_user.area_id is None else ("proposed",)
+    form.status.choices = [(code, STATUSES[code]) for code in initial]
     return form
 
 
@@ -50,10 +52,10 @@ def create():
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def edit(project_id: int):
     """Change a project; after approval, budget and date changes need a reason."""
-    project = db.get_or_404(Project, project_id)
+    project = project_in_scope(project_id)
     form = _project_form(project)
     version = str(form.version.data or "")  # an int when the form was filled from the project
     expected = int(version) if version.isdigit() else None
@@ -68,10 +70,10 @@ def edit(project_id: int):
 
 
 @bp.route("/<int:project_id>/status", methods=["POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def change_status(project_id: int):
     """Move the project to its next status."""
-    project = db.get_or_404(Project, project_id)
+    project = project_in_scope(project_id)
     form = StatusForm()
     form.target.choices = [(code, label) for code, label in STATUSES.items()]
     back = url_for("projects.detail", project_id=project.id)
@@ -79,7 +81,7 @@ def change_status(project_id: int):
         return redirect(back)
     target, reason = form.target.data, form.reason.data or ""
     try:  # say at once when the move cannot be made, rather than after confirming it
-        services.check_move(project, target, reason)
+        services.check_move(project, target, reason, current_user)
     except Refused as refused:
         show_refusal(None, refused)
         return redirect(back)
@@ -93,10 +95,10 @@ def change_status(project_id: int):
 
 
 @bp.route("/<int:project_id>/milestones/new", methods=["POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def add_milestone(project_id: int):
     """Plan a milestone from the form on the project page."""
-    project = db.get_or_404(Project, project_id)
+    project = project_in_scope(project_id)
     form = MilestoneForm()
     if form.validate_on_submit() and (saved := save(lambda: services.add_milestone(
             project, name=required(form.name.data), planned_date=required(form.planned_date.data),
@@ -108,10 +110,10 @@ def add_milestone(project_id: int):
 
 
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def edit_milestone(milestone_id: int):
     """Re-plan a milestone's name, date or cost."""
-    milestone = db.get_or_404(Milestone, milestone_id)
+    milestone = milestone_in_scope(milestone_id)
     form = MilestoneForm(obj=milestone)
     if form.validate_on_submit() and save(lambda: services.update_milestone(
             milestone, name=required(form.name.data), planned_date=required(form.planned_date.data),
@@ -124,10 +126,10 @@ def edit_milestone(milestone_id: int):
 
 
 @bp.route("/milestones/<int:milestone_id>/progress", methods=["POST"])
-@role_required(*PLANNERS)
+@role_required(*PLANNERS, scoped=True)
 def record_progress(milestone_id: int):
     """Record a milestone's % complete from the form on the project page."""
-    milestone = db.get_or_404(Milestone, milestone_id)
+    milestone = milestone_in_scope(milestone_id)
     form = ProgressForm()
     if not form.validate_on_submit():
         for problem in field_problems(form):

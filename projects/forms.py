@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from core.forms import DayField, MoneyField
 from core.i18n import _l
 from core.once import OnceForm
-from projects.models import CATEGORIES
+from projects.models import CATEGORIES, NATURES
 
 
 class ProjectForm(OnceForm):
@@ -70,3 +70,31 @@ class ProgressForm(FlaskForm):
     progress_pct = IntegerField(_l("Percent complete"), validators=[InputRequired(), NumberRange(min=0, max=100)])
     reported_on = DayField(_l("Date"), validators=[InputRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+class LibraryEntryForm(OnceForm):
+    """The library entry of a project: nature, beneficiaries, the benefit-linkage mechanism."""
+
+    nature = SelectField(_l("Nature of construction"), choices=lambda: [("", "—")] + list(NATURES.items()),
+                         validators=[Optional()])
+    beneficiaries = TextAreaField(_l("Beneficiaries"), validators=[Optional(), Length(max=2000)],
+                                  description=_l("Who benefits: villages, groups, households."))
+    beneficiary_count = IntegerField(_l("People benefiting"), validators=[Optional(), NumberRange(min=0)])
+    beneficiary_poverty_count = IntegerField(_l("Of whom poverty-alleviated (脱贫人口)"),
+                                             validators=[Optional(), NumberRange(min=0)])
+    beneficiary_monitored_count = IntegerField(_l("Of whom monitored (监测对象)"),
+                                               validators=[Optional(), NumberRange(min=0)])
+    benefit_linkage = TextAreaField(_l("Benefit-linkage mechanism"), validators=[Optional(), Length(max=4000)],
+                                    description=_l("How the people named above gain from the project."))
+
+
+class ProposalForm(ProjectForm, LibraryEntryForm):
+    """A new proposal for the library: the plan's fields and the library entry."""
+
+
+class ReviewForm(FlaskForm):
+    """The township's decision on a proposal."""
+
+    decision = SelectField(_l("Decision"), choices=[("agree", _l("Agree")), ("return", _l("Return"))],
+                           validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=1000)])

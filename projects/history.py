@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from core.i18n import _l
 from core.units import with_unit
-from projects.models import CATEGORIES, STATUSES
+from projects.models import CATEGORIES, NATURES, REVIEW_STATES, STATUSES
 
 PROJECT_FIELD_LABELS = {
     "code": _l("Project code"), "name": _l("Project name"), "category": _l("Category"), "area_id": _l("Area"),
@@ -24,12 +24,17 @@ PROJECT_FIELD_LABELS = {
     "planned_start": _l("Planned start"), "planned_end": _l("Planned end"), "actual_start": _l("Actual start"),
     "actual_end": _l("Actual end"), "responsible_unit": _l("Responsible unit"), "contractor": _l("Contractor"),
     "description": _l("Description"), "status": _l("Status"),
+    "nature": _l("Nature of construction"), "beneficiaries": _l("Beneficiaries"),
+    "beneficiary_count": _l("People benefiting"), "beneficiary_poverty_count": _l("Of whom poverty-alleviated"),
+    "beneficiary_monitored_count": _l("Of whom monitored"), "benefit_linkage": _l("Benefit-linkage mechanism"),
+    "review_state": _l("Review"),
 }
 MILESTONE_FIELD_LABELS = {
     "sequence": _l("Sequence"), "planned_date": _l("Planned date"), "planned_cost_fen": _l("Planned cost"),
     "progress_pct": _l("Percent complete"), "actual_date": _l("Actual date"),
 }
-VALUE_LABELS: dict[str, dict[str, Any]] = {"status": STATUSES, "category": CATEGORIES}
+VALUE_LABELS: dict[str, dict[str, Any]] = {"status": STATUSES, "category": CATEGORIES, "nature": NATURES,
+                                            "review_state": REVIEW_STATES}
 _MILESTONE_FIELD = re.compile(r"^milestone ([0-9]+) (\w+)$")  # how services name a milestone's change
 DASH = "—"
 

@@ -52,6 +52,20 @@ STATUSES = {
 }
 
 
+# Library entry (项目库): the nature of construction and the county's review of a proposal.
+NATURES = {
+    "new": _l("New construction"),
+    "rebuild": _l("Rebuilding"),
+    "expansion": _l("Expansion"),
+    "repair": _l("Repair and maintenance"),
+}
+REVIEW_STATES = {
+    "submitted": _l("Awaiting the township's review"),
+    "agreed": _l("Agreed by the township"),
+    "returned": _l("Returned by the township"),
+}
+
+
 class Area(Model):
     """A town or township, or a village or community inside one."""
 
@@ -102,6 +116,17 @@ class Project(Model):
     responsible_unit: Mapped[str] = mapped_column(String(200), default="")
     contractor: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # The library entry; empty for projects entered before the library (migration 0012b).
+    nature: Mapped[Optional[str]] = mapped_column(String(16))
+    beneficiaries: Mapped[str] = mapped_column(Text, default="")
+    beneficiary_count: Mapped[Optional[int]] = mapped_column(Integer)
+    beneficiary_poverty_count: Mapped[Optional[int]] = mapped_column(Integer)  # 脱贫人口
+    beneficiary_monitored_count: Mapped[Optional[int]] = mapped_column(Integer)  # 监测对象
+    benefit_linkage: Mapped[str] = mapped_column(Text, default="")  # 利益联结机制
+    # None: not proposed through the library (entered by the county before it existed).
+    review_state: Mapped[Optional[str]] = mapped_column(String(16))
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    library_year: Mapped[Optional[int]] = mapped_column(Integer, index=True)  # year approved into the library
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -125,6 +150,12 @@ class Project(Model):
         CheckConstraint("actual_end IS NULL OR actual_start IS NULL OR actual_end >= actual_start",
                         name="actual_dates_ordered"),
         CheckConstraint("length(code) > 0 AND length(name) > 0", name="code_and_name_present"),
+        CheckConstraint("nature IS NULL OR " + one_of("nature", NATURES), name="nature_known"),
+        CheckConstraint("review_state IS NULL OR " + one_of("review_state", REVIEW_STATES), name="review_state_known"),
+        CheckConstraint("(beneficiary_count IS NULL OR beneficiary_count >= 0) AND "
+                        "(beneficiary_poverty_count IS NULL OR beneficiary_poverty_count >= 0) AND "
+                        "(beneficiary_monitored_count IS NULL OR beneficiary_monitored_count >= 0)",
+                        name="beneficiaries_not_negative"),
         Index("ix_project_category_status", "category", "status"),
     )
 

@@ -73,16 +73,20 @@ def unfunded_condition():
     return and_(Project.allocated_fen == 0, Project.status != "cancelled")
 
 
-def project_list_query(filters: ProjectFilter, today: date, funded_by: Optional[Select] = None) -> Select:
+def project_list_query(filters: ProjectFilter, today: date, funded_by: Optional[Select] = None,
+                       scope=None) -> Select:
     """Rows of (Project, Area, township Area or None, late flag) matching `filters`, sorted.
 
-    `funded_by` is a select of project ids (from the finance ledger) when filtering by source.
+    `funded_by` is a select of project ids (from the finance ledger) when filtering by source; `scope`
+    a condition limiting the projects to an account's area (projects.scope.scope_condition).
     """
     township = aliased(Area)
     late = late_condition(today).label("late")
     query = (select(Project, Area, township, late)
              .join(Area, Project.area_id == Area.id)
              .outerjoin(township, Area.parent_id == township.id))
+    if scope is not None:
+        query = query.where(scope)
     if filters.text:
         query = query.where(or_(Project.name.contains(filters.text, autoescape=True),
                                 Project.code.contains(filters.text, autoescape=True)))

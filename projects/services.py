@@ -21,9 +21,11 @@ from core.i18n import _l
 from extensions import db
 from projects import lifecycle
 from projects.accrual import accrual_starts
+from projects.gates import gate_problems
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.money import project_money
 from projects.progress import weighted_progress_bp
+from projects.scope import area_in_scope, scope_area_id
 
 PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scale_unit", "budget_fen",
                   "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit",
@@ -148,8 +150,12 @@ def initial_change(project_id: int, status: str, reason: str, user_id: Optional[
 
 def create_project(data: ProjectInput, actor=None, reason: str = "") -> Project:
     """Store a new project, proposed or (with `reason`) approved; raises PlanningError with every
-    problem found."""
+    problem found (an account scoped to a township stores proposals of its own area only)."""
     errors = {**check_project_input(data), **new_status_problems(data.status, reason)}
+    if not errors.get("area_id") and not area_in_scope(actor, db.session.get(Area, data.area_id)):
+        errors["area_id"] = _l("This area is outside your township.")
+    if data.status != "proposed" and scope_area_id(actor) is not None:
+        errors["status"] = _l("Only the county planning office approves and accepts projects.")
     if errors:
         raise PlanningError(errors)
     project = Project(**data.values(), status=data.status, allocated_fen=0, spent_fen=0)
@@ -176,6 +182,8 @@ def update_project(project: Project, data: ProjectInput, actor=None, reason: str
         raise PlanningError({"version": _l("This project was changed by someone else while you were editing. "
                                            "Reload it and make your change again.")})
     errors = check_project_input(data, existing=project)
+    if not (area_in_scope(actor, project.area) and area_in_scope(actor, db.session.get(Area, data.area_id))):
+        errors["area_id"] = _l("This area is outside your township.")
     values = data.values()
     controlled = [key for key in lifecycle.CONTROLLED_FIELDS if values[key] != getattr(project, key)]
     if controlled and lifecycle.plan_is_controlled(project.status) and not reason.strip():
@@ -242,18 +250,24 @@ def status_move_dates(current: str, target: str, actual_start: Optional[date], a
     return actual_start, actual_end
 
 
-def check_move(project: Project, target: str, reason: str) -> None:
-    """check_status_move for a stored project (its milestones counted when it matters)."""
+def check_move(project: Project, target: str, reason: str, actor=None) -> None:
+    """check_status_move for a stored project (its milestones counted when it matters), then the gates
+    other rules hold on the move (projects.gates: the library's review, the notices' periods)."""
     check_status_move(project.status, target, reason, lambda: _milestone_count(project.id, unfinished=True),
                       lambda: _milestone_count(project.id))
+    problems = gate_problems(project, target, actor)
+    if problems:
+        raise PlanningError(problems)
 
 
 def change_status(project: Project, target: str, actor=None, reason: str = "",
                   on_date: Optional[date] = None) -> None:
     """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
     current = project.status
-    check_move(project, target, reason)
+    check_move(project, target, reason, actor)
     day = on_date or date.today()
+    if current == "proposed" and target == "approved":
+        project.library_year = day.year
     actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
     ended = actual_end != project.actual_end  # the fund rules read the actual end (spending after it)
     if ended:

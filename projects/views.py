@@ -21,9 +21,9 @@ from extensions import db
 from projects import lifecycle
 from projects.blueprint import bp
 from projects.evidence import project_owners
-from projects.forms import MilestoneForm, ProgressForm, StatusForm
+from projects.forms import MilestoneForm, ProgressForm, ReviewForm, StatusForm
 from projects.history import change_line
-from projects.models import CATEGORIES, STATUSES, Project
+from projects.models import CATEGORIES, NATURES, REVIEW_STATES, STATUSES
 from projects.money import project_money
 from projects.queries import (
     ATTENTION,
@@ -34,6 +34,7 @@ from projects.queries import (
     progress_history,
     project_list_query,
 )
+from projects.scope import area_choices_in_scope, project_in_scope, scope_condition
 from projects.sections import sections_for
 from projects.services import can_change_plan, can_record_progress
 
@@ -41,11 +42,11 @@ from projects.services import can_change_plan, can_record_progress
 def _filtered_query(filters: ProjectFilter):
     money = project_money()
     funded_by = money.projects_funded_by(filters.source_id) if filters.source_id else None
-    return project_list_query(filters, date.today(), funded_by)
+    return project_list_query(filters, date.today(), funded_by, scope_condition(current_user))
 
 
 @bp.route("/")
-@role_required(*READERS)
+@role_required(*READERS, scoped=True)
 def index():
     """Projects filtered, searched, sorted and paged, each with its money, progress and flags."""
     filters = ProjectFilter.from_args(request.args)
@@ -54,12 +55,14 @@ def index():
     rows = db.session.execute(query.offset(page.offset).limit(page.size)).all()
     return render_template("projects/index.html", rows=rows, page=page, filters=filters,
                            categories=CATEGORIES, statuses=STATUSES, attention=ATTENTION,
-                           areas=area_choices(str(get_locale())), sources=project_money().source_choices(),
-                           can_edit=current_user.role in PLANNERS)
+                           areas=area_choices_in_scope(area_choices(str(get_locale())), current_user),
+                           sources=project_money().source_choices(),
+                           can_edit=current_user.role in PLANNERS,
+                           county_wide=current_user.area_id is None)
 
 
 @bp.route("/export.<fmt>")
-@role_required(*READERS)
+@role_required(*READERS, scoped=True)
 def export(fmt: str):
     """The filtered list as a spreadsheet (.xlsx or .csv), every project, not just one page."""
     from projects.imports.exporting import write_projects
@@ -78,10 +81,10 @@ def export(fmt: str):
 
 
 @bp.route("/<int:project_id>")
-@role_required(*READERS)
+@role_required(*READERS, scoped=True)
 def detail(project_id: int):
     """A project's overview, funding by source, milestones with their payments, progress, changes."""
-    project = db.get_or_404(Project, project_id)
+    project = project_in_scope(project_id)
     money = project_money()
     funding = money.funding_by_source(project.id)
     planned_total = sum(m.planned_cost_fen for m in project.milestones)
@@ -94,6 +97,10 @@ def detail(project_id: int):
         changes=[change_line(change, username) for change, username in change_history(project.id)],
         breaches=money.breaches(project.id),
         categories=CATEGORIES, statuses=STATUSES, can_edit=current_user.role in PLANNERS, today=date.today(),
+        natures=NATURES, review_states=REVIEW_STATES, review_form=ReviewForm(formdata=None),
+        project_panels=current_app.extensions.get("project_panels", []),
+        notice_kinds=current_app.extensions.get("notice_kinds", {}), notice_places=current_app.extensions.get(
+            "notice_places", {}),
         can_progress=can_record_progress(project.status), can_plan=can_change_plan(project.status),
         status_form=status_form, milestone_form=MilestoneForm(formdata=None), progress_form=ProgressForm(formdata=None),
         panel=document_panel(project_owners(project), current_user), sections=sections_for(project, current_user))

@@ -88,3 +88,39 @@ def make_rule(kind: str = "spending_after_completion", params: dict | None = Non
     db.session.flush()
     recheck_bound(standing.sources_bound_by(rule))
     return rule
+
+
+def make_finished_notice(project: Project, kind: str = "pre_approval"):
+    """A notice of `project` that ran its ten days and ended yesterday, with no objection: its gate is clear."""
+    from datetime import timedelta
+
+    from disclosure.models import Notice
+
+    today = date.today()
+    notice = Notice(project_id=project.id, kind=kind, place="village_board", start_date=today - timedelta(days=11),
+                    end_date=today - timedelta(days=1), snapshot={"code": project.code, "name": project.name})
+    db.session.add(notice)
+    db.session.flush()
+    return notice
+
+
+def make_target(project: Project, **fields):
+    """An output indicator of `project`: road hardened ≥ 2.4 km unless told otherwise."""
+    from decimal import Decimal
+
+    from projects.targets.models import Target
+
+    values = dict(tier="output", category="quantity", name="硬化道路长度", unit="公里", comparison="ge",
+                  target_value=Decimal("2.4"))
+    values.update(fields)
+    target = Target(project_id=project.id, **values)
+    db.session.add(target)
+    db.session.flush()
+    return target
+
+
+def make_approvable(project: Project):
+    """What a proposal needs before the county approves it: an output target and a pre-approval notice
+    that has run its period."""
+    make_target(project)
+    return make_finished_notice(project)

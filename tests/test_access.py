@@ -7,6 +7,7 @@ import pytest
 
 from contracts.contract_services import ContractInput, create_contract
 from contracts.services import ContractorInput, register_contractor
+from disclosure.models import Notice, Objection
 from documents.services import attach
 from extensions import db
 from funds.ledger import services as ledger
@@ -34,6 +35,15 @@ MATRIX = {
     "projects.add_milestone": ("POST", "/projects/{project}/milestones/new", EDITORS),
     "projects.edit_milestone": ("GET", "/projects/milestones/{milestone}/edit", EDITORS),
     "projects.record_progress": ("POST", "/projects/milestones/{milestone}/progress", EDITORS),
+    "projects.propose": ("GET", "/projects/propose", EDITORS),
+    "projects.library_entry": ("GET", "/projects/{project}/library", EDITORS),
+    "projects.review": ("POST", "/projects/{project}/review", EDITORS),
+    "projects.library": ("GET", "/projects/library/", EVERYONE),
+    "projects.library_export": ("GET", "/projects/library/2026.xlsx", EVERYONE),
+    "projects.add_target": ("POST", "/projects/{project}/targets", EDITORS),
+    "projects.record_actual": ("POST", "/projects/targets/{target}/actual", EDITORS),
+    "projects.remove_target": ("POST", "/projects/targets/{target}/remove", EDITORS),
+    "projects.assessments": ("GET", "/projects/assessments", EVERYONE),
     "projects.import_upload": ("GET", "/projects/import", {"admin", "planner"}),
     "projects.import_template": ("GET", "/projects/import/template.xlsx", {"admin", "planner"}),
     "projects.import_mapping": ("GET", "/projects/import/unknown/mapping", {"admin", "planner"}),
@@ -42,6 +52,12 @@ MATRIX = {
     "import_values.index": ("GET", "/imports/values", {"admin", "planner"}),
     "import_values.remove": ("POST", "/imports/values/1/forget", {"admin", "planner"}),
     "projects.import_confirm": ("POST", "/projects/import/unknown/confirm", {"admin", "planner"}),
+    "notices.create": ("GET", "/notices/projects/{project}/new", EDITORS),
+    "notices.detail": ("GET", "/notices/{notice}", EVERYONE),
+    "notices.add_objection": ("POST", "/notices/{notice}/objections", EDITORS),
+    "notices.resolve_objection": ("POST", "/notices/objections/{objection}/resolve", EDITORS),
+    "public.index": ("GET", "/public/", "public"),
+    "public.project": ("GET", "/public/projects/{code}", "public"),
     "funds.index": ("GET", "/funds/", EVERYONE),
     "funds.source": ("GET", "/funds/sources/{source}", EVERYONE),
     "funds.create_source": ("GET", "/funds/sources/new", {"finance"}),
@@ -138,10 +154,17 @@ def _objects():
     contract = create_contract(ContractInput(contract_no="HT-ACCESS", project_id=project.id,
                                              contractor_id=contractor.id, subject="works", method="public_tender",
                                              signed_on=date(2026, 1, 2), value_fen=1_000_000))
+    notice = Notice(project_id=project.id, kind="fund_use", place="village_board", start_date=date(2026, 1, 5),
+                    end_date=date(2026, 1, 20), snapshot={"code": project.code, "name": project.name})
+    db.session.add(notice)
+    db.session.flush()
+    objection = Objection(notice_id=notice.id, received_on=date(2026, 1, 6), summary="路线", handling="", result="")
+    db.session.add(objection)
+    indicator = factories.make_target(project)
     db.session.commit()
-    return {"project": project.id, "milestone": milestone.id, "source": source.id, "user": target.id,
-            "payment": payment.id, "document": document.id, "contractor": contractor.id,
-            "contract": contract.id}
+    return {"project": project.id, "target": indicator.id, "milestone": milestone.id, "source": source.id,
+            "user": target.id, "payment": payment.id, "document": document.id, "contractor": contractor.id,
+            "contract": contract.id, "notice": notice.id, "objection": objection.id, "code": project.code}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)

@@ -176,11 +176,13 @@ def test_free_text_contractors_are_carried_over_never_lost(app):
 
     from tests.conftest import MIGRATIONS
 
+    # The projects are made on today's schema, then the schema goes back to before contracts.
+    for name in ("永州某路桥公司", " 永州某路桥公司 ", "双牌某建筑公司", ""):
+        factories.make_project(contractor=name)
+    db.session.commit()
     db.session.remove()
     downgrade(directory=MIGRATIONS, revision="0014")
     db.session.execute(text("DELETE FROM contractor"))
-    for name in ("永州某路桥公司", " 永州某路桥公司 ", "双牌某建筑公司", ""):
-        factories.make_project(contractor=name)
     db.session.commit()
     db.session.remove()
     upgrade(directory=MIGRATIONS)

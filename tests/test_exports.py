@@ -126,8 +126,27 @@ def test_project_list_export_has_allocated_spent_and_progress(client, auth):
     auth.as_role("leader")
     rows = _rows(client.get("/projects/export.xlsx", headers=EN))
     header, row = rows[0], rows[1]
-    assert header[-3:] == ("已分配资金（元）", "已支付（元）", "实物进度（%）")
-    assert row[0] == "SP-X-001" and row[-3:] == (1_000_000, 8_000, 42.5)
+    start = header.index("已分配资金（元）")
+    assert header[start:start + 3] == ("已分配资金（元）", "已支付（元）", "实物进度（%）")
+    assert row[0] == "SP-X-001" and row[start:start + 3] == (1_000_000, 8_000, 42.5)
+
+
+def test_project_export_carries_the_library_entry_and_the_indicators(client, auth):
+    """The workbook export has each project's library fields, and its indicators on a sheet of their own
+    (a re-import skips both)."""
+    from decimal import Decimal
+
+    project = factories.make_project(code="SP-LIB-01", nature="new", beneficiaries="大塘村", beneficiary_count=320,
+                                     beneficiary_poverty_count=41, benefit_linkage="务工优先", library_year=2026)
+    factories.make_target(project, actual_value=Decimal("2.1"))
+    db.session.commit()
+    auth.as_role("leader")
+    book = load_workbook(BytesIO(client.get("/projects/export.xlsx").data))
+    header, row = (tuple(cells) for cells in list(book["项目"].iter_rows(values_only=True))[:2])
+    assert dict(zip(header, row))["建设性质"] == "新建" and dict(zip(header, row))["受益人数"] == 320
+    assert dict(zip(header, row))["利益联结机制"] == "务工优先" and dict(zip(header, row))["入库年度"] == 2026
+    targets = list(book["绩效指标"].iter_rows(values_only=True))
+    assert targets[1][:8] == ("SP-LIB-01", "产出指标", "数量指标", "硬化道路长度", "≥", "2.4", "公里", "2.1")
 
 
 def test_an_export_keeps_the_cached_reports(client, auth, app):

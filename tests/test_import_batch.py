@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from audit import services as audit_services
@@ -49,6 +50,7 @@ def apply_row_by_row(plan, actor=None, today=None) -> None:
     day = today or date.today()
     codes = {row.code for row in plan.projects} | {row.project_code for row in plan.milestones}
     projects = load_projects(codes)
+    stored_before = set(projects)
     loaded_areas = db.session.scalars(select(Area)).all()
     for row in plan.projects:
         project = projects.get(row.code)
@@ -74,10 +76,17 @@ def apply_row_by_row(plan, actor=None, today=None) -> None:
         if m.progress_changed:
             services.record_progress(milestone, progress_pct=m.progress_pct, reported_on=day,
                                      note=f"import {plan.file_name}"[:200], actor=actor)
+    gates = current_app.extensions.get("project_gates", [])
     for row in plan.projects:
         if row.late_status:
-            for target in lifecycle.path(projects[row.code].status, row.late_status):
-                services.change_status(projects[row.code], target, actor, reason=row.reason, on_date=day)
+            # A project new in the file is recorded at the status the county's files give it (the batch
+            # writer records it so); the notice gates hold moves of projects already stored.
+            current_app.extensions["project_gates"] = gates if row.code in stored_before else []
+            try:
+                for target in lifecycle.path(projects[row.code].status, row.late_status):
+                    services.change_status(projects[row.code], target, actor, reason=row.reason, on_date=day)
+            finally:
+                current_app.extensions["project_gates"] = gates
     del loaded_areas
     counts = plan.counts()
     record("project.import", user=actor, object_type="project",
@@ -167,12 +176,13 @@ def _stored_county():
     factories.make_milestone(e1, sequence=1, planned_cost_fen=1_000_000, progress_pct=0)
     e2 = factories.make_project(county["JC-DT"], code="E2", status="in_progress")
     factories.make_milestone(e2, sequence=1, planned_cost_fen=1_000_000, progress_pct=50)
-    factories.make_project(county["LB-YM"], code="E3", status="proposed")
+    factories.make_approvable(factories.make_project(county["LB-YM"], code="E3", status="proposed"))
     e4 = factories.make_project(county["LB"], code="E4", status="in_progress")
     factories.make_milestone(e4, sequence=1, planned_cost_fen=2_000_000, progress_pct=100, actual_date=date(2026, 5, 1))
-    factories.make_project(county["LB-YM"], code="E5", status="proposed", name="道路E5", budget_fen=100_000_000,
-                           scale_quantity=Decimal("12.5"), scale_unit="公里", responsible_unit="县交通运输局",
-                           planned_start=date(2026, 3, 1), planned_end=date(2026, 12, 31))
+    e5 = factories.make_project(county["LB-YM"], code="E5", status="proposed", name="道路E5", budget_fen=100_000_000,
+                                scale_quantity=Decimal("12.5"), scale_unit="公里", responsible_unit="县交通运输局",
+                                planned_start=date(2026, 3, 1), planned_end=date(2026, 12, 31))
+    factories.make_approvable(e5)  # the import's approval passes the notice gate like any other door
     db.session.commit()
     return county
 

@@ -78,6 +78,7 @@ def test_status_lifecycle_and_completion(app):
     milestone = factories.make_milestone(project, planned_cost_fen=100)
     with pytest.raises(PlanningError):
         services.change_status(project, "completed")
+    factories.make_approvable(project)
     services.change_status(project, "approved")
     services.change_status(project, "in_progress", on_date=date(2026, 4, 1))
     assert project.actual_start == date(2026, 4, 1)

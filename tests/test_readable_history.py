@@ -18,6 +18,7 @@ def _changed_project():
     area = factories.make_area()
     project = factories.make_project(area, status="proposed", budget_fen=120_000_000)
     milestone = factories.make_milestone(project, sequence=1, planned_cost_fen=50_000_000)
+    factories.make_approvable(project)
     planning.change_status(project, "approved")
     data = planning.ProjectInput(code=project.code, name=project.name, category=project.category, area_id=area.id,
                                  budget_fen=130_000_000, planned_start=project.planned_start,

@@ -80,8 +80,22 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("spent", _l("Spent (yuan)"), "已支付（元）", "Spent (yuan)", (), False, READ_ONLY_NOTE),
     Column("progress", _l("Physical progress (%)"), "实物进度（%）", "Physical progress (%)", (), False,
            READ_ONLY_NOTE),
+    # The library entry (projects.library): exported for the county's readers; entered on the proposal's
+    # page, not yet read by the import.
+    Column("nature", _l("Nature of construction"), "建设性质", "Nature of construction", (), False, READ_ONLY_NOTE),
+    Column("beneficiaries", _l("Beneficiaries"), "受益对象", "Beneficiaries", (), False, READ_ONLY_NOTE),
+    Column("beneficiary_count", _l("People benefiting"), "受益人数", "People benefiting", (), False, READ_ONLY_NOTE),
+    Column("beneficiary_poverty_count", _l("Of whom poverty-alleviated"), "其中脱贫人口", "Of whom poverty-alleviated",
+           (), False, READ_ONLY_NOTE),
+    Column("beneficiary_monitored_count", _l("Of whom monitored"), "其中监测对象", "Of whom monitored", (), False,
+           READ_ONLY_NOTE),
+    Column("benefit_linkage", _l("Benefit-linkage mechanism"), "利益联结机制", "Benefit-linkage mechanism", (), False,
+           READ_ONLY_NOTE),
+    Column("library_year", _l("In the library of"), "入库年度", "Library year", (), False, READ_ONLY_NOTE),
 )
-READ_ONLY = frozenset({"allocated", "spent", "progress"})  # exported, never imported
+LIBRARY_COLUMNS = frozenset({"nature", "beneficiaries", "beneficiary_count", "beneficiary_poverty_count",
+                             "beneficiary_monitored_count", "benefit_linkage", "library_year"})
+READ_ONLY = frozenset({"allocated", "spent", "progress"}) | LIBRARY_COLUMNS  # exported, never imported
 
 MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("project_code", _l("Project code"), "项目编号", "Project code",
@@ -106,7 +120,7 @@ COLUMNS = {PROJECTS: PROJECT_COLUMNS, MILESTONES: MILESTONE_COLUMNS}
 SAME_FIELD = {"budget_wan": "budget", "planned_cost_wan": "planned_cost"}
 WAN_FIELDS = {"budget": "budget_wan", "planned_cost": "planned_cost_wan"}
 # Sheets whose title says they explain the others (the template's own instructions sheet).
-IGNORED_TITLES = ("填写说明", "说明", "instructions", "readme")
+IGNORED_TITLES = ("填写说明", "说明", "instructions", "readme", "绩效指标", "performance targets")
 # Tie-break hints in a sheet's title.
 _TITLE_HINTS = {MILESTONES: ("里程碑", "节点", "milestone"), PROJECTS: ("项目", "project")}
 _WAN_WORDS = ("万", "10k", "10,000", "10000", "wan", "ten thousand")

@@ -1,5 +1,7 @@
 """The project list as a spreadsheet, and the blank import template: the same columns, so an export
-re-imports cleanly and changes nothing.
+re-imports cleanly and changes nothing. The export adds each project's library entry and, in the
+workbook, its performance indicators on a sheet of their own: for reading (the import recognises and
+skips them; they are entered on the project's page).
 
 Headers, labels, notes and instructions are in Chinese, the county's working language, whatever the
 interface language (the import also reads English headers, but the template teaches the Chinese
@@ -20,9 +22,10 @@ from core.money import fen_to_decimal_yuan
 from core.sheets.tables import OutputSheet, write_csv, write_xlsx
 from extensions import db
 from projects.imports.columns import MILESTONE_COLUMNS, PROJECT_COLUMNS, READ_ONLY, Column
-from projects.models import AREA_KINDS, CATEGORIES, STATUSES, Milestone, Project
+from projects.models import AREA_KINDS, CATEGORIES, NATURES, STATUSES, Milestone, Project
 
-PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET = "项目", "节点", "填写说明"
+PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET, TARGETS_SHEET = "项目", "节点", "填写说明", "绩效指标"
+TARGET_HEADERS = ["项目编号", "指标层级", "指标类别", "指标名称", "比较", "目标值", "单位", "实际值", "实际值日期"]
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in PROJECT_COLUMNS if column.key != "budget_wan")
 TEMPLATE_COLUMNS: tuple[Column, ...] = tuple(column for column in EXPORT_COLUMNS if column.key not in READ_ONLY)
 MILESTONE_EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in MILESTONE_COLUMNS
@@ -47,9 +50,11 @@ def _area_names(project: Project) -> tuple[str, str]:
     return area.parent.name_zh, area.name_zh
 
 
-def project_row(project: Project, categories: dict[str, str], statuses: dict[str, str]) -> list:
-    """A project's cells in EXPORT_COLUMNS order (the change reason left empty), ending with what the
-    ledger and the progress reports say of it: allocated, spent, physical progress in %."""
+def project_row(project: Project, categories: dict[str, str], statuses: dict[str, str],
+                natures: Optional[dict[str, str]] = None) -> list:
+    """A project's cells in EXPORT_COLUMNS order (the change reason left empty), then what the ledger and
+    the progress reports say of it (allocated, spent, physical progress in %), then its library entry."""
+    natures = natures or {}
     township, village = _area_names(project)
     progress = None if project.progress_bp is None else (Decimal(project.progress_bp) / 100).quantize(CENT)
     return [project.code, project.name, categories.get(project.category, project.category), township, village,
@@ -57,7 +62,9 @@ def project_row(project: Project, categories: dict[str, str], statuses: dict[str
             project.planned_end, project.actual_start, project.actual_end,
             statuses.get(project.status, project.status), project.responsible_unit or "",
             project.contractor or "", project.description or "", "", _yuan(project.allocated_fen),
-            _yuan(project.spent_fen), progress]
+            _yuan(project.spent_fen), progress, natures.get(project.nature or "", ""), project.beneficiaries or "",
+            project.beneficiary_count, project.beneficiary_poverty_count, project.beneficiary_monitored_count,
+            project.benefit_linkage or "", project.library_year]
 
 
 def _milestone_rows(projects: list[Project]) -> list[list]:
@@ -72,6 +79,23 @@ def _milestone_rows(projects: list[Project]) -> list[list]:
             for m in found]
 
 
+def _target_rows(projects: list[Project]) -> list[list]:
+    """Each project's performance indicators (projects.targets), in TARGET_HEADERS order."""
+    from projects.targets.models import CATEGORIES as TARGET_CATEGORIES
+    from projects.targets.models import COMPARISONS, TIERS, Target
+    from projects.targets.services import show_value
+
+    codes = {project.id: project.code for project in projects}
+    ids = list(codes)
+    found: list[Target] = []
+    for start in range(0, len(ids), CHUNK):
+        found += db.session.scalars(select(Target).where(Target.project_id.in_(ids[start:start + CHUNK])))
+    tiers, categories, order = _labels(TIERS), _labels(TARGET_CATEGORIES), list(TIERS)
+    found.sort(key=lambda t: (codes[t.project_id], order.index(t.tier), t.position, t.id))
+    return [[codes[t.project_id], tiers[t.tier], categories[t.category], t.name, COMPARISONS[t.comparison],
+             show_value(t.target_value), t.unit, show_value(t.actual_value), t.actual_on] for t in found]
+
+
 def _notes(columns: Iterable[Column]) -> list[str]:
     """The comment on each header: required or not, and how to fill it in."""
     return [("必填" if column.required else "选填") + (f"。{column.note}" if column.note else "") for column in columns]
@@ -80,9 +104,9 @@ def _notes(columns: Iterable[Column]) -> list[str]:
 def write_projects(projects: Iterable[Project], stream: BinaryIO, fmt: str) -> None:
     """Write projects (area and area.parent loaded) as "xlsx" (with a milestones sheet) or "csv"."""
     projects = list(projects)
-    categories, statuses = _labels(CATEGORIES), _labels(STATUSES)
+    categories, statuses, natures = _labels(CATEGORIES), _labels(STATUSES), _labels(NATURES)
     headers = [column.header_zh for column in EXPORT_COLUMNS]
-    rows = (project_row(project, categories, statuses) for project in projects)
+    rows = (project_row(project, categories, statuses, natures) for project in projects)
     if fmt == "csv":
         write_csv(stream, headers, rows)
         return
@@ -92,6 +116,7 @@ def write_projects(projects: Iterable[Project], stream: BinaryIO, fmt: str) -> N
         OutputSheet(PROJECTS_SHEET, headers, rows, _notes(EXPORT_COLUMNS)),
         OutputSheet(MILESTONES_SHEET, [column.header_zh for column in MILESTONE_EXPORT_COLUMNS],
                     _milestone_rows(projects), _notes(MILESTONE_EXPORT_COLUMNS)),
+        OutputSheet(TARGETS_SHEET, TARGET_HEADERS, _target_rows(projects)),
     ])
 
 

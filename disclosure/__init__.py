@@ -1,0 +1,32 @@
+"""Disclosure: what leaves the county's hands for the public.
+
+Offers: `models` (Notice, Objection), `services` (the notice rules and the gates they hold on approval
+and acceptance), the notice pages at /notices (signed in), the public pages at /public/ (no sign-in,
+rate-limited per address: `limiter`) and `public` (what a public page may show: nothing personal).
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The notice and public pages, the notice gates on status moves, the notices panel on a project's
+    page, disclosure's words for the audit trail."""
+    from audit.vocabulary import describe
+    from core.i18n import _l
+    from disclosure import public_views, views  # noqa: F401  (their routes)
+    from disclosure.blueprint import bp, public_bp
+    from disclosure.models import NOTICE_KINDS, PLACES
+    from disclosure.services import notice_gate
+    from disclosure.views import project_notices
+    from projects.gates import install_gate
+
+    app.register_blueprint(bp, url_prefix="/notices")
+    app.register_blueprint(public_bp, url_prefix="/public")
+    install_gate(app, notice_gate)
+    app.extensions.setdefault("project_panels", []).append("disclosure/_project_notices.html")
+    app.jinja_env.globals["project_notices"] = project_notices
+    app.extensions["notice_kinds"], app.extensions["notice_places"] = NOTICE_KINDS, PLACES
+    describe(app, actions={"notice.create": _l("Notice posted"), "objection.create": _l("Objection received"),
+                           "objection.resolve": _l("Objection resolved")},
+             objects={"notice": _l("Notice")}, values={"kind": NOTICE_KINDS, "place": PLACES})
