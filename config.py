@@ -65,6 +65,10 @@ class Config:
     # county's supervision phone printed on every notice (disclosure/).
     NOTICE_MIN_DAYS = int(os.environ.get("LIANDONG_NOTICE_MIN_DAYS", 10))
     SUPERVISION_PHONE = os.environ.get("LIANDONG_SUPERVISION_PHONE", "12317")
+    # The address the public reaches Liandong at (e.g. https://xm.example.gov.cn), for the QR code of a
+    # printed notice; unset: the address of the request that printed it (an intranet address, if staff
+    # print from inside).
+    PUBLIC_BASE_URL = os.environ.get("LIANDONG_PUBLIC_BASE_URL", "")
     # Requests to the public pages per client address per minute, counted in each server process.
     PUBLIC_RATE_PER_MINUTE = int(os.environ.get("LIANDONG_PUBLIC_RATE_PER_MINUTE", 60))
     # Points of the year-end self-assessment: budget execution, output, benefit, satisfaction
