@@ -2,7 +2,9 @@
 their handling. Scoped accounts reach only their township's projects (projects.scope)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from io import BytesIO
+
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from disclosure import services
 from disclosure.blueprint import bp
 from disclosure.forms import NoticeForm, ObjectionForm, ResolutionForm
 from disclosure.models import NOTICE_KINDS, PLACES, Notice, Objection
+from disclosure.printing import notice_pdf
 from extensions import db
 from projects.scope import project_in_scope
 
@@ -53,6 +56,16 @@ def detail(notice_id: int):
     return render_template("disclosure/notice.html", notice=notice, kinds=NOTICE_KINDS, places=PLACES,
                            can_edit=current_user.role in PLANNERS, objection_form=ObjectionForm(formdata=None),
                            resolution_form=ResolutionForm(formdata=None))
+
+
+@bp.route("/<int:notice_id>/notice.pdf")
+@role_required(*READERS, scoped=True)
+def print_notice(notice_id: int):
+    """The notice as printed for its board (A4 PDF, in Chinese, with a QR code to the public page)."""
+    notice = _notice_in_scope(notice_id)
+    name = f"notice-{notice.snapshot.get('code', notice.project_id)}-{notice.start_date.isoformat()}.pdf"
+    return send_file(BytesIO(notice_pdf(notice)), mimetype="application/pdf", as_attachment=True,
+                     download_name=name)
 
 
 @bp.route("/<int:notice_id>/objections", methods=["POST"])
