@@ -54,6 +54,7 @@ MATRIX = {
     "projects.import_confirm": ("POST", "/projects/import/unknown/confirm", {"admin", "planner"}),
     "notices.create": ("GET", "/notices/projects/{project}/new", EDITORS),
     "notices.detail": ("GET", "/notices/{notice}", EVERYONE),
+    "notices.print_notice": ("GET", "/notices/{notice}/notice.pdf", EVERYONE),
     "notices.add_objection": ("POST", "/notices/{notice}/objections", EDITORS),
     "notices.resolve_objection": ("POST", "/notices/objections/{objection}/resolve", EDITORS),
     "public.index": ("GET", "/public/", "public"),
