@@ -1,7 +1,8 @@
 """Disclosure: what leaves the county's hands for the public.
 
 Offers: `models` (Notice, Objection), `services` (the notice rules and the gates they hold on approval
-and acceptance), the notice pages at /notices (signed in), the public pages at /public/ (no sign-in,
+and acceptance), `printing` (a notice as an A4 board notice with a QR code: templates/print/notice.typ),
+the notice pages at /notices (signed in), the public pages at /public/ (no sign-in,
 rate-limited per address: `limiter`) and `public` (what a public page may show: nothing personal).
 """
 from __future__ import annotations
