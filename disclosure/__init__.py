@@ -11,12 +11,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The notice and public pages, the notice gates on status moves, the notices panel on a project's
-    page, disclosure's words for the audit trail."""
+    """The notice and public pages, `flask notices print`, the notice gates on status moves, the notices
+    panel on a project's page, notices as records documents attach to (the photo of the posted board),
+    disclosure's words for the audit trail."""
     from audit.vocabulary import describe
     from core.i18n import _l
     from disclosure import public_views, views  # noqa: F401  (their routes)
     from disclosure.blueprint import bp, public_bp
+    from disclosure.cli import notices_cli
+    from disclosure.evidence import register_owner_kind
     from disclosure.models import NOTICE_KINDS, PLACES
     from disclosure.services import notice_gate
     from disclosure.views import project_notices
@@ -24,6 +27,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp, url_prefix="/notices")
     app.register_blueprint(public_bp, url_prefix="/public")
+    app.cli.add_command(notices_cli)
+    register_owner_kind(app)
     install_gate(app, notice_gate)
     app.extensions.setdefault("project_panels", []).append("disclosure/_project_notices.html")
     app.jinja_env.globals["project_notices"] = project_notices

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import utcnow
@@ -37,9 +37,7 @@ class Notice(Model):
     end_date: Mapped[date] = mapped_column(Date)
     # What the notice disclosed, as it was on the day it was made (disclosure.snapshot): never recomputed.
     snapshot: Mapped[dict] = mapped_column(JSON)
-    # The photo of the posted board: a document of the documents package once it exists (task 15);
-    # no foreign key until then.
-    photo_document_id: Mapped[Optional[int]] = mapped_column(Integer)
+    # The photo of the posted board is a document attached to the notice (documents.owners "notice").
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

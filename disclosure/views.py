@@ -16,6 +16,7 @@ from disclosure.blueprint import bp
 from disclosure.forms import NoticeForm, ObjectionForm, ResolutionForm
 from disclosure.models import NOTICE_KINDS, PLACES, Notice, Objection
 from disclosure.printing import notice_pdf
+from documents.panel import document_panel
 from extensions import db
 from projects.scope import project_in_scope
 
@@ -55,7 +56,8 @@ def detail(notice_id: int):
     notice = _notice_in_scope(notice_id)
     return render_template("disclosure/notice.html", notice=notice, kinds=NOTICE_KINDS, places=PLACES,
                            can_edit=current_user.role in PLANNERS, objection_form=ObjectionForm(formdata=None),
-                           resolution_form=ResolutionForm(formdata=None))
+                           resolution_form=ResolutionForm(formdata=None),
+                           panel=document_panel([("notice", notice.id, str(NOTICE_KINDS[notice.kind]))], current_user))
 
 
 @bp.route("/<int:notice_id>/notice.pdf")

@@ -86,3 +86,25 @@ def test_printed_qr_code_decodes_to_the_public_page(app, client, auth, tmp_path:
                           check=False)
     assert done.stdout.split() == [f"{BASE}/public/projects/{project.code}"]
     assert client.get(f"/public/projects/{project.code}").status_code == 200
+
+
+@pytest.mark.skipif(not HAS_CJK_FONT, reason="no CJK font installed (scripts/test installs fonts-wqy-microhei)")
+def test_cli_prints_the_projects_newest_notice(app, tmp_path: Path):
+    """`flask notices print CODE FILE.pdf` writes the project's notice; an unknown code, a project
+    without a notice, or no public address configured end non-zero with the reason and no file."""
+    project, _notice_posted = _notice()
+    runner = app.test_cli_runner()
+    out = tmp_path / "notice.pdf"
+    refused = runner.invoke(args=["notices", "print", project.code, str(out)])
+    assert refused.exit_code != 0 and "LIANDONG_PUBLIC_BASE_URL" in refused.output and not out.exists()
+    app.config["PUBLIC_BASE_URL"] = BASE
+    unknown = runner.invoke(args=["notices", "print", "NO-SUCH", str(out)])
+    assert unknown.exit_code != 0 and "no project with code 'NO-SUCH'" in unknown.output and not out.exists()
+    silent = factories.make_project()
+    db.session.commit()
+    none = runner.invoke(args=["notices", "print", silent.code, str(out)])
+    assert none.exit_code != 0 and "has no notice" in none.output and not out.exists()
+    printed = runner.invoke(args=["notices", "print", project.code, str(out)])
+    assert printed.exit_code == 0, printed.output
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert project.code in text and "江村产业路硬化工程" in text and "监督电话" in text

@@ -216,3 +216,27 @@ def test_demo_public_pages_leak_nothing(app, client):
     assert proposal is not None
     with pytest.raises(PlanningError, match="runs until"):
         planning.change_status(proposal, "approved")
+
+
+def test_photo_of_the_posted_board_is_a_document_of_the_notice(app, client, auth):
+    """A planner attaches the photo of the posted board to the notice: it is listed on the notice's
+    page (which then no longer says there is none), by the documents' store and rules."""
+    import io
+
+    from documents.models import Document
+
+    project = factories.make_project(status="proposed", review_state="agreed")
+    notice = services.post_notice(project, kind="pre_approval", place="village_board", start_date=date.today(),
+                                  end_date=date.today() + timedelta(days=9))
+    db.session.commit()
+    auth.as_role("planner")
+    english = {"Accept-Language": "en"}
+    assert "No photo of the posted board yet." in client.get(f"/notices/{notice.id}", headers=english).text
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+    client.post("/documents/new", content_type="multipart/form-data", headers=english, data={
+        "owner": f"notice:{notice.id}", "document_type": "x_noticePhoto", "title": "村公示栏",
+        "document_date": date.today().isoformat(), "file": (io.BytesIO(jpeg), "board.jpg")})
+    stored = db.session.scalars(select(Document)).one()
+    assert (stored.owner_kind, stored.owner_id) == ("notice", notice.id)
+    page = client.get(f"/notices/{notice.id}", headers=english).text
+    assert "村公示栏" in page and "No photo of the posted board yet." not in page

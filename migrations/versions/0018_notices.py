@@ -4,8 +4,7 @@ Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-10 13:00:00
 
-photo_document_id has no foreign key yet: it names a document of the documents package (task 15)
-and gets its key when both are merged.
+The photo of the posted board is a document attached to the notice (documents.owners "notice").
 """
 from alembic import op
 import sqlalchemy as sa
@@ -27,7 +26,6 @@ def upgrade():
         sa.Column('start_date', sa.Date(), nullable=False),
         sa.Column('end_date', sa.Date(), nullable=False),
         sa.Column('snapshot', sa.JSON(), nullable=False),
-        sa.Column('photo_document_id', sa.Integer(), nullable=True),
         sa.Column('created_by_id', sa.Integer(), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.CheckConstraint("kind IN ('pre_approval','completion','fund_use')", name=op.f('ck_notice_kind_known')),
