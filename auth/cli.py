@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Optional
 
 import click
 from flask.cli import with_appcontext
@@ -81,3 +82,14 @@ def set_role_command(name: str, role: str):
     user = _find(name)
     _apply(lambda: update_user(user, role=role, display_name=user.display_name, actor=None))
     click.echo(f"{user.username} is now {role}")
+
+
+def command_actor(username: Optional[str]) -> Optional[User]:
+    """The account a command acts as (`--user NAME`, any case), None when not given; an unknown name
+    ends the command with its reason."""
+    if not username:
+        return None
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        raise click.ClickException(f"no account named {username!r}")
+    return user

@@ -3,14 +3,13 @@ and `flask contracts export FILE.csv` (every contract with its money, for audito
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Optional
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from audit.services import record
-from auth.models import User
+from auth.cli import command_actor
 from contracts.models import Contract, Contractor
 from contracts.services import ContractorInput, register_contractor
 from core.cli_options import commit_or_fail
@@ -28,15 +27,6 @@ def contractors_cli():
     """The contractor register."""
 
 
-def _actor(username: Optional[str]) -> Optional[User]:
-    if not username:
-        return None
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    if user is None:
-        raise click.ClickException(f"no account named {username!r}")
-    return user
-
-
 @contractors_cli.command("add")
 @click.option("--name", required=True, help="Registered name.")
 @click.option("--uscc", required=True, help="Unified social credit code (18 characters).")
@@ -49,7 +39,7 @@ def _actor(username: Optional[str]) -> Optional[User]:
 @with_appcontext
 def add(username, **fields):
     """Register a contractor; a wrong credit code or a duplicate exits 1 naming the field."""
-    actor = _actor(username)
+    actor = command_actor(username)
     contractor = commit_or_fail(lambda: register_contractor(ContractorInput(**fields), actor=actor))
     click.echo(f"contractor {contractor.id}: {contractor.name} ({contractor.uscc})")
 

@@ -6,29 +6,18 @@ from typing import Optional
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
 
-from auth.models import User
+from auth.cli import command_actor
 from core.cli_options import commit_or_fail
 from core.dates import DateProblem, parse_day
 from documents import services
 from documents.document_types import find_type
 from documents.owners import owner_kind, registered
-from extensions import db
 
 
 @click.group("documents")
 def documents_cli():
     """Attach documents and check the stored files."""
-
-
-def _actor(username: Optional[str]) -> Optional[User]:
-    if not username:
-        return None
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    if user is None:
-        raise click.ClickException(f"no account named {username!r}")
-    return user
 
 
 def _owner(project: Optional[str], owner: Optional[str]) -> tuple[str, int]:
@@ -70,7 +59,7 @@ def add(file: Path, project, owner, type_name, title, day, username):
         data = b"\0" * (services.max_bytes() + 1)  # the service words the refusal; no need to read it all
     else:
         data = file.read_bytes()
-    actor = _actor(username)
+    actor = command_actor(username)
     document = commit_or_fail(lambda: services.attach(
         kind_key, owner_id, document_type=document_type.code, title=title, document_date=document_date,
         filename=file.name, data=data, actor=actor))

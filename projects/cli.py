@@ -10,11 +10,11 @@ from typing import Optional
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit.services import record
-from auth.models import User
+from auth.cli import command_actor
 from core.cli_options import commit_or_fail
 from core.files import sha256_hex
 from core.sheets.messages import spreadsheet_message
@@ -34,15 +34,6 @@ from projects.models import Area, Project
 @click.group("projects")
 def projects_cli():
     """Import and export the planning spreadsheet."""
-
-
-def _actor(username: Optional[str]) -> Optional[User]:
-    if not username:
-        return None
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    if user is None:
-        raise click.ClickException(f"no account named {username!r}")
-    return user
 
 
 def describe_problem(problem: Problem, with_sheet: bool = False) -> str:
@@ -99,7 +90,7 @@ def import_command(path: Path, dry_run: bool, username: Optional[str], value_opt
     if dry_run:
         click.echo(f"Dry run, nothing stored. Would import {_counts_line(plan)}.")
         return
-    actor = _actor(username)
+    actor = command_actor(username)
 
     def import_and_remember():
         apply_import(plan, actor)
@@ -136,7 +127,7 @@ def export_command(path: Path):
 @with_appcontext
 def scope_command(username: str, area_code: Optional[str], county: bool):
     """Limit account USERNAME to the town or township AREA_CODE (its staff), or to none with --county."""
-    user = _actor(username)
+    user = command_actor(username)
     assert user is not None
     if county == bool(area_code):
         raise click.UsageError("give a town or township code, or --county")
