@@ -37,6 +37,7 @@ def test_seed_is_idempotent(seeded, runner, again):
     assert result.exit_code == 0, result.output
     assert _counts() == before
     assert "admin / (existing account, password unchanged)" in result.output
+    assert "jiangcun / (existing account, password unchanged) (planning office, township JC only)" in result.output
 
 
 def test_real_areas_and_facts(seeded):
