@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from auth.models import User, shown_name
+from core.dates import format_month
 from core.money import format_yuan
 from extensions import db
 from funds.ledger.services import awaiting_by_period
@@ -30,7 +31,7 @@ class MonthLine:
     @property
     def label(self) -> str:
         """YYYY-MM."""
-        return f"{self.period // 100}-{self.period % 100:02d}"
+        return format_month(self.period)
 
     @property
     def net_fen(self) -> int:

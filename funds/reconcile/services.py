@@ -30,6 +30,7 @@ from core import dates
 from core.bulk import cycle_collector_paused, insert_rows
 from core.clock import utcnow
 from core.database import rows_changed
+from core.dates import format_month
 from core.files import sha256_hex
 from core.i18n import _l
 from core.money import format_yuan
@@ -377,7 +378,7 @@ class MonthSummary:
     @property
     def label(self) -> str:
         """The month as YYYY-MM."""
-        return f"{self.period // 100}-{self.period % 100:02d}"
+        return format_month(self.period)
 
 
 def summary_by_month(source_id: int) -> list[MonthSummary]:

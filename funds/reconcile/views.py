@@ -216,7 +216,7 @@ def statement_preview(source_id: int, token: str):
         preview = preview_statement_table(source, table, mapping=mapping)
     except StatementRejected as error:
         return page(error.problems)
-    months = ", ".join(f"{period // 100}-{period % 100:02d}" for period in preview.held_periods)
+    months = ", ".join(format_month(period) for period in preview.held_periods)
     return render_template("funds/statement_preview.html", source=source, form=form, preview=preview,
                            months=months, name=upload.meta["name"], token=token)
 
