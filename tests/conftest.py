@@ -3,6 +3,8 @@
 SQLite (default): the migrations build a template file once per run; each test gets a fresh copy.
 PostgreSQL (TEST_DATABASE_URL set): the migrations build the schema once per run; each test starts
 from empty tables (TRUNCATE, which the audit trail's UPDATE/DELETE triggers do not cover).
+In parallel (pytest-xdist, `-n 2`), each worker has its own PostgreSQL database, named after the given
+one with the worker's id appended, created on first use; SQLite copies are per test already.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -57,12 +59,29 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.unit)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogs():
-    """Compile the message catalogs, so the tests always see the current translations."""
+def pytest_configure(config):
+    """Compile the message catalogs, so the tests always see the current translations (once: in a
+    parallel run the controller compiles before the workers start, and the workers leave the files be)."""
+    if hasattr(config, "workerinput"):
+        return
     from babel.messages.frontend import CommandLineInterface
 
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", TRANSLATIONS])
+
+
+def _worker_database(url: str) -> str:
+    """The PostgreSQL database of this xdist worker (`<name>_gw0`, ...), created if missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))  # name: the given one + "_gw<n>"
+    admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +89,7 @@ def database_template(tmp_path_factory):
     """The migrated schema: a template SQLite file, or the migrated PostgreSQL database's URL."""
     instance = str(tmp_path_factory.mktemp("instance"))
     if PG_URL:
-        url = normalise_database_url(PG_URL)
+        url = _worker_database(normalise_database_url(PG_URL))
         engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
