@@ -11,6 +11,7 @@ from audit.services import record
 from auth import signin, throttle
 from auth.blueprint import bp
 from auth.forms import LoginForm, PasswordChangeForm
+from auth.models import User
 from auth.services import change_own_password, confirm_current_password
 from auth.sessions import signed_in_user, start_session
 from core.access import ANY_ROLE, public, role_required
@@ -55,8 +56,18 @@ def login():
         return render_template("auth/login.html", form=form)
     name, address, now = required(form.username.data).strip(), request.remote_addr or "", utcnow()
     password, policy = required(form.password.data), throttle.Policy.from_config(current_app.config)
+    def attempt() -> User | None:
+        user = signin.sign_in(name, password, address, now, policy)
+        if user is not None:
+            # Keep its columns loaded past the commit: otherwise signing the session in below reads the
+            # account again in a second write transaction (a POST's), queueing once more for SQLite's
+            # writer lock behind every other sign-in, under load for longer than the busy timeout.
+            db.session.flush()
+            db.session.expunge(user)
+        return user
+
     try:
-        user = commit_with_retry(lambda: signin.sign_in(name, password, address, now, policy))
+        user = commit_with_retry(attempt)
     except ConflictError:
         flash(_("The server is busy; nothing was decided. Please try again in a moment."), "error")
         return render_template("auth/login.html", form=form), 503

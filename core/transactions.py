@@ -28,11 +28,16 @@ class ConflictError(RuntimeError):
     """The work could not be stored because of a concurrent change; nothing was stored."""
 
 
+def is_lock_timeout(error: BaseException) -> bool:
+    """SQLite's writer lock was not free within the busy timeout ("database is locked")."""
+    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+
+
 def _retryable(error: DBAPIError) -> bool:
     code = getattr(getattr(error, "orig", None), "sqlstate", None)
     if code in RETRYABLE_SQLSTATES:
         return True
-    return isinstance(error, OperationalError) and "locked" in str(error.orig).lower()
+    return is_lock_timeout(error)
 
 
 def commit_with_retry(work: Callable[[], T], attempts: int = 3) -> T:

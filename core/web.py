@@ -18,12 +18,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from core import clock, units
 from core.confirm import attributes as confirm_attributes
 from core.dates import format_month
 from core.money import format_basis_points, format_wan, format_yuan
+from core.transactions import is_lock_timeout
 from extensions import db
 
 CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -65,6 +67,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     for code in ERROR_CODES:
         app.register_error_handler(code, too_large if code == 413 else render_error)
+    app.register_error_handler(OperationalError, busy)
     app.jinja_env.finalize = show_dates
     app.jinja_env.filters["yuan"] = format_yuan
     app.jinja_env.filters["month"] = format_month
@@ -94,6 +97,15 @@ def render_error(error):
     # A 400 raised by core.params carries a message for people; werkzeug's own descriptions do not.
     message = getattr(error, "description", None) if code == 400 and getattr(error, "liandong", False) else None
     return render_template("errors/error.html", code=code, message=message), code
+
+
+def busy(error: OperationalError):
+    """SQLite's writer lock stayed taken past the busy timeout (a burst of writes on a loaded server):
+    503, saying nothing was saved, instead of a 500. Any other database failure is a 500 as before."""
+    if not is_lock_timeout(error):
+        raise error
+    db.session.rollback()
+    return render_template("errors/error.html", code=503), 503
 
 
 def show_dates(value: Any) -> Any:

@@ -84,6 +84,29 @@ def test_error_pages_leak_nothing(client, auth, app):
     assert b"Nothing was saved" in response.data
 
 
+def test_a_writer_lock_held_past_the_busy_timeout_is_a_busy_page_not_a_crash(client, app):
+    """SQLite's "database is locked" after the busy timeout: 503 saying nothing was saved; any other
+    database failure stays a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.route("/locked")
+    def locked():  # pragma: no cover - only for this test
+        raise OperationalError("BEGIN IMMEDIATE", {}, Exception("database is locked"))
+    locked.access_rule = ("public", ())
+
+    @app.route("/broken")
+    def broken():  # pragma: no cover - only for this test
+        raise OperationalError("SELECT", {}, Exception("disk I/O error"))
+    broken.access_rule = ("public", ())
+
+    response = client.get("/locked", headers=EN)
+    assert response.status_code == 503
+    assert b"busy: nothing was saved" in response.data and b"Traceback" not in response.data
+    assert client.get("/broken", headers=EN).status_code == 500
+
+
 def test_upload_over_the_limit_is_refused_clearly(client, auth, app):
     """A body over MAX_CONTENT_LENGTH is not a bare error page: the form's page comes back saying it was
     too large."""
