@@ -80,6 +80,9 @@ class Config:
     # How often (seconds) each server process checks whether the reports need computing again
     # (reports/warm.py); 0 turns the background warmer off.
     REPORT_WARM_SECONDS = float(os.environ.get("LIANDONG_REPORT_WARM_SECONDS", 5))
+    # Where computed reports are kept between restarts and shared by the server processes
+    # (reports/cache/disk.py); unset: instance/report-cache; empty: memory only.
+    REPORT_CACHE_DIR = os.environ.get("LIANDONG_REPORT_CACHE_DIR")
     # The audit chain's anchors (audit/anchors.py): where the anchor log is kept (default
     # instance/audit-anchors; never inside the database or its backups), and how many hours may pass
     # between two anchors before a server process writes one (0: no automatic anchoring). The audit

@@ -12,13 +12,15 @@ TARGET_MS = 150
 
 
 def _pages(run: dict) -> list[str]:
-    lines = ["| page | cold median | cold p95 | warm median | warm p95 | bare SQL median | statements | app/SQL |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| page | cold median | cold p95 | after a restart | warm median | warm p95 | bare SQL median "
+             "| statements | app/SQL |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in run["parts"].get("pages", []):
         flag = "" if row["cold_median_ms"] <= TARGET_MS else " ⚠"
         status = "" if row["status"] == 200 else f" (HTTP {row['status']})"
+        restart = "–" if row.get("restart_median_ms") is None else f"{row['restart_median_ms']:.1f} ms"
         lines.append(f"| {row['page']}{status} | {row['cold_median_ms']:.0f} ms{flag} | {row['cold_p95_ms']:.0f} ms "
-                     f"| {row['warm_median_ms']:.1f} ms | {row['warm_p95_ms']:.1f} ms | {row['sql_median_ms']:.1f} ms "
+                     f"| {restart} | {row['warm_median_ms']:.1f} ms | {row['warm_p95_ms']:.1f} ms | {row['sql_median_ms']:.1f} ms "
                      f"| {row['statements']} | {row['app_sql_ratio']} |")
     return lines
 

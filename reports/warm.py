@@ -15,9 +15,10 @@ The thread starts with the first request of each process (so gunicorn's forked w
 their own) and makes its first round at once, so a new worker's reports are ready seconds later.
 It is off when `REPORT_WARM_SECONDS` is 0, as in the tests, which call `warm()` themselves.
 
-The meeting-report PDF is not warmed: it is opened for meetings, not all day, and building it holds
-the process's chart-rendering lock for seconds (rcParams are process-wide), which would stall any
-other chart that process is asked for meanwhile.
+Last, the meeting-report PDF in the county's language (typeset by Typst since it no longer holds the
+process's chart-rendering lock for seconds: its print charts take ~1 s at county scale, its layout
+0.4 s in a child process), so that the report a leader prints after a change is ready too. What the
+warmer computes is also kept on disk (reports/cache/disk.py): a restarted worker reads it back.
 """
 from __future__ import annotations
 
@@ -36,15 +37,16 @@ from reports import services
 from reports.cache.store import data_version
 from reports.charts.catalog import DASHBOARD_CHARTS, Context
 from reports.filters import ReportFilter
+from reports.meeting.report import meeting_report_pdf
 
 log = logging.getLogger(__name__)
 
 
-def warm(locales: tuple[str, ...], today: Optional[date] = None) -> tuple:
+def warm(locales: tuple[str, ...], today: Optional[date] = None, meeting: bool = True) -> tuple:
     """Compute the unfiltered reports for `today` at the current data version; the version.
 
-    Cheapest and most looked-at first: the dashboard (with the checks), its charts, then earned
-    value and its ranking."""
+    Cheapest and most looked-at first: the dashboard (with the checks), its charts, earned value and
+    its ranking, then the meeting report in the first language of `locales` (the county's)."""
     today = today or date.today()
     version = data_version()
     filters = ReportFilter()
@@ -56,15 +58,18 @@ def warm(locales: tuple[str, ...], today: Optional[date] = None) -> tuple:
                 services.chart_table(name, context, version)
                 services.chart_image(name, "png", context, version)
     services.ranked_earned_value(filters, today, today, version, "spi")
+    if meeting and locales:
+        meeting_report_pdf(filters, today, today, "zh_CN" if locales[0].startswith("zh") else "en", version)
     return version
 
 
 class ReportWarmer:
     """One background thread per process that keeps the unfiltered reports computed."""
 
-    def __init__(self, app: Flask, interval: float):
+    def __init__(self, app: Flask, interval: float, meeting: bool = True):
         self.app = app
         self.interval = interval
+        self.meeting = meeting  # the meeting report too (its last and longest step)
         self.locales: list[str] = [str(Locale.parse(app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")))]
         self.warmed: Optional[tuple] = None  # the data version of the last round
         self._warmed_for: tuple = (None, ())  # and its day and languages
@@ -115,7 +120,7 @@ class ReportWarmer:
                     # A new day (the reports are as of today) or a language not warmed yet is new work too.
                     day, locales = date.today(), tuple(self.locales)
                     if (data_version(), day, locales) != (self.warmed, self._warmed_for[0], self._warmed_for[1]):
-                        self.warmed = warm(locales, day)
+                        self.warmed = warm(locales, day, self.meeting)
                         self._warmed_for = (day, locales)
                         rest = 3 * (time.monotonic() - started)
             except Exception:  # a failed warm-up costs a slower first request, never the process

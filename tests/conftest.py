@@ -38,6 +38,7 @@ def _settings(url: str, instance: str) -> dict:
     settings["UPLOAD_FOLDER"] = os.path.join(instance, "uploads")
     settings["AUDIT_ANCHOR_DIR"] = os.path.join(instance, "audit-anchors")
     settings["DOCUMENT_STORE"] = os.path.join(instance, "documents")
+    settings["REPORT_CACHE_DIR"] = os.path.join(instance, "report-cache")
     return settings
 
 

@@ -288,14 +288,15 @@ def _wait_for(condition, seconds: float = 60.0) -> bool:
 
 
 def test_warmed_reports_are_served_without_computing_them_again(leader):
-    """After warm(), the dashboard, earned value, the checks and the charts are cache hits, not work."""
+    """After warm(), the dashboard, earned value, the checks, the charts and the meeting report in the
+    county's language are cache hits, not work."""
     from reports.warm import warm
 
     report_cache().clear()
     warm(("zh_CN",))
     misses = report_cache().misses
     for path in ("/reports/", "/reports/earned-value", "/funds/checks", "/reports/charts/monthly-spending.png",
-                 "/reports/charts/fund-utilisation.csv"):
+                 "/reports/charts/fund-utilisation.csv", "/reports/meeting-report.pdf?lang=zh"):
         assert leader.get(path).status_code == 200, path
     assert report_cache().misses == misses
     factories.make_project(code="SP-WARM-1")  # a change: the next dashboard is computed anew
@@ -308,7 +309,7 @@ def test_warmer_thread_recomputes_the_reports_after_a_change(app, leader):
     """The background warmer notices a new data version and computes the reports before they are asked for."""
     from reports.warm import ReportWarmer
 
-    warmer = ReportWarmer(app, interval=60)
+    warmer = ReportWarmer(app, interval=60, meeting=False)  # the PDF's step is timed by the test above
     warmer.ensure_started()
     try:
         warmer.poke()
@@ -408,7 +409,8 @@ def test_warmer_warms_again_for_a_new_day_or_a_new_language(app, leader, monkeyp
     from reports.warm import ReportWarmer
 
     rounds = []
-    monkeypatch.setattr(warm_module, "warm", lambda locales, day: rounds.append((locales, day)) or data_version())
+    monkeypatch.setattr(warm_module, "warm",
+                        lambda locales, day, meeting: rounds.append((locales, day)) or data_version())
     warmer = ReportWarmer(app, interval=60)
     warmer.ensure_started()
     try:

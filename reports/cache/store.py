@@ -13,17 +13,21 @@ scale, and every report page pays it. (Milestones are not counted: nothing delet
 with its project, which the number of projects sees, and counting 50,000 of them cost 3-12 ms a page.)
 A warm chart costs that query and a dict lookup.
 
-The cache lives in each process (gunicorn workers each have their own; a cold chart is rendered once
-per worker), holds at most `max_bytes` of values, and drops the least recently used entries first.
-Entries for older data versions are never hit again: all but the last two versions' are dropped.
+The cache lives in each process (gunicorn workers each have their own), holds at most `max_bytes` of
+values, and drops the least recently used entries first. Entries for older data versions are never
+hit again: all but the last two versions' are dropped. Behind it, a second tier on disk
+(reports/cache/disk.py, `REPORT_CACHE_DIR`, default instance/report-cache) keeps what any process
+computed, so a restarted or new worker reads the current version's reports back instead of
+computing them again.
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, Optional
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -32,6 +36,7 @@ from audit.models import AuditEvent
 from extensions import db
 from funds.models import AllocationEntry, Appropriation, FundRule, Payment
 from projects.models import Milestone, ProgressUpdate, Project, ProjectChange
+from reports.cache.disk import MISSING, DiskTier
 
 DATA_OBJECTS = ("project", "milestone", "fund_source", "allocation", "appropriation", "payment", "fund_rule")
 # Events that read data and change none, whatever object they name: an export ("payment.export",
@@ -69,8 +74,10 @@ def _size(value: Any) -> int:
 class LruCache:
     """A thread-safe least-recently-used cache bounded by entry count and total size."""
 
-    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 1024 * 1024, keep_versions: int = 0):
+    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 1024 * 1024, keep_versions: int = 0,
+                 disk: Optional[DiskTier] = None):
         self.max_entries = max_entries
+        self.disk = disk  # a second tier, asked on a miss and given what is made (keys start with a version)
         self.max_bytes = max_bytes
         # With keep_versions, keys are tuples starting with a data version, and only the entries of the
         # last `keep_versions` versions stored are kept: the others would never be asked for again, and
@@ -84,6 +91,7 @@ class LruCache:
         self._making: dict[Hashable, threading.Event] = {}
         self.hits = 0
         self.misses = 0
+        self.disk_hits = 0
 
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The cached value of `key`, made (outside the lock) and stored when missing.
@@ -104,7 +112,13 @@ class LruCache:
                     break
             making.wait()  # then look again: the value, or (the maker failed) make it here
         try:
-            value = make()
+            value = self.disk.get(key) if self.disk is not None else MISSING
+            if value is MISSING:
+                value = make()
+                if self.disk is not None:
+                    self.disk.put(key, value)
+            else:
+                self.disk_hits += 1
             self.put(key, value)
             return value
         finally:
@@ -156,5 +170,14 @@ class LruCache:
 
 
 def report_cache() -> LruCache:
-    """The application's report cache (one per app, so two apps never share entries)."""
-    return current_app.extensions.setdefault("reports.cache", LruCache(keep_versions=2))
+    """The application's report cache (one per app, so two apps never share entries), with its disk
+    tier unless `REPORT_CACHE_DIR` is empty."""
+    cache = current_app.extensions.get("reports.cache")
+    if cache is None:
+        folder = current_app.config.get("REPORT_CACHE_DIR")
+        if folder is None:
+            folder = os.path.join(current_app.instance_path, "report-cache")
+        secret = str(current_app.config["SECRET_KEY"]).encode()
+        disk = DiskTier(folder, secret, keep_versions=2) if folder else None
+        cache = current_app.extensions.setdefault("reports.cache", LruCache(keep_versions=2, disk=disk))
+    return cache
