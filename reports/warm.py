@@ -33,6 +33,8 @@ from babel import Locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import force_locale, get_locale
 
+from core.transactions import commit_with_retry
+from funds.rules import standing
 from reports import services
 from reports.cache.store import data_version
 from reports.charts.catalog import DASHBOARD_CHARTS, Context
@@ -45,9 +47,14 @@ log = logging.getLogger(__name__)
 def warm(locales: tuple[str, ...], today: Optional[date] = None, meeting: bool = True) -> tuple:
     """Compute the unfiltered reports for `today` at the current data version; the version.
 
-    Cheapest and most looked-at first: the dashboard (with the checks), its charts, earned value and
+    First the kept fund-rule breaches when they are not built yet (one write transaction). Then,
+    cheapest and most looked-at first: the dashboard (with the checks), its charts, earned value and
     its ranking, then the meeting report in the first language of `locales` (the county's)."""
     today = today or date.today()
+    if not standing.is_built():
+        # After an upgrade to the kept breaches (migration 0012) or a bulk load without them: build
+        # them once here, in the background, rather than evaluating every rule on each checks page.
+        commit_with_retry(standing.rebuild)
     version = data_version()
     filters = ReportFilter()
     services.dashboard(filters, today, version)

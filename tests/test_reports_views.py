@@ -305,6 +305,27 @@ def test_warmed_reports_are_served_without_computing_them_again(leader):
     assert report_cache().misses > misses
 
 
+def test_the_warmer_builds_the_kept_breaches_of_an_upgraded_database(leader):
+    """A database upgraded with data (no kept breaches yet) gets them from the warmer's first round,
+    equal to a full evaluation: the checks page then stops evaluating every rule per request."""
+    from flask import current_app
+
+    from core.kept import KeptState
+    from funds.rules.checks import run_checks
+    from funds.rules.standing import check_run_on, is_built
+    from reports.warm import warm
+
+    db.session.query(KeptState).delete()
+    db.session.execute(db.text("DELETE FROM standing_breach"))
+    db.session.commit()
+    current_app.extensions.pop("kept_built", None)  # this process remembered it built
+    assert not is_built()
+    warm(("zh_CN",), DEMO_DAY, meeting=False)
+    assert is_built() and db.session.get(KeptState, "standing_breach") is not None
+    kept = [breach.to_json() for breach in check_run_on(DEMO_DAY).breaches]
+    assert kept and kept == [breach.to_json() for breach in run_checks(DEMO_DAY).breaches]
+
+
 def test_warmer_thread_recomputes_the_reports_after_a_change(app, leader):
     """The background warmer notices a new data version and computes the reports before they are asked for."""
     from reports.warm import ReportWarmer
