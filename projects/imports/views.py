@@ -234,4 +234,10 @@ def _import_summary(counts: dict, with_milestones: bool) -> str:
     if with_milestones:
         message += " " + _("Milestones: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.",
                            **counts["milestones"])
+    if "targets" in counts:
+        message += " " + _("Performance indicators: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.",
+                           **counts["targets"])
+    if "contracts" in counts:
+        message += " " + _("Contracts: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.",
+                           **counts["contracts"])
     return message
