@@ -327,3 +327,22 @@ def test_a_contract_on_another_project_or_with_another_contractor_is_refused(app
     switched = run_import(xlsx_bytes(("合同", [CONTRACT_HEADERS, [*line[:2], other.name, other.uscc, *line[4:]]])))
     assert [(p[1], p[2]) for p in problems(switched)] == [(2, "承包单位")]
     assert "合同支付测试公司" in problems(switched)[0][3]
+
+
+def test_library_counts_that_do_not_add_up_and_a_contract_named_twice_are_refused(app):
+    """More poverty-alleviated people than beneficiaries, an unknown nature of construction and one contract
+    number on two project rows are each refused on their row and column; nothing is stored."""
+    make_county()
+    db.session.commit()
+    headers = PROJECT_HEADERS + ["建设性质", "受益人数", "其中脱贫人口", "合同编号", "统一社会信用代码", "合同金额（元）",
+                                 "采购方式", "签订日期"]
+    contract = ["HT-1", ROAD_CO, 100000, "公开招标", date(2026, 3, 2)]
+    plan = run_import(xlsx_bytes(("项目", [
+        headers,
+        project_line("L-1", contractor="某建设公司") + ["新建", 100, 120, None, None, None, None, None],
+        project_line("L-2", contractor="某建设公司") + ["翻新", 50, 5, None, None, None, None, None],
+        project_line("L-3", contractor="某建设公司") + ["新建", 50, 5, *contract],
+        project_line("L-4", contractor="某建设公司") + ["扩建", 50, 5, *contract]])))
+    assert sorted((p[1], p[2]) for p in problems(plan)) == [(2, "其中脱贫人口"), (3, "建设性质"), (5, "合同编号")]
+    assert "row 4" in problems(plan)[-1][3]
+    assert (count(Project), count(Contract), count(Contractor)) == (0, 0, 0)

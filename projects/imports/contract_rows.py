@@ -115,7 +115,6 @@ def read_contract_sheet(sheet: Sheet, mapping: SheetMapping, plan: ImportPlan) -
     fields = {name: name for name in ("contract_no", "contractor", "uscc", "subject", "method", "signed_on", "value",
                                       "value_wan", "retention", "defects_months", "project_code")}
     fields["reason"] = "change_reason"
-    seen = {row.contract_no: row.row for row in plan.contracts}
     for number, values in sheet.rows:
         reader.start(number, values)
         code = reader.read("project_code", text_value, 32, required=_l("Enter the project code."))
@@ -127,11 +126,6 @@ def read_contract_sheet(sheet: Sheet, mapping: SheetMapping, plan: ImportPlan) -
             reader.problem("contract_no", _l("Enter the contract number."))
         if row is None or reader.failed:
             continue
-        if row.contract_no in seen:
-            reader.problem("contract_no", _l("Contract %(number)s is also on row %(row)d.", number=row.contract_no,
-                                             row=seen[row.contract_no]))
-            continue
-        seen[row.contract_no] = number
         plan.contracts.append(row)
     missing_columns(sheet, mapping, False, plan.problems)
 
@@ -141,11 +135,13 @@ def check_contract_projects(plan: ImportPlan, lookups: Lookups, project_rows: di
     seen: dict[str, ContractRow] = {}
     kept = []
     for row in plan.contracts:
-        if row.contract_no in seen and seen[row.contract_no].sheet != row.sheet:
-            first = seen[row.contract_no]
-            plan.problems.append(Problem(row.sheet, row.row, row.header("contract_no"), _l(
-                "Contract %(number)s is also on sheet %(sheet)s, row %(row)d.", number=row.contract_no,
-                sheet=first.sheet, row=first.row)))
+        first = seen.get(row.contract_no)
+        if first is not None:
+            message = (_l("Contract %(number)s is also on row %(row)d.", number=row.contract_no, row=first.row)
+                       if first.sheet == row.sheet else
+                       _l("Contract %(number)s is also on sheet %(sheet)s, row %(row)d.", number=row.contract_no,
+                          sheet=first.sheet, row=first.row))
+            plan.problems.append(Problem(row.sheet, row.row, row.header("contract_no"), message))
             continue
         seen.setdefault(row.contract_no, row)
         if row.project_code not in project_rows and row.project_code not in lookups.projects:
