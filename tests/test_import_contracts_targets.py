@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, func, select
 
@@ -15,10 +16,13 @@ from contracts import uscc
 from contracts.contract_services import ContractInput, add_variation, create_contract
 from contracts.models import Contract, ContractMilestone, Contractor, ContractVariation
 from contracts.services import ContractorInput, register_contractor
+from core.sheets.cells import CellError
 from extensions import db
 from funds.ledger import services as ledger
 from projects.imports import apply_import, guess_import_mapping, plan_import, read_import_file
+from projects.imports.contract_rows import retention_value
 from projects.imports.exporting import write_projects
+from projects.imports.targets import comparison_value
 from projects.models import Milestone, ProgressUpdate, Project, ProjectChange
 from projects.targets.models import Target
 from tests import factories
@@ -54,6 +58,7 @@ def problems(plan) -> list[tuple[str, int, str, str]]:
 
 
 def count(model) -> int:
+    """How many rows `model`'s table holds."""
     return db.session.scalar(select(func.count()).select_from(model))
 
 
@@ -346,3 +351,30 @@ def test_library_counts_that_do_not_add_up_and_a_contract_named_twice_are_refuse
     assert sorted((p[1], p[2]) for p in problems(plan)) == [(2, "其中脱贫人口"), (3, "建设性质"), (5, "合同编号")]
     assert "row 4" in problems(plan)[-1][3]
     assert (count(Project), count(Contract), count(Contractor)) == (0, 0, 0)
+
+
+def test_the_demo_countys_export_reimports_unchanged(app):
+    """The demo county (contracts with variations and payments, indicators met and missed, library entries)
+    exported and read back: no problem, nothing changes, no audit event."""
+    from demo.seed import seed_demo
+
+    seed_demo(date(2026, 11, 27))
+    db.session.commit()
+    data = _export()
+    assert len(_cells(data)["合同"]) > 1 and len(_cells(data)["绩效指标"]) > 1
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    plan = run_import(data, "demo.xlsx")
+    assert problems(plan) == []
+    assert {kind: counts["new"] + counts["changed"] for kind, counts in plan.counts().items()} == {
+        "projects": 0, "milestones": 0, "targets": 0, "contracts": 0}
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before
+
+
+def test_comparisons_and_rates_as_sheets_write_them():
+    """≥, >=, 不低于, full-width ＝ and the export's guarded "'=" read as comparisons; 3, "3%" and "2.5" as
+    retention rates, 0.03 refused as ambiguous."""
+    assert [comparison_value(text) for text in ("≥", ">=", "不低于", "＝", "'=", "≤", None)] == [
+        "ge", "ge", "ge", "eq", "eq", "le", None]
+    assert [retention_value(value) for value in (3, "3%", "2.5", 0, None)] == [300, 300, 250, 0, None]
+    with pytest.raises(CellError):
+        retention_value(0.03)

@@ -54,7 +54,8 @@ def comparison_value(value: Any) -> Optional[str]:
     """ge, le or eq from ≥, ≤, = (or >=, <=, 不低于, ...); None for a blank cell."""
     if is_blank(value):
         return None
-    code = _COMPARISON_INDEX.get(fold_width(str(value)).strip().casefold())
+    text = text_value(value, 20)  # "=" as the export writes it, kept from being read as a formula
+    code = _COMPARISON_INDEX.get(fold_width(text).strip().casefold())
     if code is None:
         raise CellError(_l("Choose the comparison: ≥, ≤ or =."))
     return code
@@ -63,6 +64,8 @@ def comparison_value(value: Any) -> Optional[str]:
 def _number(value: Any, message) -> Any:
     if is_blank(value):
         return None
+    if isinstance(value, str):
+        value = text_value(value, 40)  # "-5" as the export writes it, kept from being read as a formula
     number = parse_value(value if not isinstance(value, float) else repr(value))
     if number is None:
         raise CellError(message)
