@@ -43,7 +43,7 @@ def _progress_title(update: ProgressUpdate) -> str:
 
 def _progress_url(update: ProgressUpdate) -> str:
     milestone = db.session.get_one(Milestone, update.milestone_id)
-    return url_for("projects.detail", project_id=milestone.project_id, _anchor="progress-reports")
+    return url_for("projects.detail", project_id=milestone.project_id)
 
 
 def progress_reports(project: Project) -> list[tuple[ProgressUpdate, Milestone]]:
