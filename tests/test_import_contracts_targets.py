@@ -19,7 +19,7 @@ from contracts.services import ContractorInput, register_contractor
 from core.sheets.cells import CellError
 from extensions import db
 from funds.ledger import services as ledger
-from projects.imports import apply_import, guess_import_mapping, plan_import, read_import_file
+from projects.imports import apply_import, fully_recognised, guess_import_mapping, plan_import, read_import_file
 from projects.imports.contract_rows import retention_value
 from projects.imports.exporting import write_projects
 from projects.imports.targets import comparison_value
@@ -355,13 +355,15 @@ def test_library_counts_that_do_not_add_up_and_a_contract_named_twice_are_refuse
 
 def test_the_demo_countys_export_reimports_unchanged(app):
     """The demo county (contracts with variations and payments, indicators met and missed, library entries)
-    exported and read back: no problem, nothing changes, no audit event."""
+    exported and read back: every column recognised, no problem, nothing changes, no audit event."""
     from demo.seed import seed_demo
 
     seed_demo(date(2026, 11, 27))
     db.session.commit()
     data = _export()
     assert len(_cells(data)["合同"]) > 1 and len(_cells(data)["绩效指标"]) > 1
+    sheets = read_import_file(data, "demo.xlsx")
+    assert fully_recognised(sheets, guess_import_mapping(sheets))  # no column-matching step to go through
     before = db.session.scalar(select(func.count(AuditEvent.id)))
     plan = run_import(data, "demo.xlsx")
     assert problems(plan) == []
@@ -378,3 +380,20 @@ def test_comparisons_and_rates_as_sheets_write_them():
     assert [retention_value(value) for value in (3, "3%", "2.5", 0, None)] == [300, 300, 250, 0, None]
     with pytest.raises(CellError):
         retention_value(0.03)
+
+
+def test_without_contracting_a_file_naming_contracts_is_refused(app):
+    """Planning does not know contracts: in an app where contracting registered no handler, each contract row
+    is refused on its number and the export has no contracts sheet."""
+    county = make_county()
+    factories.make_project(county["LB-YM"], code="P-9")
+    db.session.commit()
+    handler = app.extensions.pop("project_import_contracts")
+    try:
+        plan = run_import(xlsx_bytes(("合同", [CONTRACT_HEADERS, ["P-9", "HT-9", "新公司", ROAD_CO, None, "公开招标",
+                                                                 date(2026, 3, 1), 5000, None, None, None]])))
+        assert [(p[1], p[2], p[3]) for p in problems(plan)] == [(2, "合同编号", "Contracts cannot be imported here.")]
+        assert "合同" not in _cells(_export())
+    finally:
+        app.extensions["project_import_contracts"] = handler
+    assert count(Contract) == 0
