@@ -28,7 +28,10 @@ def _contract_id_by_number(number: str) -> Optional[int]:
 
 
 def install(app: Flask) -> None:
-    """The project section and the document owner kind."""
+    """The project section, the document owner kind and contracts in the project spreadsheet."""
+    from contracts.spreadsheet import install as install_spreadsheet
+
+    install_spreadsheet(app)
     register_section(app, "contracts/_project_contracts.html", _project_section)
     owners.register(app, "contract", label=_l("Contract"), read_roles=READERS, write_roles=PLANNERS,
                     find=lambda owner_id: db.session.get(Contract, owner_id),

@@ -51,6 +51,9 @@ def _counts_line(plan) -> str:
     line = "projects: {new} new, {changed} changed, {unchanged} unchanged".format(**counts["projects"])
     if plan.milestones:
         line += "; milestones: {new} new, {changed} changed, {unchanged} unchanged".format(**counts["milestones"])
+    for kind in ("targets", "contracts"):
+        if kind in counts:
+            line += f"; {kind}: " + "{new} new, {changed} changed, {unchanged} unchanged".format(**counts[kind])
     return line
 
 

@@ -20,7 +20,7 @@ from documents.panel import document_panel
 from extensions import db
 from projects import lifecycle
 from projects.blueprint import bp
-from projects.evidence import project_owners
+from projects.evidence import progress_reports, project_owners
 from projects.forms import MilestoneForm, ProgressForm, ReviewForm, StatusForm
 from projects.history import change_line
 from projects.models import CATEGORIES, NATURES, REVIEW_STATES, STATUSES
@@ -91,6 +91,12 @@ def detail(project_id: int):
     status_form = StatusForm()
     status_form.target.choices = [(code, STATUSES[code]) for code in STATUSES
                                   if code in lifecycle.allowed_next(project.status)]
+    reports = progress_reports(project)
+    panel = document_panel(project_owners(project, reports), current_user)
+    photos: dict[int, list] = {}
+    for document in panel.documents:
+        if document.owner_kind == "progress" and not document.withdrawn:
+            photos.setdefault(document.owner_id, []).append(document)
     return render_template(
         "projects/detail.html", project=project, funding=funding, payments=money.payments_by_milestone(project.id),
         planned_total=planned_total, history=progress_history(project),
@@ -103,5 +109,5 @@ def detail(project_id: int):
             "notice_places", {}),
         can_progress=can_record_progress(project.status), can_plan=can_change_plan(project.status),
         status_form=status_form, milestone_form=MilestoneForm(formdata=None), progress_form=ProgressForm(formdata=None),
-        panel=document_panel(project_owners(project), current_user), sections=sections_for(project, current_user))
+        panel=panel, reports=reports, report_documents=photos, sections=sections_for(project, current_user))
 

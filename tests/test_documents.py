@@ -282,3 +282,24 @@ def test_a_site_photo_shows_when_and_where_it_was_taken(app, client, auth):
     auth.as_role("leader")
     page = client.get(f"/projects/{project.id}", headers={"Accept-Language": "en"}).data.decode()
     assert "2026-05-01 10:22" in page and "25.96000°N 111.66000°E" in page
+
+
+def test_a_site_photo_attaches_to_a_progress_report_and_shows_beside_it(app, client, auth):
+    """A planner attaches a site photo to a progress report: it is stored under the report's kind and
+    shown as a thumbnail in the project page's progress reports, beside the report it belongs to."""
+    from projects import services as planning
+
+    project, milestone = _project()
+    update = planning.record_progress(milestone, progress_pct=40, reported_on=date(2026, 3, 2), note="路基完成四成")
+    db.session.commit()
+    auth.as_role("planner")
+    page = client.get(f"/projects/{project.id}", headers={"Accept-Language": "en"}).data.decode()
+    assert f'value="progress:{update.id}"' in page  # the attach form offers the report
+    page = _upload(client, f"progress:{update.id}", JPEG_BYTES, "路基40.jpg", document_type="x_sitePhoto",
+                   title="路基现场").data.decode()
+    document = db.session.scalars(select(Document)).one()
+    assert (document.owner_kind, document.owner_id) == ("progress", update.id)
+    reports = page[page.index('id="progress-reports"'):]
+    reports = reports[:reports.index("</table>")]
+    assert "路基完成四成" in reports and "40%" in reports
+    assert f'src="/documents/{document.id}' in reports and 'class="thumb"' in reports

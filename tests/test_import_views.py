@@ -191,12 +191,12 @@ def test_someone_elses_or_unknown_upload_starts_again(app, client, auth, planner
 
 
 def test_template_download(app, client, planner):
-    """The template is an .xlsx with projects, milestones and instructions sheets."""
+    """The template is an .xlsx with projects, milestones, performance targets, contracts and instructions sheets."""
     response = client.get("/projects/import/template.xlsx")
     assert response.status_code == 200 and response.data.startswith(b"PK\x03\x04")
     workbook = load_workbook(BytesIO(response.data))
-    assert workbook.sheetnames == ["项目", "节点", "填写说明"]
-    assert [cell.value for cell in workbook["项目"][1]] == PROJECT_HEADERS
+    assert workbook.sheetnames == ["项目", "节点", "绩效指标", "合同", "填写说明"]
+    assert [cell.value for cell in workbook["项目"][1]][:len(PROJECT_HEADERS)] == PROJECT_HEADERS
     assert workbook["项目"]["A1"].comment.text.startswith("必填")
 
 

@@ -16,8 +16,9 @@ from typing import Optional
 from core.i18n import _l
 from core.sheets.cells import fold, split_header
 
-PROJECTS, MILESTONES = "projects", "milestones"
-SHEET_KINDS = {PROJECTS: _l("Projects"), MILESTONES: _l("Milestones")}
+PROJECTS, MILESTONES, TARGETS, CONTRACTS = "projects", "milestones", "targets", "contracts"
+SHEET_KINDS = {PROJECTS: _l("Projects"), MILESTONES: _l("Milestones"), TARGETS: _l("Performance targets"),
+               CONTRACTS: _l("Contracts")}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,28 @@ class Column:
 
 
 READ_ONLY_NOTE = "导出供查阅；导入时不读取"
+CONTRACT_NOTE = "有合同时填写；新合同须同时填写签订日期、采购方式、金额及统一社会信用代码"
+_USCC_ALIASES = ("统一社会信用代码", "信用代码", "社会信用代码", "统一信用代码", "uscc", "credit code",
+                 "unified social credit code")
+_NUMBER_ALIASES = ("合同号", "合同编码", "contract no", "contract number", "contract")
+_VALUE_ALIASES = ("合同金额", "合同价", "合同价款", "中标金额", "中标价", "合同额", "contract value", "contract amount")
+_METHOD_ALIASES = ("采购方式", "招标方式", "发包方式", "采购形式", "procurement method", "method")
+_SIGNED_ALIASES = ("签订日期", "合同签订日期", "签订时间", "合同签订时间", "signed on", "signed", "date signed")
+_RETENTION_ALIASES = ("质保金比例", "质保金", "质保金比例(%)", "retention", "retention rate")
+_MONTHS_ALIASES = ("缺陷责任期", "质保期", "缺陷责任期(月)", "defects liability months", "defects liability period")
+CONTRACT_ON_PROJECT_COLUMNS: tuple[Column, ...] = (
+    Column("contract_no", _l("Contract number"), "合同编号", "Contract number", _NUMBER_ALIASES, False, CONTRACT_NOTE),
+    Column("uscc", _l("Unified social credit code"), "统一社会信用代码", "Unified social credit code", _USCC_ALIASES),
+    Column("contract_value", _l("Contract value (yuan)"), "合同金额（元）", "Contract value (yuan)", _VALUE_ALIASES),
+    Column("contract_value_wan", _l("Contract value (10,000 yuan)"), "合同金额（万元）", "Contract value (10,000 yuan)"),
+    Column("method", _l("Procurement method"), "采购方式", "Procurement method", _METHOD_ALIASES),
+    Column("subject", _l("Contract covers"), "合同类别", "Contract covers", ("合同类型", "contract type", "subject")),
+    Column("signed_on", _l("Signed on"), "签订日期", "Signed on", _SIGNED_ALIASES),
+    Column("retention", _l("Retention rate (%)"), "质保金比例（%）", "Retention rate (%)", _RETENTION_ALIASES),
+    Column("defects_months", _l("Defects-liability period (months)"), "缺陷责任期（月）",
+           "Defects-liability period (months)", _MONTHS_ALIASES),
+)
+CONTRACT_KEYS = frozenset(column.key for column in CONTRACT_ON_PROJECT_COLUMNS)
 PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("code", _l("Project code"), "项目编号", "Project code",
            ("项目编码", "编码", "编号", "项目代码", "项目编号", "code", "project code", "project no", "project id"), True),
@@ -80,22 +103,27 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("spent", _l("Spent (yuan)"), "已支付（元）", "Spent (yuan)", (), False, READ_ONLY_NOTE),
     Column("progress", _l("Physical progress (%)"), "实物进度（%）", "Physical progress (%)", (), False,
            READ_ONLY_NOTE),
-    # The library entry (projects.library): exported for the county's readers; entered on the proposal's
-    # page, not yet read by the import.
-    Column("nature", _l("Nature of construction"), "建设性质", "Nature of construction", (), False, READ_ONLY_NOTE),
-    Column("beneficiaries", _l("Beneficiaries"), "受益对象", "Beneficiaries", (), False, READ_ONLY_NOTE),
-    Column("beneficiary_count", _l("People benefiting"), "受益人数", "People benefiting", (), False, READ_ONLY_NOTE),
+    # The library entry (projects.library): imported as any other optional column.
+    Column("nature", _l("Nature of construction"), "建设性质", "Nature of construction",
+           ("建设类型", "nature", "nature of construction"), False, "新建、改建、扩建或维修养护"),
+    Column("beneficiaries", _l("Beneficiaries"), "受益对象", "Beneficiaries", ("受益群众", "beneficiaries")),
+    Column("beneficiary_count", _l("People benefiting"), "受益人数", "People benefiting",
+           ("受益人口", "受益人数（人）", "people benefiting", "beneficiary count")),
     Column("beneficiary_poverty_count", _l("Of whom poverty-alleviated"), "其中脱贫人口", "Of whom poverty-alleviated",
-           (), False, READ_ONLY_NOTE),
-    Column("beneficiary_monitored_count", _l("Of whom monitored"), "其中监测对象", "Of whom monitored", (), False,
-           READ_ONLY_NOTE),
-    Column("benefit_linkage", _l("Benefit-linkage mechanism"), "利益联结机制", "Benefit-linkage mechanism", (), False,
-           READ_ONLY_NOTE),
-    Column("library_year", _l("In the library of"), "入库年度", "Library year", (), False, READ_ONLY_NOTE),
+           ("脱贫人口", "受益脱贫人口", "of whom poverty alleviated", "poverty alleviated")),
+    Column("beneficiary_monitored_count", _l("Of whom monitored"), "其中监测对象", "Of whom monitored",
+           ("监测对象", "受益监测对象", "of whom monitored", "monitored")),
+    Column("benefit_linkage", _l("Benefit-linkage mechanism"), "利益联结机制", "Benefit-linkage mechanism",
+           ("联农带农机制", "带农益农机制", "benefit linkage", "benefit-linkage mechanism")),
+    Column("library_year", _l("In the library of"), "入库年度", "Library year",
+           ("入库年份", "library year", "year in library"), False, "项目批准入库的年度，如 2026"),
+    # A contract on the project, as a county sheet carries it on the project's row (one contract a row;
+    # the contractor is the 施工单位 column). The export writes every contract on a sheet of its own.
+    *CONTRACT_ON_PROJECT_COLUMNS,
 )
 LIBRARY_COLUMNS = frozenset({"nature", "beneficiaries", "beneficiary_count", "beneficiary_poverty_count",
                              "beneficiary_monitored_count", "benefit_linkage", "library_year"})
-READ_ONLY = frozenset({"allocated", "spent", "progress"}) | LIBRARY_COLUMNS  # exported, never imported
+READ_ONLY = frozenset({"allocated", "spent", "progress"})  # exported, never imported
 
 MILESTONE_COLUMNS: tuple[Column, ...] = (
     Column("project_code", _l("Project code"), "项目编号", "Project code",
@@ -115,14 +143,67 @@ MILESTONE_COLUMNS: tuple[Column, ...] = (
            ("调整原因", "变更理由", "change reason", "reason for change", "reason")),
 )
 
-COLUMNS = {PROJECTS: PROJECT_COLUMNS, MILESTONES: MILESTONE_COLUMNS}
+# Performance indicators (绩效指标), one a row, keyed by project code, tier and indicator name.
+TARGET_COLUMNS: tuple[Column, ...] = (
+    Column("project_code", _l("Project code"), "项目编号", "Project code",
+           ("项目编码", "项目代码", "code", "project code", "project no"), True),
+    Column("tier", _l("Tier"), "指标层级", "Tier", ("一级指标", "指标层次", "tier"), True, "产出指标、效益指标或满意度指标"),
+    Column("category", _l("Indicator category"), "指标类别", "Indicator category",
+           ("二级指标", "indicator category", "category"), True, "如：数量指标、质量指标、社会效益"),
+    Column("name", _l("Indicator"), "指标名称", "Indicator", ("三级指标", "指标", "indicator", "indicator name"), True),
+    Column("comparison", _l("Comparison"), "比较", "Comparison", ("比较符", "比较方式", "comparison"), True,
+           "≥、≤ 或 ="),
+    Column("target_value", _l("Target value"), "目标值", "Target value",
+           ("指标值", "目标", "年度指标值", "target", "target value"), True),
+    Column("unit", _l("Unit"), "单位", "Unit", ("计量单位", "度量单位", "unit"), True),
+    Column("actual_value", _l("Actual value"), "实际值", "Actual value",
+           ("实际完成值", "完成值", "actual", "actual value")),
+    Column("actual_on", _l("Actual value measured on"), "实际值日期", "Actual value measured on",
+           ("实际值测定日期", "measured on", "actual on")),
+)
+# Contracts on projects (contracts), one a row, keyed by contract number.
+CONTRACT_COLUMNS: tuple[Column, ...] = (
+    Column("project_code", _l("Project code"), "项目编号", "Project code",
+           ("项目编码", "项目代码", "code", "project code", "project no"), True),
+    Column("contract_no", _l("Contract number"), "合同编号", "Contract number", _NUMBER_ALIASES, True),
+    Column("contractor", _l("Contractor"), "承包单位", "Contractor",
+           ("施工单位", "中标单位", "承建单位", "供应商", "乙方", "contractor", "supplier"), True,
+           "填写登记的单位全称"),
+    Column("uscc", _l("Unified social credit code"), "统一社会信用代码", "Unified social credit code", _USCC_ALIASES,
+           False, "新登记的单位必填；18 位，末位为校验码"),
+    Column("subject", _l("Contract covers"), "合同类别", "Contract covers", ("合同类型", "contract type", "subject"),
+           False, "工程、货物、服务、设计或监理；留空为工程"),
+    Column("method", _l("Procurement method"), "采购方式", "Procurement method", _METHOD_ALIASES, True),
+    Column("signed_on", _l("Signed on"), "签订日期", "Signed on", _SIGNED_ALIASES, True),
+    Column("value", _l("Contract value (yuan)"), "合同金额（元）", "Contract value (yuan)", _VALUE_ALIASES, True,
+           "现行合同金额；与已录入的金额不同时按变更处理，须填写变更原因"),
+    Column("value_wan", _l("Contract value (10,000 yuan)"), "合同金额（万元）", "Contract value (10,000 yuan)", (), True),
+    Column("retention", _l("Retention rate (%)"), "质保金比例（%）", "Retention rate (%)", _RETENTION_ALIASES, False,
+           "如 3 表示 3%"),
+    Column("defects_months", _l("Defects-liability period (months)"), "缺陷责任期（月）",
+           "Defects-liability period (months)", _MONTHS_ALIASES),
+    Column("change_reason", _l("Reason for change"), "变更原因", "Reason for change",
+           ("调整原因", "变更理由", "change reason", "reason for change", "reason"), False, "合同金额变更时必填"),
+)
+
+COLUMNS = {PROJECTS: PROJECT_COLUMNS, MILESTONES: MILESTONE_COLUMNS, TARGETS: TARGET_COLUMNS,
+           CONTRACTS: CONTRACT_COLUMNS}
 # Columns holding the same thing in another unit: mapping both is mapping one field twice.
-SAME_FIELD = {"budget_wan": "budget", "planned_cost_wan": "planned_cost"}
-WAN_FIELDS = {"budget": "budget_wan", "planned_cost": "planned_cost_wan"}
+SAME_FIELD = {"budget_wan": "budget", "planned_cost_wan": "planned_cost", "value_wan": "value",
+              "contract_value_wan": "contract_value"}
+WAN_FIELDS = {"budget": "budget_wan", "planned_cost": "planned_cost_wan", "value": "value_wan",
+              "contract_value": "contract_value_wan"}
 # Sheets whose title says they explain the others (the template's own instructions sheet).
-IGNORED_TITLES = ("填写说明", "说明", "instructions", "readme", "绩效指标", "performance targets")
+IGNORED_TITLES = ("填写说明", "说明", "instructions", "readme")
 # Tie-break hints in a sheet's title.
-_TITLE_HINTS = {MILESTONES: ("里程碑", "节点", "milestone"), PROJECTS: ("项目", "project")}
+_TITLE_HINTS = {TARGETS: ("绩效", "指标", "target", "indicator"), CONTRACTS: ("合同", "contract"),
+                MILESTONES: ("里程碑", "节点", "milestone"), PROJECTS: ("项目", "project")}
+# The columns a sheet of each kind cannot be read without (beside at least one more).
+KEY_FIELDS = {PROJECTS: ("code",), MILESTONES: ("project_code", "sequence"),
+              TARGETS: ("project_code", "name", "target_value"), CONTRACTS: ("project_code", "contract_no")}
+# The columns without which a sheet of each kind is not read at all (check_mapping).
+ROW_KEYS = {PROJECTS: ("code",), MILESTONES: ("project_code", "sequence"), TARGETS: ("project_code", "tier", "name"),
+            CONTRACTS: ("project_code", "contract_no")}
 _WAN_WORDS = ("万", "10k", "10,000", "10000", "wan", "ten thousand")
 
 
@@ -183,9 +264,7 @@ def guess_kind(title: str, headers: Sequence[str]) -> Optional[str]:
 
 def _has_key_columns(kind: str, mapping: dict[int, str]) -> bool:
     fields = set(mapping.values())
-    if kind == PROJECTS:
-        return "code" in fields and len(fields) >= 2
-    return {"project_code", "sequence"} <= fields and len(fields) >= 3
+    return set(KEY_FIELDS[kind]) <= fields and len(fields) >= len(KEY_FIELDS[kind]) + 1
 
 
 def column_by_key(kind: str, key: str) -> Column:

@@ -1,7 +1,7 @@
 """The project list as a spreadsheet, and the blank import template: the same columns, so an export
-re-imports cleanly and changes nothing. The export adds each project's library entry and, in the
-workbook, its performance indicators on a sheet of their own: for reading (the import recognises and
-skips them; they are entered on the project's page).
+re-imports cleanly and changes nothing. The export carries each project's library entry on its row and,
+in the workbook, its performance indicators and its contracts on sheets of their own (绩效指标, 合同;
+the contracts through contracting's handler, projects.imports.handlers), all read back by the import.
 
 Headers, labels, notes and instructions are in Chinese, the county's working language, whatever the
 interface language (the import also reads English headers, but the template teaches the Chinese
@@ -21,12 +21,25 @@ from sqlalchemy import select
 from core.money import fen_to_decimal_yuan
 from core.sheets.tables import OutputSheet, write_csv, write_xlsx
 from extensions import db
-from projects.imports.columns import MILESTONE_COLUMNS, PROJECT_COLUMNS, READ_ONLY, Column
+from projects.imports.columns import (
+    CONTRACT_COLUMNS,
+    CONTRACT_KEYS,
+    MILESTONE_COLUMNS,
+    PROJECT_COLUMNS,
+    READ_ONLY,
+    TARGET_COLUMNS,
+    Column,
+)
+from projects.imports.handlers import contract_handler
 from projects.models import AREA_KINDS, CATEGORIES, NATURES, STATUSES, Milestone, Project
 
-PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET, TARGETS_SHEET = "项目", "节点", "填写说明", "绩效指标"
-TARGET_HEADERS = ["项目编号", "指标层级", "指标类别", "指标名称", "比较", "目标值", "单位", "实际值", "实际值日期"]
-EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in PROJECT_COLUMNS if column.key != "budget_wan")
+PROJECTS_SHEET, MILESTONES_SHEET, INSTRUCTIONS_SHEET = "项目", "节点", "填写说明"
+TARGETS_SHEET, CONTRACTS_SHEET = "绩效指标", "合同"
+TARGET_HEADERS = [column.header_zh for column in TARGET_COLUMNS]
+CONTRACT_EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in CONTRACT_COLUMNS if column.key != "value_wan")
+# A project's row carries no contract: its contracts, however many, are on the contracts sheet.
+EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in PROJECT_COLUMNS
+                                           if column.key != "budget_wan" and column.key not in CONTRACT_KEYS)
 TEMPLATE_COLUMNS: tuple[Column, ...] = tuple(column for column in EXPORT_COLUMNS if column.key not in READ_ONLY)
 MILESTONE_EXPORT_COLUMNS: tuple[Column, ...] = tuple(column for column in MILESTONE_COLUMNS
                                                      if column.key != "planned_cost_wan")
@@ -96,6 +109,19 @@ def _target_rows(projects: list[Project]) -> list[list]:
              show_value(t.target_value), t.unit, show_value(t.actual_value), t.actual_on] for t in found]
 
 
+def _contract_rows(projects: list[Project]) -> Optional[list[list]]:
+    """The contracts of these projects in CONTRACT_EXPORT_COLUMNS order (None without contracting)."""
+    handler = contract_handler()
+    if handler is None:
+        return None
+    rows = []
+    for item in handler.export_rows([project.id for project in projects]):
+        cells = {**item, "value": _yuan(item["value_fen"]),
+                 "retention": Decimal(item["retention_bp"]) / 100, "change_reason": ""}
+        rows.append([cells[column.key] for column in CONTRACT_EXPORT_COLUMNS])
+    return rows
+
+
 def _notes(columns: Iterable[Column]) -> list[str]:
     """The comment on each header: required or not, and how to fill it in."""
     return [("必填" if column.required else "选填") + (f"。{column.note}" if column.note else "") for column in columns]
@@ -116,8 +142,16 @@ def write_projects(projects: Iterable[Project], stream: BinaryIO, fmt: str) -> N
         OutputSheet(PROJECTS_SHEET, headers, rows, _notes(EXPORT_COLUMNS)),
         OutputSheet(MILESTONES_SHEET, [column.header_zh for column in MILESTONE_EXPORT_COLUMNS],
                     _milestone_rows(projects), _notes(MILESTONE_EXPORT_COLUMNS)),
-        OutputSheet(TARGETS_SHEET, TARGET_HEADERS, _target_rows(projects)),
+        OutputSheet(TARGETS_SHEET, TARGET_HEADERS, _target_rows(projects), _notes(TARGET_COLUMNS)),
+        *_contracts_sheet(_contract_rows(projects)),
     ])
+
+
+def _contracts_sheet(rows: Optional[list[list]]) -> list[OutputSheet]:
+    if rows is None:
+        return []
+    return [OutputSheet(CONTRACTS_SHEET, [column.header_zh for column in CONTRACT_EXPORT_COLUMNS], rows,
+                        _notes(CONTRACT_EXPORT_COLUMNS))]
 
 
 def _instruction_rows(areas) -> list[list]:
@@ -126,6 +160,10 @@ def _instruction_rows(areas) -> list[list]:
     rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in TEMPLATE_COLUMNS]
     rows += [["", "", ""], ["节点表", "", ""]]
     rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in MILESTONE_EXPORT_COLUMNS]
+    rows += [["", "", ""], ["绩效指标表", "", ""]]
+    rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in TARGET_COLUMNS]
+    rows += [["", "", ""], ["合同表", "", ""]]
+    rows += [[c.header_zh, "必填" if c.required else "选填", c.note] for c in CONTRACT_EXPORT_COLUMNS]
     rows += [["", "", ""], ["金额", "以元为单位；表头注明（万元）的列以万元为单位", "可带千分位逗号，如 1,234,567.89"],
              ["日期", "可写作 2026-03-01、2026/3/1、2026年3月1日 或 20260301", ""], ["", "", ""]]
     for title, choices in (("项目类别（代码：名称）", CATEGORIES), ("项目状态（代码：名称）", STATUSES)):
@@ -145,6 +183,8 @@ def template_workbook(stream: BinaryIO, areas: Iterable = ()) -> None:
         OutputSheet(PROJECTS_SHEET, [c.header_zh for c in TEMPLATE_COLUMNS], [], _notes(TEMPLATE_COLUMNS)),
         OutputSheet(MILESTONES_SHEET, [c.header_zh for c in MILESTONE_EXPORT_COLUMNS], [],
                     _notes(MILESTONE_EXPORT_COLUMNS)),
+        OutputSheet(TARGETS_SHEET, TARGET_HEADERS, [], _notes(TARGET_COLUMNS)),
+        *_contracts_sheet([] if contract_handler() is not None else None),
         OutputSheet(INSTRUCTIONS_SHEET, ["栏目", "说明", "备注"], _instruction_rows(areas),
                     column_widths=(28, 40, 60)),
     ])

@@ -27,11 +27,23 @@ from core.sheets.tables import Sheet, read_table, require_table
 from extensions import db
 from import_values.services import remembered
 from projects import services
-from projects.imports.columns import COLUMNS, IGNORED_TITLES, MILESTONES, PROJECTS, guess_kind, guess_mapping
+from projects.imports.columns import (
+    COLUMNS,
+    CONTRACTS,
+    IGNORED_TITLES,
+    MILESTONES,
+    PROJECTS,
+    TARGETS,
+    guess_kind,
+    guess_mapping,
+)
+from projects.imports.contract_rows import check_contract_projects, read_contract_sheet
+from projects.imports.handlers import check_contracts, write_contracts
 from projects.imports.milestones import check_completion, read_milestone_sheet
 from projects.imports.plan import (
     ExistingMilestone,
     ExistingProject,
+    ExistingTarget,
     ImportPlan,
     Lookups,
     Problem,
@@ -39,9 +51,13 @@ from projects.imports.plan import (
     check_mapping,
 )
 from projects.imports.rows import read_project_sheet
+from projects.imports.targets import TARGET_CATEGORY_NAMES, TIER_NAMES, read_target_sheet, write_targets
 from projects.imports.values import AREA_KIND, AreaFinder, AreaRow
 from projects.imports.write import PlanWriter
-from projects.models import CATEGORIES, STATUSES, Area, Project
+from projects.library.services import LIBRARY_FIELDS
+from projects.models import CATEGORIES, NATURES, STATUSES, Area, Project
+from projects.targets.models import CATEGORIES as TARGET_CATEGORIES
+from projects.targets.models import TIERS, Target
 
 CHUNK = 500  # codes per IN (...) query, well under every database's limit on bound parameters
 HEADER_SEARCH_ROWS = 5  # rows below a title row where the real header may be
@@ -123,10 +139,33 @@ def area_labels() -> dict[int, str]:
     return {row.id: f"{names[row.parent_id]} · {row.name_zh}" if row.parent_id else row.name_zh for row in rows}
 
 
-def _existing(project: Project) -> ExistingProject:
+LIBRARY_KEYS = (*LIBRARY_FIELDS, "library_year")
+NATURE_NAMES = {"new": ("新建",), "rebuild": ("改建", "重建"), "expansion": ("扩建", "改扩建"),
+                "repair": ("维修", "养护", "维修养护", "修缮")}
+
+
+def _existing(project: Project, targets: list[Target]) -> ExistingProject:
     milestones = {m.sequence: ExistingMilestone(m.id, m.name, m.planned_date, m.planned_cost_fen, m.progress_pct)
                   for m in project.milestones}
-    return ExistingProject(project.id, project.status, services.input_from_project(project).values(), milestones)
+    library = {key: getattr(project, key) for key in LIBRARY_KEYS}
+    for key in ("beneficiaries", "benefit_linkage"):
+        library[key] = library[key] or ""
+    stated = {}
+    for t in targets:
+        stated.setdefault((t.tier, t.name), ExistingTarget(t.id, t.category, t.unit, t.comparison, t.target_value,
+                                                           t.actual_value, t.actual_on))
+    return ExistingProject(project.id, project.status, services.input_from_project(project).values(), milestones,
+                           library, stated)
+
+
+def _targets_of(projects: Iterable[Project]) -> dict[int, list[Target]]:
+    ids = [project.id for project in projects]
+    found: dict[int, list[Target]] = {}
+    for chunk in _chunks(ids):
+        for target in db.session.scalars(select(Target).where(Target.project_id.in_(chunk))
+                                          .order_by(Target.position, Target.id)):
+            found.setdefault(target.project_id, []).append(target)
+    return found
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -147,6 +186,7 @@ def load_lookups(codes: Iterable[str], mapped: Optional[Mapping[str, Mapping[str
     """What the import compares against: areas, categories and statuses (codes, labels, synonyms and
     the values remembered for them, with `mapped` {kind: {key: code}} on top), the named projects."""
     projects = load_projects(codes)
+    targets = _targets_of(projects.values())
     known = remembered(VALUE_KINDS)
     for kind, values in (mapped or {}).items():
         known.setdefault(kind, {}).update(values)
@@ -154,7 +194,14 @@ def load_lookups(codes: Iterable[str], mapped: Optional[Mapping[str, Mapping[str
                    categories=ChoiceIndex.build("category", CATEGORIES, what=_l("category"),
                                                 remembered=known["category"], contains=True),
                    statuses=ChoiceIndex.build("status", STATUSES, what=_l("status"), remembered=known["status"]),
-                   projects={code: _existing(project) for code, project in projects.items()})
+                   projects={code: _existing(project, targets.get(project.id, []))
+                             for code, project in projects.items()},
+                   natures=ChoiceIndex.build("nature", NATURES, what=_l("nature of construction"), names=NATURE_NAMES,
+                                             synonyms={}),
+                   tiers=ChoiceIndex.build("tier", TIERS, what=_l("indicator tier"), names=TIER_NAMES, synonyms={}),
+                   target_categories=ChoiceIndex.build("target_category", TARGET_CATEGORIES,
+                                                       what=_l("indicator category"), names=TARGET_CATEGORY_NAMES,
+                                                       synonyms={}))
 
 
 def _codes(sheets: list[Sheet], mapping: dict[str, SheetMapping]) -> set[str]:
@@ -192,6 +239,12 @@ def build_plan(sheets: list[Sheet], mapping: dict[str, SheetMapping], lookups: L
         if sheet_mapping.kind == MILESTONES and check_mapping(sheet, sheet_mapping, plan.problems):
             read_milestone_sheet(sheet, sheet_mapping, lookups, project_rows, plan)
     check_completion(plan, lookups)
+    for sheet, sheet_mapping in used:
+        if sheet_mapping.kind == TARGETS and check_mapping(sheet, sheet_mapping, plan.problems):
+            read_target_sheet(sheet, sheet_mapping, lookups, project_rows, plan)
+        elif sheet_mapping.kind == CONTRACTS and check_mapping(sheet, sheet_mapping, plan.problems):
+            read_contract_sheet(sheet, sheet_mapping, plan)
+    check_contract_projects(plan, lookups, project_rows)
     return plan
 
 
@@ -200,6 +253,7 @@ def plan_import(sheets: list[Sheet], mapping: dict[str, SheetMapping], *, file_n
     """Read and check every mapped row against the database (and the values `mapped` by hand now,
     {kind: {key: code}}, beside those remembered); nothing is written."""
     plan = build_plan(sheets, mapping, load_lookups(_codes(sheets, mapping), mapped))
+    check_contracts(plan)  # against the contractors and contracts stored (contracting's handler)
     plan.file_name, plan.sha256 = file_name, sha256
     return plan
 
@@ -217,9 +271,15 @@ def apply_import(plan: ImportPlan, actor=None, today: Optional[date] = None) -> 
     if not plan.changes_anything:
         return
     day = today or date.today()
-    codes = {row.code for row in plan.projects} | {row.project_code for row in plan.milestones}
+    codes = ({row.code for row in plan.projects} | {row.project_code for row in plan.milestones}
+             | {row.project_code for row in plan.targets} | {row.project_code for row in plan.contracts})
     counts = {f"{kind}_{action}": n for kind, by_action in plan.counts().items() for action, n in by_action.items()}
     with deferred():  # every audit event of the import appended to the chain at once, in order, at the end
-        PlanWriter(actor, day, plan.file_name).write(plan, load_projects(codes))
+        stored = load_projects(codes)
+        writer = PlanWriter(actor, day, plan.file_name)
+        writer.write(plan, stored)
+        project_ids = {code: project.id for code, project in stored.items()} | writer.new_ids()
+        write_targets(plan.targets, project_ids, actor, day)
+        write_contracts(plan.contracts, project_ids, actor, day)
         record("project.import", user=actor, object_type="project",
                after={"file": plan.file_name[:200], "sha256": plan.sha256, **counts})

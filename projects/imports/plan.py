@@ -14,13 +14,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, Optional
 
 from core.i18n import _l
 from core.sheets.cells import CellError
 from core.sheets.choices import ChoiceIndex
 from core.sheets.tables import Sheet, column_letter
-from projects.imports.columns import COLUMNS, MILESTONES, PROJECTS, SAME_FIELD, column_by_key
+from projects.imports.columns import (
+    COLUMNS,
+    CONTRACTS,
+    MILESTONES,
+    PROJECTS,
+    ROW_KEYS,
+    SAME_FIELD,
+    TARGETS,
+    column_by_key,
+)
 from projects.imports.values import AreaFinder
 from projects.services import ProjectInput
 
@@ -82,14 +92,30 @@ class ExistingMilestone:
     progress_pct: int
 
 
+@dataclass(frozen=True)
+class ExistingTarget:
+    """A stored performance indicator, as the import compares it."""
+
+    id: int
+    category: str
+    unit: str
+    comparison: str
+    target_value: Decimal
+    actual_value: Optional[Decimal]
+    actual_on: Optional[date]
+
+
 @dataclass
 class ExistingProject:
-    """A stored project: id, status, its fields as ProjectInput.values() gives them, its milestones."""
+    """A stored project: id, status, its fields as ProjectInput.values() gives them, its milestones,
+    its library entry (projects.library) and its indicators by (tier, name)."""
 
     id: int
     status: str
     values: dict[str, Any]
     milestones: dict[int, ExistingMilestone] = field(default_factory=dict)
+    library: dict[str, Any] = field(default_factory=dict)
+    targets: dict[tuple[str, str], ExistingTarget] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,6 +126,9 @@ class Lookups:
     categories: ChoiceIndex
     statuses: ChoiceIndex
     projects: dict[str, ExistingProject]
+    natures: ChoiceIndex
+    tiers: ChoiceIndex
+    target_categories: ChoiceIndex
 
 
 @dataclass
@@ -116,11 +145,18 @@ class ProjectRow:
     late_status: Optional[str] = None  # moved to after them
     reason: str = ""
     status_column: str = ""
+    library: dict[str, Any] = field(default_factory=dict)  # its library entry as it will be stored
+    library_changed: bool = False
 
     @property
     def code(self) -> str:
         """The project's code."""
         return self.data.code
+
+    @property
+    def final_status(self) -> str:
+        """The status the import leaves it in."""
+        return self.late_status or self.early_status or self.data.status
 
 
 @dataclass
@@ -156,11 +192,61 @@ class MilestoneRow:
 
 
 @dataclass
+class TargetRow:
+    """One performance indicator row, keyed by project code, tier and name."""
+
+    sheet: str
+    row: int
+    project_code: str
+    tier: str
+    category: str
+    name: str
+    comparison: str
+    target_value: Decimal
+    unit: str
+    actual_value: Optional[Decimal]
+    actual_on: Optional[date]
+    action: str = NEW
+    existing_id: Optional[int] = None
+
+
+@dataclass
+class ContractRow:
+    """One contract on a project, from a contracts sheet or from a project's row: what the cells say
+    (subject, method and credit code as written: contracting reads them), `headers` the column of
+    each field as the sheet shows it, `given` the fields whose column is in the sheet. Contracting
+    checks it against what is stored (projects.imports.handlers) and sets its action."""
+
+    sheet: str
+    row: int
+    project_code: str
+    contract_no: str
+    contractor: str
+    uscc: str
+    subject: str
+    method: str
+    signed_on: Optional[date]
+    value_fen: Optional[int]
+    retention_bp: Optional[int]
+    defects_months: Optional[int]
+    reason: str
+    headers: dict[str, str] = field(default_factory=dict)
+    given: frozenset[str] = frozenset()
+    action: str = NEW
+
+    def header(self, key: str) -> str:
+        """The column of `key` as the sheet shows it."""
+        return self.headers.get(key, "")
+
+
+@dataclass
 class ImportPlan:
     """Everything an import would do, and every problem that stops it."""
 
     projects: list[ProjectRow] = field(default_factory=list)
     milestones: list[MilestoneRow] = field(default_factory=list)
+    targets: list[TargetRow] = field(default_factory=list)
+    contracts: list[ContractRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     file_name: str = ""
     sha256: str = ""
@@ -172,9 +258,12 @@ class ImportPlan:
         return not self.problems
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """{"projects": {new, changed, unchanged}, "milestones": {...}}."""
+        """{"projects": {new, changed, unchanged}, "milestones": {...}}, and "targets" and "contracts" when
+        the file has rows of them."""
         result = {}
-        for kind, rows in ((PROJECTS, self.projects), (MILESTONES, self.milestones)):
+        kinds: list[tuple[str, list[Any]]] = [(PROJECTS, self.projects), (MILESTONES, self.milestones)]
+        kinds += [(kind, rows) for kind, rows in ((TARGETS, self.targets), (CONTRACTS, self.contracts)) if rows]
+        for kind, rows in kinds:
             result[kind] = {action: sum(1 for row in rows if row.action == action)
                             for action in (NEW, CHANGED, UNCHANGED)}
         return result
@@ -182,7 +271,7 @@ class ImportPlan:
     @property
     def sheets(self) -> set[str]:
         """Titles of the sheets the plan read rows from or found problems in."""
-        rows = [*self.projects, *self.milestones, *self.problems]
+        rows = [*self.projects, *self.milestones, *self.targets, *self.contracts, *self.problems]
         return {row.sheet for row in rows if row.sheet}
 
     def unknown_values(self) -> dict[UnknownValue, list[Problem]]:
@@ -196,7 +285,8 @@ class ImportPlan:
     @property
     def changes_anything(self) -> bool:
         """True when applying the plan would write something."""
-        return any(row.action != UNCHANGED for row in self.projects + self.milestones)
+        rows: list[Any] = [*self.projects, *self.milestones, *self.targets, *self.contracts]
+        return any(row.action != UNCHANGED for row in rows)
 
 
 class SheetReader:
@@ -266,7 +356,7 @@ def check_mapping(sheet: Sheet, mapping: SheetMapping, problems: list[Problem]) 
                                     _l("Two columns hold %(field)s: map only one of them.",
                                        field=column_by_key(mapping.kind, key).label)))
         seen.setdefault(target, index)
-    keys = ("code",) if mapping.kind == PROJECTS else ("project_code", "sequence")
+    keys = ROW_KEYS[mapping.kind]
     missing = [key for key in keys if key not in seen]
     for key in missing:
         problems.append(Problem(sheet.title, sheet.header_row, "",

@@ -8,9 +8,10 @@ from dataclasses import replace
 from typing import Any, Optional
 
 from core.i18n import _l
-from core.sheets.cells import amount_value, date_value, quantity_value, text_value
+from core.sheets.cells import amount_value, date_value, quantity_value, text_value, whole_number
 from core.sheets.tables import Sheet
 from projects import lifecycle
+from projects.imports.contract_rows import read_contract_on_project
 from projects.imports.plan import (
     CHANGED,
     LATE_STATUSES,
@@ -33,6 +34,11 @@ TEXT_LIMITS = {"name": 200, "responsible_unit": 200, "contractor": 200, "descrip
 BLANK_KEEPS = ("actual_start", "actual_end")  # facts: a blank cell does not erase them
 EMPTY_PROJECT: dict[str, Any] = dict.fromkeys(PROJECT_FIELDS) | {
     "scale_unit": None, "responsible_unit": "", "contractor": "", "description": ""}
+EMPTY_LIBRARY: dict[str, Any] = {"nature": None, "beneficiaries": "", "beneficiary_count": None,
+                                 "beneficiary_poverty_count": None, "beneficiary_monitored_count": None,
+                                 "benefit_linkage": "", "library_year": None}
+LIBRARY_TEXT_LIMITS = {"beneficiaries": 2000, "benefit_linkage": 4000}
+MAX_PEOPLE = 100_000_000
 
 
 def read_project_sheet(sheet: Sheet, mapping: SheetMapping, lookups: Lookups, plan: ImportPlan) -> None:
@@ -51,19 +57,26 @@ def read_project_sheet(sheet: Sheet, mapping: SheetMapping, lookups: Lookups, pl
             plan.codes_in_file.add(code)
         existing = lookups.projects.get(code) if code else None
         values_read = _read_values(reader, lookups, existing.values if existing else EMPTY_PROJECT, code)
+        library = _read_library(reader, lookups, existing.library if existing else EMPTY_LIBRARY)
         target = reader.read("status", lookups.statuses)
         reason = reader.read("change_reason", text_value, 1000)
+        read_contract_on_project(reader, code or "", values_read.get("contractor") or "",
+                                 "" if reason in (MISSING, None) else reason, plan)
         if reader.failed:
             continue
         row = ProjectRow(sheet.title, number, ProjectInput(**values_read, status="proposed"),
-                         reason="" if reason is MISSING else reason,
-                         status_column=reader.header("status"))
+                         reason="" if reason is MISSING or reason is None else reason,
+                         status_column=reader.header("status"), library=library)
         target = None if target is MISSING else target
         if existing is None:
             any_new = True
             _plan_new(row, reader, target)
         else:
+            row.library_changed = library != existing.library
             _plan_update(row, reader, existing, target)
+        if library["library_year"] is not None and row.final_status in ("proposed", "cancelled") and (
+                existing is None or library["library_year"] != existing.library["library_year"]):
+            reader.problem("library_year", _l("Only an approved project is in the library: leave its year empty."))
         if not reader.failed:
             plan.projects.append(row)
     missing_columns(sheet, mapping, any_new, plan.problems)
@@ -86,6 +99,25 @@ def _read_values(reader: SheetReader, lookups: Lookups, stored: dict[str, Any], 
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         if values[start] and values[end] and values[end] < values[start]:
             reader.problem(end if reader.has(end) else start, _l("The end date is before the start date."))
+    return values
+
+
+def _read_library(reader: SheetReader, lookups: Lookups, stored: dict[str, Any]) -> dict[str, Any]:
+    """The row's library entry: read where the column is mapped, the stored (or empty) value elsewhere;
+    the rules of projects.library on the numbers of people."""
+    values = dict(stored)
+    _put(values, "nature", reader.read("nature", lookups.natures))
+    for key, limit in LIBRARY_TEXT_LIMITS.items():
+        text = reader.read(key, text_value, limit)
+        _put(values, key, "" if text is None else text)
+    for key in ("beneficiary_count", "beneficiary_poverty_count", "beneficiary_monitored_count"):
+        _put(values, key, reader.read(key, whole_number, 0, MAX_PEOPLE))
+    _put(values, "library_year", reader.read("library_year", whole_number, 1990, 2100))
+    among = (values["beneficiary_poverty_count"] or 0) + (values["beneficiary_monitored_count"] or 0)
+    if values["beneficiary_count"] is not None and among > values["beneficiary_count"]:
+        reader.problem("beneficiary_poverty_count" if reader.has("beneficiary_poverty_count") else "beneficiary_count",
+                       _l("Poverty-alleviated and monitored people are among the beneficiaries: they cannot "
+                          "outnumber them."))
     return values
 
 
@@ -164,7 +196,8 @@ def _plan_update(row: ProjectRow, reader: SheetReader, existing, target: Optiona
             row.late_status = target
         else:
             row.early_status = target
-    row.action = CHANGED if row.fields_changed or row.early_status or row.late_status else UNCHANGED
+    row.action = CHANGED if row.fields_changed or row.library_changed or row.early_status or row.late_status \
+        else UNCHANGED
 
 
 def _budget_or(key: str, reader: SheetReader) -> str:

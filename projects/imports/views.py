@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.access import PLANNERS, role_required
-from core.errors import add_field_error
+from core.errors import Refused, add_field_error
 from core.files import sha256_hex
 from core.once import spend
 from core.saving import save
@@ -51,7 +51,6 @@ from projects.imports.pipeline import (
     read_import_file,
 )
 from projects.models import CATEGORIES, STATUSES
-from projects.services import PlanningError
 
 PREVIEW_ROWS = 20
 
@@ -220,7 +219,7 @@ def _apply_and_commit(plan, token: str):
 
     try:
         commit_with_retry(apply_once)
-    except PlanningError as error:
+    except Refused as error:  # PlanningError, or a contract's refusal (the stored data changed since the preview)
         db.session.rollback()
         return _("Nothing was imported: %(reason)s", reason="; ".join(str(m) for m in error.errors.values()))
     except ConflictError:
@@ -234,4 +233,10 @@ def _import_summary(counts: dict, with_milestones: bool) -> str:
     if with_milestones:
         message += " " + _("Milestones: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.",
                            **counts["milestones"])
+    if "targets" in counts:
+        message += " " + _("Performance indicators: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.",
+                           **counts["targets"])
+    if "contracts" in counts:
+        message += " " + _("Contracts: %(new)d new, %(changed)d changed, %(unchanged)d unchanged.",
+                           **counts["contracts"])
     return message

@@ -43,6 +43,7 @@ class NewProject:
     values: dict[str, Any]  # its stored fields, as ProjectInput.values() gives them
     milestones: list[MilestoneRow] = field(default_factory=list)  # its new milestones, in the plan's order
     event: dict[str, Any] = field(default_factory=dict)  # its project.create audit event
+    library_event: Optional[dict[str, Any]] = None  # its library.update audit event, when the row gives an entry
     id: Optional[int] = None
 
     @property
@@ -119,11 +120,24 @@ class PlanWriter:
         self._flush_changes()
         del areas
 
+    def new_ids(self) -> dict[str, int]:
+        """{code: id} of the projects written new."""
+        return {code: new.id for code, new in self.new.items() if new.id is not None}
+
     # --- stored projects: the services, one at a time --------------------------------------------
 
     def _write_stored_project(self, row: ProjectRow, project: Project) -> Project:
         if row.fields_changed:
             services.update_project(project, row.data, self.actor, reason=row.reason)
+        if row.library_changed:
+            before = {key: getattr(project, key) for key in row.library}
+            changed = [key for key, value in row.library.items() if value != before[key]]
+            for key in changed:
+                setattr(project, key, row.library[key])
+            db.session.flush()
+            collect(new_event("library.update", user=self.actor, object_type="project", object_id=project.id,
+                              before={key: before[key] for key in changed},
+                              after={key: row.library[key] for key in changed}))
         if row.early_status:
             services.change_status(project, row.early_status, self.actor, reason=row.reason, on_date=self.day)
         return project
@@ -161,6 +175,10 @@ class PlanWriter:
                               after=services.creation_record(services.snapshot_values(values, row.data.status),
                                                              row.data.status, row.reason))
         collect(new.event)
+        given = {key: value for key, value in row.library.items() if value not in (None, "")}
+        if given:
+            new.library_event = new_event("library.update", user=self.actor, object_type="project", after=given)
+            collect(new.library_event)
         self.new[row.code] = new
 
     def _insert_projects(self) -> None:
@@ -174,6 +192,8 @@ class PlanWriter:
         for new, project_id in zip(waiting, ids):
             new.id = project_id
             new.event["object_id"] = str(project_id)
+            if new.library_event is not None:
+                new.library_event["object_id"] = str(project_id)
             change = services.initial_change(project_id, new.status, new.row.reason, self.user_id)
             if change is not None:
                 self.pending_changes.append(change)
@@ -190,8 +210,8 @@ class PlanWriter:
         progress_bp = None
         if new.milestones:
             progress_bp = weighted_progress_bp((m.planned()[1], new.progress(m)) for m in new.milestones)
-        return {**new.values, "actual_start": actual_start, "actual_end": actual_end, "status": status,
-                "allocated_fen": 0, "spent_fen": 0, "progress_bp": progress_bp, "version": version}
+        return {**new.values, **new.row.library, "actual_start": actual_start, "actual_end": actual_end,
+                "status": status, "allocated_fen": 0, "spent_fen": 0, "progress_bp": progress_bp, "version": version}
 
     def _prepare_milestone(self, new: NewProject, row: MilestoneRow) -> None:
         """services.add_milestone, then services.record_progress when the row gives progress."""
