@@ -33,6 +33,8 @@ PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scal
 # What the fund rules read of a project (funds.rules.evaluate.ProjectFacts): a change to one of these
 # has finance check the project's money again, under finance's locks (projects.money).
 RULE_FACTS = ("code", "name", "category", "description", "actual_end")
+# The moves that may date or clear the actual end (status_move_dates): they lock the sources first.
+ENDING_TARGETS = frozenset({"completed", "in_progress"})
 
 
 class PlanningError(Refused):
@@ -260,9 +262,33 @@ def check_move(project: Project, target: str, reason: str, actor=None) -> None:
         raise PlanningError(problems)
 
 
+def lock_project(project: Project) -> None:
+    """Hold the project's row until the transaction ends (SQLite: the writer lock), so that what a move
+    or a review checks (its status, its review, the notices' objections) stays as read until it
+    commits; everything the session read before is expired, to be read again.
+
+    Lock order (core.database): money takes source, allocation, contract, then project; so a step
+    that locks the project first must never lock a source after it, and one that will (a move that
+    dates the actual end, in change_status) takes the project's sources first."""
+    take_write_lock(db.session)
+    db.session.flush()
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+    # Whatever was read before the lock (the page's own check of the move loaded the notices and their
+    # objections) may be stale: read it all again from here on.
+    db.session.expire_all()
+
+
 def change_status(project: Project, target: str, actor=None, reason: str = "",
                   on_date: Optional[date] = None) -> None:
-    """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
+    """Move a project along its lifecycle, recording the change; dates the start and end when missing.
+
+    The project's row is locked before anything is checked, so a move and what its gates read (an
+    objection received, a review) never interleave; a move that may date or clear the actual end,
+    which the fund rules read, first takes the locks of the project's sources (house lock order)."""
+    if target in ENDING_TARGETS:
+        project_money().lock_for_project_change(project.id)
+    lock_project(project)
     current = project.status
     check_move(project, target, reason, actor)
     day = on_date or date.today()
@@ -270,8 +296,6 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
         project.library_year = day.year
     actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
     ended = actual_end != project.actual_end  # the fund rules read the actual end (spending after it)
-    if ended:
-        project_money().lock_for_project_change(project.id)
     if actual_start != project.actual_start:
         project.actual_start = actual_start
     if ended:
@@ -466,6 +490,7 @@ __all__ = [
     "creation_record",
     "initial_change",
     "input_from_project",
+    "lock_project",
     "milestone_problems",
     "new_status_problems",
     "progress_problems",
