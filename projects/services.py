@@ -21,7 +21,7 @@ from core.i18n import _l
 from extensions import db
 from projects import lifecycle
 from projects.accrual import accrual_starts
-from projects.gates import gate_problems
+from projects.gates import creation_problems, gate_problems
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.money import project_money
 from projects.progress import weighted_progress_bp
@@ -158,6 +158,8 @@ def create_project(data: ProjectInput, actor=None, reason: str = "") -> Project:
         errors["area_id"] = _l("This area is outside your township.")
     if data.status != "proposed" and scope_area_id(actor) is not None:
         errors["status"] = _l("Only the county planning office approves and accepts projects.")
+    elif data.status in lifecycle.TRANSITIONS and "status" not in errors:
+        errors.update(entered_past_proposal_problems(data.status, actor))
     if errors:
         raise PlanningError(errors)
     project = Project(**data.values(), status=data.status, allocated_fen=0, spent_fen=0)
@@ -169,6 +171,16 @@ def create_project(data: ProjectInput, actor=None, reason: str = "") -> Project:
     record("project.create", user=actor, object_type="project", object_id=project.id,
            after=creation_record(_snapshot(project), data.status, reason))
     return project
+
+
+def entered_past_proposal_problems(status: str, actor) -> dict[str, Any]:
+    """Why a new project cannot be entered at `status` (beyond proposed): the gates every move to it
+    holds (projects.gates.creation_problems), with what to do instead on the status field."""
+    problems = creation_problems(status, actor)
+    if problems:
+        problems["status"] = _l("A new project is entered as proposed: it is approved once its targets are "
+                                "stated and its pre-approval notice has run.")
+    return problems
 
 
 def creation_record(snapshot: dict[str, Any], status: str, reason: str) -> dict[str, Any]:
@@ -488,6 +500,7 @@ __all__ = [
     "check_status_move",
     "create_project",
     "creation_record",
+    "entered_past_proposal_problems",
     "initial_change",
     "input_from_project",
     "lock_project",
