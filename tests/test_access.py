@@ -44,6 +44,7 @@ MATRIX = {
     "projects.record_actual": ("POST", "/projects/targets/{target}/actual", EDITORS),
     "projects.remove_target": ("POST", "/projects/targets/{target}/remove", EDITORS),
     "projects.assessments": ("GET", "/projects/assessments", EVERYONE),
+    "projects.assessment_print": ("GET", "/projects/{project}/assessment.pdf", EVERYONE),
     "projects.import_upload": ("GET", "/projects/import", {"admin", "planner"}),
     "projects.import_template": ("GET", "/projects/import/template.xlsx", {"admin", "planner"}),
     "projects.import_mapping": ("GET", "/projects/import/unknown/mapping", {"admin", "planner"}),
