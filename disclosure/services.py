@@ -82,8 +82,12 @@ def notice_problems(status: str, kind: str, place: str, start: Optional[date], e
 def snapshot(project: Project) -> dict[str, Any]:
     """What a notice of `project` discloses, as plain values (no internal ids, no personal data)."""
     area = project.area
-    funding = [{"source": line.source_name, "amount_fen": line.allocated_fen}
-               for line in project_money().funding_by_source(project.id)]
+    if project.status == "proposed":  # nothing allocated before approval: the library entry's plan
+        funding = [{"source": line.source_name, "amount_fen": line.planned_fen}
+                   for line in project_money().planned_funding([project.id]).get(project.id, []) if line.planned_fen]
+    else:
+        funding = [{"source": line.source_name, "amount_fen": line.allocated_fen}
+                   for line in project_money().funding_by_source(project.id)]
     scale = f"{project.scale_quantity} {project.scale_unit or ''}".strip() if project.scale_quantity is not None else ""
     return {
         "code": project.code, "name": project.name, "category": project.category, "nature": project.nature,

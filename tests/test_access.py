@@ -45,6 +45,7 @@ MATRIX = {
     "projects.remove_target": ("POST", "/projects/targets/{target}/remove", EDITORS),
     "projects.assessments": ("GET", "/projects/assessments", EVERYONE),
     "projects.assessment_print": ("GET", "/projects/{project}/assessment.pdf", EVERYONE),
+    "funds.set_planned": ("POST", "/funds/projects/{project}/planned", EDITORS),
     "projects.import_upload": ("GET", "/projects/import", {"admin", "planner"}),
     "projects.import_template": ("GET", "/projects/import/template.xlsx", {"admin", "planner"}),
     "projects.import_mapping": ("GET", "/projects/import/unknown/mapping", {"admin", "planner"}),
