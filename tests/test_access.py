@@ -57,6 +57,7 @@ MATRIX = {
     "notices.create": ("GET", "/notices/projects/{project}/new", EDITORS),
     "notices.detail": ("GET", "/notices/{notice}", EVERYONE),
     "notices.print_notice": ("GET", "/notices/{notice}/notice.pdf", EVERYONE),
+    "notices.due_notices": ("GET", "/notices/due", EVERYONE),
     "notices.add_objection": ("POST", "/notices/{notice}/objections", EDITORS),
     "notices.resolve_objection": ("POST", "/notices/objections/{objection}/resolve", EDITORS),
     "public.index": ("GET", "/public/", "public"),
