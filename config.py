@@ -65,6 +65,10 @@ class Config:
     # county's supervision phone printed on every notice (disclosure/).
     NOTICE_MIN_DAYS = int(os.environ.get("LIANDONG_NOTICE_MIN_DAYS", 10))
     SUPERVISION_PHONE = os.environ.get("LIANDONG_SUPERVISION_PHONE", "12317")
+    # A fund-use notice (资金使用公示) is due when a project's payments reach this share of its allocation,
+    # and at completion; the county posts it within this many days (disclosure.due).
+    FUND_USE_NOTICE_SPENT_PCT = int(os.environ.get("LIANDONG_FUND_USE_NOTICE_SPENT_PCT", 50))
+    FUND_USE_NOTICE_DAYS = int(os.environ.get("LIANDONG_FUND_USE_NOTICE_DAYS", 15))
     # The address the public reaches Liandong at (e.g. https://xm.example.gov.cn), for the QR code of a
     # printed notice; unset: the address of the request that printed it (an intranet address, if staff
     # print from inside).

@@ -12,8 +12,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The notice and public pages, `flask notices print`, the notice gates on status moves, the notices
-    panel on a project's page, notices as records documents attach to (the photo of the posted board),
-    disclosure's words for the audit trail."""
+    panel on a project's page, the fund-use notices due (a list and the fund-rule check `notice_due`),
+    notices as records documents attach to (the photo of the posted board), disclosure's words for the
+    audit trail."""
     from audit.vocabulary import describe
     from core.i18n import _l
     from disclosure import public_views, views  # noqa: F401  (their routes)
@@ -33,6 +34,9 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("project_panels", []).append("disclosure/_project_notices.html")
     app.jinja_env.globals["project_notices"] = project_notices
     app.extensions["notice_kinds"], app.extensions["notice_places"] = NOTICE_KINDS, PLACES
+    # The fund-rule checks page shows the fund-use notices due as its check `notice_due` (disclosure.due).
+    app.extensions.setdefault("more_checks", []).append(
+        ("disclosure/_due_notices.html", lambda today: views.due_check()))
     describe(app, actions={"notice.create": _l("Notice posted"), "objection.create": _l("Objection received"),
                            "objection.resolve": _l("Objection resolved")},
              objects={"notice": _l("Notice")}, values={"kind": NOTICE_KINDS, "place": PLACES})

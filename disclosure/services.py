@@ -22,6 +22,7 @@ from extensions import db
 from projects.models import Project
 from projects.money import project_money
 from projects.scope import area_in_scope
+from projects.services import lock_project
 from projects.targets.services import snapshot_targets
 
 # Which notice each gated move waits for.
@@ -29,6 +30,17 @@ GATED_MOVES = {("proposed", "approved"): "pre_approval", ("completed", "accepted
 # The project statuses in which each kind of notice may be posted.
 KIND_STATUSES = {"pre_approval": ("proposed",), "completion": ("completed",),
                  "fund_use": ("approved", "in_progress", "suspended", "completed", "accepted")}
+
+# Once a project has made the move a notice gates, an objection to that notice can no longer hold it:
+# the statuses past each gate, and why an objection is then refused.
+GATE_PASSED = {
+    "pre_approval": (frozenset({"approved", "in_progress", "suspended", "completed", "accepted"}),
+                     _l("The project has already been approved: an objection to its pre-approval notice can no "
+                        "longer be recorded here. Pass it to the supervision office as a complaint.")),
+    "completion": (frozenset({"accepted"}),
+                   _l("The project has already been accepted: an objection to its completion notice can no "
+                      "longer be recorded here. Pass it to the supervision office as a complaint.")),
+}
 
 
 class NoticeError(Refused):
@@ -70,8 +82,12 @@ def notice_problems(status: str, kind: str, place: str, start: Optional[date], e
 def snapshot(project: Project) -> dict[str, Any]:
     """What a notice of `project` discloses, as plain values (no internal ids, no personal data)."""
     area = project.area
-    funding = [{"source": line.source_name, "amount_fen": line.allocated_fen}
-               for line in project_money().funding_by_source(project.id)]
+    if project.status == "proposed":  # nothing allocated before approval: the library entry's plan
+        funding = [{"source": line.source_name, "amount_fen": line.planned_fen}
+                   for line in project_money().planned_funding([project.id]).get(project.id, []) if line.planned_fen]
+    else:
+        funding = [{"source": line.source_name, "amount_fen": line.allocated_fen}
+                   for line in project_money().funding_by_source(project.id)]
     scale = f"{project.scale_quantity} {project.scale_unit or ''}".strip() if project.scale_quantity is not None else ""
     return {
         "code": project.code, "name": project.name, "category": project.category, "nature": project.nature,
@@ -113,8 +129,15 @@ def post_notice(project: Project, *, kind: str, place: str, start_date: Optional
 
 def receive_objection(notice: Notice, *, received_on: Optional[date], summary: str, actor=None,
                       today: Optional[date] = None) -> Objection:
-    """Record an objection received about a notice."""
+    """Record an objection received about a notice. The project's row is locked first (as its status
+    moves lock it), so an objection and an approval sent together queue: the objection either reaches
+    the approval's gate or, once the project has passed that gate, is refused."""
+    project = db.session.get_one(Project, notice.project_id)
+    lock_project(project)
     errors: dict[str, Any] = {}
+    passed = GATE_PASSED.get(notice.kind)
+    if passed is not None and project.status in passed[0]:
+        raise NoticeError({"received_on": passed[1]})
     if not (summary or "").strip():
         errors["summary"] = _l("Say what the objection is about.")
     if received_on is None:

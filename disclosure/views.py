@@ -11,20 +11,33 @@ from sqlalchemy import select
 
 from core.access import PLANNERS, READERS, role_required
 from core.saving import save
-from disclosure import services
+from disclosure import due, services
 from disclosure.blueprint import bp
 from disclosure.forms import NoticeForm, ObjectionForm, ResolutionForm
 from disclosure.models import NOTICE_KINDS, PLACES, Notice, Objection
 from disclosure.printing import notice_pdf
 from documents.panel import document_panel
 from extensions import db
-from projects.scope import project_in_scope
+from projects.scope import project_in_scope, scope_condition
 
 
 def project_notices(project_id: int) -> list[Notice]:
     """A project's notices, newest first (for the panel on the project's page)."""
     return list(db.session.scalars(select(Notice).where(Notice.project_id == project_id)
                                    .order_by(Notice.start_date.desc(), Notice.id.desc())))
+
+
+@bp.route("/due")
+@role_required(*READERS, scoped=True)
+def due_notices():
+    """The fund-use notices rules have made due and no notice has met yet, latest due first to act on."""
+    return render_template("disclosure/due.html", check=due_check(scope_condition(current_user)))
+
+
+def due_check(scope=None) -> dict:
+    """What the due-notices list shows (here and as the check `notice_due` on the fund-rule checks)."""
+    pct, days = due.settings()
+    return {"kind": "notice_due", "due": due.gather(scope=scope), "pct": pct, "days": days}
 
 
 def _notice_in_scope(notice_id: int) -> Notice:

@@ -1,7 +1,8 @@
 """Finance: fund sources, appropriations, allocations, payments, statements, month close, fund rules.
 
 Offers: `models` (the money model), `ledger/` (sources, receipts, allocations, payments, reversals,
-month close; the source's lock every money operation takes first), `reconcile/` (bank and treasury
+month close; the source's lock every money operation takes first), `planned/` (the library
+entry's planned funding by source, beside the allocations), `reconcile/` (bank and treasury
 statements, matching, reconciliation), `rules/` (fund rules as data, their pure evaluation and the
 checks), the readers of finance's choice columns for spreadsheet imports (`ledger.choices`), the pages
 at /funds and `flask payments|statements|checks`. To planning it provides the
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     from funds.ledger.choices import register_value_kinds
     from funds.ledger.cli import payments_cli
     from funds.ledger.project_money import LedgerForProjects
+    from funds.planned import views as planned_views
     from funds.reconcile import views as reconcile_views  # noqa: F401  (its routes)
     from funds.reconcile.cli import statements_cli
     from funds.rules import views as rule_views  # noqa: F401  (its routes)
@@ -34,3 +36,4 @@ def init_app(app: Flask) -> None:
     app.extensions["project_money"] = LedgerForProjects()
     register_value_kinds(app)
     install_audit_words(app)
+    planned_views.install(app)

@@ -36,6 +36,7 @@ ACTIONS = {
     "statement.unmatch": _l("Statement match undone"), "statement.explain": _l("Statement line explained"),
     "statement.unexplain": _l("Statement explanation withdrawn"),
     "statement.release": _l("Held statement lines released"), "checks.export": _l("Fund-rule checks exported"),
+    "planned_funding.set": _l("Planned funding changed"),
 }
 OBJECTS = {
     "fund_source": _l("Fund source"), "appropriation": _l("Appropriation"), "allocation": _l("Allocation"),

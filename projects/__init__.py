@@ -12,7 +12,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The /projects pages (list, project, editing, import), the `projects` command, planning's words
+    """The /projects pages (list, project, editing, import), the `projects` and `assessments` commands, planning's words
     for the audit trail, projects and milestones as owners of documents (documents.owners), and the
     import's choice columns whose values a county may map by hand (import_values)."""
     from projects import edit_views, views  # noqa: F401  (their routes)
@@ -26,11 +26,13 @@ def init_app(app: Flask) -> None:
     from projects.library import views as library_views  # noqa: F401  (its routes)
     from projects.library.services import library_gate
     from projects.targets import views as target_views
+    from projects.targets.cli import assessments_cli
     from projects.targets.models import TIERS
     from projects.targets.services import targets_gate
 
     app.register_blueprint(bp, url_prefix="/projects")
     app.cli.add_command(projects_cli)
+    app.cli.add_command(assessments_cli)
     register_value_kinds(app)
     register_owner_kinds(app)
     install_audit_words(app)

@@ -25,8 +25,11 @@ from projects.services import ProjectInput
 def _project_form(project: Project | None = None) -> ProjectForm:
     form = ProjectForm(obj=project)
     form.area_id.choices = area_choices_in_scope(area_choices(str(get_locale())), current_user)
-    # A new project's first status; a township's account proposes, only the county enters one approved.
-    initial = lifecycle.INITIAL_STATUSES if current_user.area_id is None else ("proposed",)
+    # A new project's first status: those the gates let it be entered at (projects.gates: with the
+    # notices installed, proposed only; a township's account proposes in any case).
+    initial = [code for code in lifecycle.INITIAL_STATUSES
+               if code == "proposed" or (current_user.area_id is None
+                                         and not services.entered_past_proposal_problems(code, current_user))]
     form.status.choices = [(code, STATUSES[code]) for code in initial]
     return form
 

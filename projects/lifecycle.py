@@ -2,7 +2,8 @@
 
 proposed -> approved -> in progress -> completed -> accepted, with suspended (and back) and
 cancelled on the way. A new project starts as proposed, or as approved when it was approved before
-it was entered (an existing work brought in): then the reason is recorded, as for a move. Any later
+it was entered (an existing work brought in): then the reason is recorded, as for a move, and the
+gates of the moves to it must pass too (projects.gates.creation_problems). Any later
 status is reached by moves, each checked (a project is completed only with every milestone done).
 Plain data and functions, tested without the app.
 """

@@ -33,6 +33,22 @@ class FundingLine:
 
 
 @dataclass(frozen=True)
+class PlannedLine:
+    """One source's planned funding of a project (the library entry's), beside what it allocated."""
+
+    source_id: int
+    source_code: str
+    source_name: str
+    planned_fen: int
+    allocated_fen: int
+
+    @property
+    def unplanned_fen(self) -> int:
+        """Allocated beyond the plan (0 when within it)."""
+        return max(0, self.allocated_fen - self.planned_fen)
+
+
+@dataclass(frozen=True)
 class PaymentLine:
     """A payment (or reversal) made against a milestone."""
 
@@ -57,6 +73,10 @@ class ProjectMoney(Protocol):
 
     def payments_by_milestone(self, project_id: int) -> dict[int, list[PaymentLine]]:
         """The project's payments grouped by milestone id, oldest first."""
+        ...
+
+    def planned_funding(self, project_ids: Sequence[int]) -> dict[int, list[PlannedLine]]:
+        """Per project, each source planned or allocated: the plan beside the allocation."""
         ...
 
     def projects_funded_by(self, source_id: int) -> Select:

@@ -21,7 +21,7 @@ from core.i18n import _l
 from extensions import db
 from projects import lifecycle
 from projects.accrual import accrual_starts
-from projects.gates import gate_problems
+from projects.gates import creation_problems, gate_problems
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.money import project_money
 from projects.progress import weighted_progress_bp
@@ -33,6 +33,8 @@ PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scal
 # What the fund rules read of a project (funds.rules.evaluate.ProjectFacts): a change to one of these
 # has finance check the project's money again, under finance's locks (projects.money).
 RULE_FACTS = ("code", "name", "category", "description", "actual_end")
+# The moves that may date or clear the actual end (status_move_dates): they lock the sources first.
+ENDING_TARGETS = frozenset({"completed", "in_progress"})
 
 
 class PlanningError(Refused):
@@ -156,6 +158,8 @@ def create_project(data: ProjectInput, actor=None, reason: str = "") -> Project:
         errors["area_id"] = _l("This area is outside your township.")
     if data.status != "proposed" and scope_area_id(actor) is not None:
         errors["status"] = _l("Only the county planning office approves and accepts projects.")
+    elif data.status in lifecycle.TRANSITIONS and "status" not in errors:
+        errors.update(entered_past_proposal_problems(data.status, actor))
     if errors:
         raise PlanningError(errors)
     project = Project(**data.values(), status=data.status, allocated_fen=0, spent_fen=0)
@@ -167,6 +171,16 @@ def create_project(data: ProjectInput, actor=None, reason: str = "") -> Project:
     record("project.create", user=actor, object_type="project", object_id=project.id,
            after=creation_record(_snapshot(project), data.status, reason))
     return project
+
+
+def entered_past_proposal_problems(status: str, actor) -> dict[str, Any]:
+    """Why a new project cannot be entered at `status` (beyond proposed): the gates every move to it
+    holds (projects.gates.creation_problems), with what to do instead on the status field."""
+    problems = creation_problems(status, actor)
+    if problems:
+        problems["status"] = _l("A new project is entered as proposed: it is approved once its targets are "
+                                "stated and its pre-approval notice has run.")
+    return problems
 
 
 def creation_record(snapshot: dict[str, Any], status: str, reason: str) -> dict[str, Any]:
@@ -260,9 +274,33 @@ def check_move(project: Project, target: str, reason: str, actor=None) -> None:
         raise PlanningError(problems)
 
 
+def lock_project(project: Project) -> None:
+    """Hold the project's row until the transaction ends (SQLite: the writer lock), so that what a move
+    or a review checks (its status, its review, the notices' objections) stays as read until it
+    commits; everything the session read before is expired, to be read again.
+
+    Lock order (core.database): money takes source, allocation, contract, then project; so a step
+    that locks the project first must never lock a source after it, and one that will (a move that
+    dates the actual end, in change_status) takes the project's sources first."""
+    take_write_lock(db.session)
+    db.session.flush()
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(Project.id).where(Project.id == project.id).with_for_update())
+    # Whatever was read before the lock (the page's own check of the move loaded the notices and their
+    # objections) may be stale: read it all again from here on.
+    db.session.expire_all()
+
+
 def change_status(project: Project, target: str, actor=None, reason: str = "",
                   on_date: Optional[date] = None) -> None:
-    """Move a project along its lifecycle, recording the change; dates the start and end when missing."""
+    """Move a project along its lifecycle, recording the change; dates the start and end when missing.
+
+    The project's row is locked before anything is checked, so a move and what its gates read (an
+    objection received, a review) never interleave; a move that may date or clear the actual end,
+    which the fund rules read, first takes the locks of the project's sources (house lock order)."""
+    if target in ENDING_TARGETS:
+        project_money().lock_for_project_change(project.id)
+    lock_project(project)
     current = project.status
     check_move(project, target, reason, actor)
     day = on_date or date.today()
@@ -270,8 +308,6 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
         project.library_year = day.year
     actual_start, actual_end = status_move_dates(current, target, project.actual_start, project.actual_end, day)
     ended = actual_end != project.actual_end  # the fund rules read the actual end (spending after it)
-    if ended:
-        project_money().lock_for_project_change(project.id)
     if actual_start != project.actual_start:
         project.actual_start = actual_start
     if ended:
@@ -464,8 +500,10 @@ __all__ = [
     "check_status_move",
     "create_project",
     "creation_record",
+    "entered_past_proposal_problems",
     "initial_change",
     "input_from_project",
+    "lock_project",
     "milestone_problems",
     "new_status_problems",
     "progress_problems",

@@ -48,8 +48,9 @@ def upload_folder(app, tmp_path) -> Path:
 
 
 @pytest.fixture
-def county(app):
-    """The demo's towns and villages."""
+def county(app, gates_lifted):
+    """The demo's towns and villages; the county's sheets list existing works at later statuses, which
+    only an import without the gates stores (tests/test_entry_gates.py)."""
     make_county()
     db.session.commit()
 

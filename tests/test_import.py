@@ -139,6 +139,7 @@ def audit_count() -> int:
     return db.session.scalar(select(func.count(AuditEvent.id)))
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_template_round_trip(app):
     """The downloadable template, filled in like a clerk would, imports projects and milestones."""
     make_county()
@@ -202,6 +203,7 @@ def test_export_neutralises_formulas(app):
     assert "'=HYPERLINK" in text.getvalue().decode("utf-8-sig") and ",'@承建公司," in text.getvalue().decode("utf-8-sig")
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_values_as_code_or_label_in_either_language(app):
     """Category and status read as code, Chinese label or English label; areas as code or either name."""
     make_county()
@@ -248,6 +250,7 @@ def test_one_bad_row_stops_everything_and_every_problem_is_reported(app):
     assert (audit_count(), db.session.scalar(select(func.count(Project.id)))) == before
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_reimport_is_idempotent(app):
     """The same file twice: the second time every row is unchanged and no audit event is written."""
     make_county()
@@ -357,6 +360,7 @@ def test_a_bad_project_row_does_not_also_fail_its_milestones(app):
     assert [(p.sheet, p.row, p.column) for p in plan.problems] == [("项目", 2, "总投资（元）")]
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_new_accepted_project_keeps_its_finished_milestones(app):
     """A finished project is created approved (with its reason), given its milestones, then moved along its
     lifecycle to accepted."""

@@ -224,6 +224,7 @@ def _mixed_file() -> bytes:
     return xlsx_bytes(("项目", projects), ("里程碑", milestones))
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_mixed_file_stores_the_same_as_the_per_row_path(app):
     """New and stored projects in one file: every row, change record, version, progress figure and
     audit event is what the per-row service path leaves, and the audit chain verifies."""
@@ -241,6 +242,7 @@ def test_mixed_file_stores_the_same_as_the_per_row_path(app):
     assert verify_database().ok
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_only_new_projects_store_the_same_as_the_per_row_path(app):
     """The benchmark's shape (a file of new projects only, no milestones sheet) with no actor."""
     make_county()
@@ -266,6 +268,7 @@ def test_only_stored_projects_store_the_same_as_the_per_row_path(app):
     assert verify_database().ok
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_bulk_import_extends_an_existing_chain(app, runner):
     """Events recorded before and after a bulk import chain on it; `flask audit verify` passes."""
     make_county()
@@ -285,6 +288,7 @@ def test_bulk_import_extends_an_existing_chain(app, runner):
     assert result.exit_code == 0 and "intact: 13 events" in result.output
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_reimport_of_a_bulk_import_changes_nothing(app):
     """The file imported in bulk, imported again: every row unchanged, nothing written."""
     _stored_county()
@@ -334,6 +338,7 @@ def test_an_area_removed_meanwhile_refuses_the_new_project(app):
 
 
 @pytest.mark.parametrize("where", ["third project", "milestones", "audit"])
+@pytest.mark.usefixtures("gates_lifted")
 def test_failure_half_way_through_a_bulk_import_stores_nothing(app, monkeypatch, where):
     """An error while preparing the third new project, after the projects are inserted, or while the
     audit events are written: after the rollback nothing of the import is stored and the chain holds."""
@@ -359,6 +364,7 @@ def test_failure_half_way_through_a_bulk_import_stores_nothing(app, monkeypatch,
     assert verify_database().ok
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_milestone_rules_are_checked_for_new_projects(app):
     """A rule broken at apply time (a new project's milestone given a negative cost) is refused with the
     services' message and nothing is stored."""

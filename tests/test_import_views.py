@@ -53,6 +53,7 @@ def planner(app, auth):
     auth.as_role("planner")
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_upload_preview_confirm(app, client, planner, upload_folder):
     """CSV content under an .xlsx name is read as CSV; the preview counts rows; confirming imports them."""
     data = csv_bytes([PROJECT_HEADERS, project_line("V1"), project_line("V2", status="在建", reason="已批复")], "gb18030")
@@ -151,6 +152,7 @@ def test_preview_lists_every_problem_and_confirm_stores_nothing(app, client, pla
     assert db.session.scalar(select(func.count(Project.id))) == 0
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_workbook_preview_in_both_languages(app, client, planner):
     """A workbook with projects and milestones previews in Chinese and English, naming each problem's sheet."""
     data = xlsx_bytes(("项目", [PROJECT_HEADERS, project_line("W1", status="在建", reason="已批复")]),

@@ -35,7 +35,9 @@ def test_create_reports_every_problem_at_once(app):
 def test_change_after_approval_needs_reason_and_is_recorded(app):
     """Once approved, a budget change without a reason is refused; with one, it leaves a change record."""
     area = factories.make_area()
-    project = services.create_project(_input(area, status="approved"), reason="双发改〔2026〕3号批复")
+    project = services.create_project(_input(area))
+    factories.make_approvable(project)
+    services.change_status(project, "approved", reason="双发改〔2026〕3号批复")
     db.session.commit()
     with pytest.raises(PlanningError) as error:
         services.update_project(project, _input(area, budget_fen=550_000_000))
@@ -48,7 +50,7 @@ def test_change_after_approval_needs_reason_and_is_recorded(app):
     assert [(c.field, c.old_value, c.new_value, c.reason) for c in changes] == [
         ("budget_fen", "500000000", "550000000", "增加安保设施"),
         ("planned_end", "2026-12-31", "2027-03-31", "增加安保设施"),
-        ("status", None, "approved", "双发改〔2026〕3号批复")]
+        ("status", "proposed", "approved", "双发改〔2026〕3号批复")]
 
 
 def test_proposed_project_changes_freely(app):

@@ -95,9 +95,10 @@ def test_progress_form_shows_only_where_it_can_succeed(client, auth):
     assert "/progress\"" not in closed and "/edit\">edit<" not in closed and "milestones/new" not in closed
 
 
-def test_a_new_project_starts_proposed_or_approved_with_a_reason(app):
+def test_a_new_project_starts_proposed_whatever_its_reason(app):
     """create_project refuses a new project in progress or accepted, and an approved one without a
-    reason; approved with a reason is stored with a change record saying why."""
+    reason; with a reason, approved is still refused by the gates (no notice, no targets yet):
+    tests/test_entry_gates.py walks every door."""
     area = factories.make_area()
     db.session.commit()
     for status in ("in_progress", "accepted"):
@@ -109,27 +110,22 @@ def test_a_new_project_starts_proposed_or_approved_with_a_reason(app):
         services.create_project(_input(area, status="approved"))
     db.session.rollback()
     assert "reason" in refused.value.errors
-    project = services.create_project(_input(area, status="approved"), reason="双发改〔2026〕5号")
-    db.session.commit()
-    change = db.session.scalars(select(ProjectChange).where(ProjectChange.project_id == project.id)).one()
-    assert (change.field, change.old_value, change.new_value, change.reason) == (
-        "status", None, "approved", "双发改〔2026〕5号")
+    with pytest.raises(PlanningError) as refused:
+        services.create_project(_input(area, status="approved"), reason="双发改〔2026〕5号")
+    db.session.rollback()
+    assert "notice" in refused.value.errors and db.session.scalar(select(Project.id)) is None
 
 
 def test_new_project_form_offers_only_the_statuses_a_project_starts_in(client, auth):
-    """The web form lists proposed and approved only, and refuses approved without a reason."""
+    """The web form has no status to choose (a new project is proposed) and stores a proposal."""
     area = factories.make_area()
     db.session.commit()
     auth.as_role("planner")
     page = client.get("/projects/new", headers=EN).data.decode()
-    statuses = page.split('name="status"')[1].split("</select>")[0]
-    assert 'value="proposed"' in statuses and 'value="approved"' in statuses and 'value="accepted"' not in statuses
-    form = {"code": "SP-N-9", "name": "测试公路", "category": "road", "area_id": area.id, "budget_fen": "100万",
-            "status": "approved"}
-    refused = client.post("/projects/new", data=form, headers=EN).data.decode()
-    assert "needs the reason" in refused and db.session.scalar(select(Project.id)) is None
-    assert client.post("/projects/new", data={**form, "reason": "已批复"}).status_code == 302
-    assert db.session.scalar(select(Project.status)) == "approved"
+    assert 'name="status"' not in page
+    form = {"code": "SP-N-9", "name": "测试公路", "category": "road", "area_id": area.id, "budget_fen": "100万"}
+    assert client.post("/projects/new", data=form).status_code == 302
+    assert db.session.scalar(select(Project.status)) == "proposed"
 
 
 def test_a_project_without_milestones_cannot_be_completed(app):
@@ -142,6 +138,7 @@ def test_a_project_without_milestones_cannot_be_completed(app):
     assert "without milestones" in str(refused.value.errors["status"])
 
 
+@pytest.mark.usefixtures("gates_lifted")
 def test_import_keeps_to_the_same_rules(app):
     """A new row in progress without a reason is a problem on its row; with one the project starts
     approved and moves along its lifecycle; an accepted row without milestones is refused; lowering a

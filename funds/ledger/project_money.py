@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import Select, select
 
 from extensions import db
 from funds.models import COST_CATEGORIES, Allocation, FundSource, Payment
+from funds.planned.services import planned_lines
 from funds.rules import standing
 from funds.rules.checks import Scope
 from funds.rules.evaluate import Breach
-from projects.money import FundingLine, PaymentLine
+from projects.money import FundingLine, PaymentLine, PlannedLine
 
 
 class LedgerForProjects:
@@ -39,6 +41,10 @@ class LedgerForProjects:
         for row in rows:
             grouped[row[1]].append(PaymentLine(*row, category_label=COST_CATEGORIES.get(row[7], row[7])))
         return dict(grouped)
+
+    def planned_funding(self, project_ids: Sequence[int]) -> dict[int, list[PlannedLine]]:
+        """The library entries' planned funding beside the allocations (funds.planned.services)."""
+        return planned_lines(project_ids)
 
     def projects_funded_by(self, source_id: int) -> Select:
         """Ids of projects with an allocation from the source."""

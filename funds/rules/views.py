@@ -56,8 +56,14 @@ def checks():
     run = standing.checks_summary(today, source_id, chosen)  # counts and problems; the page itself next
     page = Page.from_request(request.args, run.total, current_app.config["PAGE_SIZE"])
     return render_template("funds/checks.html", run=run, page=page, kinds=BREACH_KINDS, kind=kind,
-                           source_id=source_id, sources=_source_choices(),
+                           source_id=source_id, sources=_source_choices(), more_checks=more_checks(today),
                            shown=standing.checks_list(today, source_id, chosen, page.offset, page.size))
+
+
+def more_checks(today: date) -> list[tuple[str, dict]]:
+    """The checks features above finance add to this page (disclosure: `notice_due`), as (template,
+    context); each registers itself in app.extensions["more_checks"] as (template, context(today))."""
+    return [(template, context(today)) for template, context in current_app.extensions.get("more_checks", [])]
 
 
 def _shown_breaches(kind: str, source_id: int | None) -> list[Breach]:

@@ -28,7 +28,7 @@ from projects.imports.plan import (
 )
 from projects.imports.values import AreaError
 from projects.models import STATUSES
-from projects.services import PROJECT_FIELDS, ProjectInput, new_status_problems
+from projects.services import PROJECT_FIELDS, ProjectInput, entered_past_proposal_problems, new_status_problems
 
 TEXT_LIMITS = {"name": 200, "responsible_unit": 200, "contractor": 200, "description": 4000}
 BLANK_KEEPS = ("actual_start", "actual_end")  # facts: a blank cell does not erase them
@@ -170,8 +170,13 @@ def _plan_new(row: ProjectRow, reader: SheetReader, target: Optional[str]) -> No
     initial = "proposed" if status == "proposed" else "approved"
     row.data = replace(row.data, status=initial)
     row.late_status = status if status != initial else None
-    for message in new_status_problems(initial, row.reason).values():
+    reason_problems = new_status_problems(initial, row.reason)
+    for message in reason_problems.values():
         reader.problem("change_reason" if reader.has("change_reason") else "status", message)
+    if status != "proposed" and not reason_problems:  # the gates of every move to it (projects.gates)
+        gated = entered_past_proposal_problems(status, None)
+        if gated:
+            reader.problem("status", gated["status"])
 
 
 def _plan_update(row: ProjectRow, reader: SheetReader, existing, target: Optional[str]) -> None:

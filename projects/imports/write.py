@@ -168,6 +168,8 @@ class PlanWriter:
         errors = {**services.project_input_problems(row.data, values, code_taken=False,
                                                     area_known=values["area_id"] in area_ids, new=True),
                   **services.new_status_problems(row.data.status, row.reason)}
+        if not errors:  # entered at a later status: the gates of every move to it (projects.gates)
+            errors = services.entered_past_proposal_problems(row.late_status or row.data.status, self.actor)
         if errors:
             raise PlanningError(errors)
         new = NewProject(row, values, list(milestones))

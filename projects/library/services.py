@@ -14,7 +14,7 @@ from core.i18n import _l
 from extensions import db
 from projects.models import NATURES, Area, Project
 from projects.scope import area_in_scope, scope_area_id
-from projects.services import PlanningError, ProjectInput, check_project_input, create_project
+from projects.services import PlanningError, ProjectInput, check_project_input, create_project, lock_project
 
 DECISIONS = ("agree", "return")
 
@@ -94,6 +94,7 @@ def propose(plan: ProjectInput, entry: LibraryEntry, actor=None) -> Project:
 
 def update_entry(project: Project, entry: LibraryEntry, actor=None) -> None:
     """Change a project's library entry (a returned proposal is corrected this way, then resubmitted)."""
+    lock_project(project)
     _check_scope(actor, project.area)
     plan = ProjectInput(code=project.code, name=project.name, category=project.category, area_id=project.area_id,
                         budget_fen=project.budget_fen, planned_start=project.planned_start,
@@ -114,7 +115,9 @@ def update_entry(project: Project, entry: LibraryEntry, actor=None) -> None:
 
 
 def review(project: Project, decision: str, reason: str = "", actor=None) -> None:
-    """The township's review of a proposal: agree, or return it with a reason."""
+    """The township's review of a proposal: agree, or return it with a reason. The project's row is
+    locked first, so of two reviews sent together the second sees the first and is refused."""
+    lock_project(project)
     _check_scope(actor, project.area)
     if project.status != "proposed" or project.review_state != "submitted":
         raise PlanningError({"decision": _l("Only a proposal awaiting review can be reviewed.")})
@@ -132,6 +135,7 @@ def review(project: Project, decision: str, reason: str = "", actor=None) -> Non
 
 def resubmit(project: Project, actor=None) -> None:
     """Send a returned proposal, once corrected, back to the township for review."""
+    lock_project(project)
     _check_scope(actor, project.area)
     if project.status != "proposed" or project.review_state != "returned":
         raise PlanningError({"decision": _l("Only a returned proposal can be submitted again.")})

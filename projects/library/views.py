@@ -22,6 +22,7 @@ from projects.library import services
 from projects.library.exporting import write_library
 from projects.library.services import LIBRARY_FIELDS, LibraryEntry
 from projects.models import NATURES, REVIEW_STATES, STATUSES, Area, Project
+from projects.money import project_money
 from projects.queries import area_choices
 from projects.scope import area_choices_in_scope, project_in_scope, scope_condition
 from projects.services import PROJECT_FIELDS, ProjectInput
@@ -100,7 +101,9 @@ def _pending_proposals() -> list[Project]:
 def library():
     """The year's library (projects approved into it that year) and the proposals on their way."""
     year = query_int("year", low=2000, high=2100) or date.today().year
-    return render_template("projects/library.html", year=year, projects=_library_projects(year),
+    projects = _library_projects(year)
+    return render_template("projects/library.html", year=year, projects=projects,
+                           planned=project_money().planned_funding([project.id for project in projects]),
                            pending=_pending_proposals(), natures=NATURES, review_states=REVIEW_STATES,
                            statuses=STATUSES, can_propose=current_user.role in PLANNERS)
 
@@ -112,7 +115,7 @@ def library_export(year: int):
     projects = _library_projects(year)
     areas = {area.id: area for area in db.session.scalars(select(Area))}
     stream = BytesIO()
-    write_library(projects, areas, stream)
+    write_library(projects, areas, stream, project_money().planned_funding([project.id for project in projects]))
     user = current_user._get_current_object()
     commit_with_retry(lambda: record("library.export", user=user, object_type="project",
                                      after={"rows": len(projects), "year": year}))

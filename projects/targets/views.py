@@ -1,7 +1,9 @@
 """Performance target pages under /projects/: add, remove, enter an actual value; the portfolio's scores."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from io import BytesIO
+
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from projects.scope import project_in_scope, scope_condition
 from projects.targets import services
 from projects.targets.forms import ActualForm, TargetForm
 from projects.targets.models import CATEGORIES, COMPARISONS, TIERS, Target
+from projects.targets.printing import assessment_pdf
 
 
 def _target_in_scope(target_id: int) -> tuple[Target, Project]:
@@ -77,6 +80,15 @@ def assessments():
     rows.sort(key=lambda row: (row[1].total, row[0].code))
     return render_template("projects/assessments.html", rows=rows, statuses=STATUSES, tiers=TIERS,
                            comparisons=COMPARISONS, show=services.show_value)
+
+
+@bp.route("/<int:project_id>/assessment.pdf")
+@role_required(*READERS, scoped=True)
+def assessment_print(project_id: int):
+    """The project's self-assessment form (自评表) as an A4 PDF."""
+    project = project_in_scope(project_id)
+    return send_file(BytesIO(assessment_pdf(project)), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"self-assessment-{project.code}.pdf")
 
 
 def targets_panel(project: Project) -> dict:

@@ -21,7 +21,7 @@ from tests import factories
 from tests.spreadsheet_builders import PROJECT_HEADERS, csv_bytes, make_county, project_line, xlsx_bytes
 
 SHEET = [["双牌县2026年为民办实事项目（示例）"], PROJECT_HEADERS,
-         project_line("XS-01", category="宽带", status="在建项目", reason="已批复（双发改〔2026〕12号）"),
+         project_line("XS-01", category="宽带"),  # new rows are proposals: the gates refuse one entered approved
          project_line("XS-02", category="村级综合服务平台", township="泷泊", area="阳明社区居委会"),
          project_line("XS-03", category="通村公路", township="江村镇", area="大塘"),
          project_line("XS-04", category="综治中心", status="计划")]

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from extensions import db
+from projects import services
 from projects.models import Project
 from tests import factories
 
@@ -37,11 +38,16 @@ def test_planner_enters_project_plans_milestones_and_records_progress(browser, l
     page.fill("#budget_fen", "80万")
     page.fill("#planned_start", "2026-03-01")
     page.fill("#planned_end", "2026-12-31")
-    page.select_option("#status", "approved")
-    page.fill("#reason", "双发改〔2026〕9号批复（示例）")  # approved before it was entered: say why
     page.get_by_role("button", name=words["save"]).click()
     expect(page.locator(".flash-success")).to_contain_text(words["created"])
     expect(page.locator("h1")).to_contain_text("塘底乡通组公路硬化")
+    # A new project is proposed; its approval (targets, notice, the county's move) has its own journey
+    # (test_library_journey): here it is approved behind the page, and the page reloaded.
+    project = db.session.scalar(select(Project).where(Project.code == "SP-E2E-001"))
+    factories.make_approvable(project)
+    services.change_status(project, "approved", reason="双发改〔2026〕9号批复（示例）")
+    db.session.commit()
+    page.reload()
 
     for name, day, cost in (("路基", "2026-05-01", "20万"), ("路面", "2026-10-01", "60万")):
         page.locator("details summary").click() if not page.locator("details[open]").count() else None
@@ -56,5 +62,6 @@ def test_planner_enters_project_plans_milestones_and_records_progress(browser, l
     first.locator("input[name=progress_pct]").fill("100")
     first.get_by_role("button", name=words["record"]).click()
     expect(page.locator(".facts.money")).to_contain_text("25%")
+    db.session.expire_all()
     project = db.session.scalar(select(Project).where(Project.code == "SP-E2E-001"))
     assert (project.budget_fen, project.progress_bp, project.status) == (80_000_000, 2500, "approved")
