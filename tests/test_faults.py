@@ -114,17 +114,19 @@ def _serve(database_url: str, port: int, instance: str, marker: str) -> subproce
     # The server keys the audit chain as the test's app does, and anchors into the test's folder.
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "kill-test", "PYTHONPATH": ROOT,
            "LIANDONG_UPLOAD_FOLDER": instance, "LIANDONG_TEST_MARKER": marker,
-           "LIANDONG_AUDIT_KEY": TestConfig.AUDIT_KEY, "LIANDONG_AUDIT_ANCHOR_DIR": os.path.join(instance, "anchors")}
+           "LIANDONG_AUDIT_KEY": TestConfig.AUDIT_KEY, "LIANDONG_AUDIT_ANCHOR_DIR": os.path.join(instance, "anchors"),
+           "LIANDONG_REPORT_WARM_SECONDS": "0", "LIANDONG_REPORT_CACHE_DIR": os.path.join(instance, "report-cache")}
     process = subprocess.Popen([sys.executable, "-c", PAUSED_SERVER, str(port)],
                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
+    deadline = time.monotonic() + 90  # a loaded CI machine (parallel test workers) starts Python slowly
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return process
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"the server did not start (exit code {process.poll()})")
 
 
 def test_kill_9_of_the_server_during_a_large_import_leaves_nothing(app, database_url, tmp_path):
