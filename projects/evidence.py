@@ -1,9 +1,11 @@
 """Projects and milestones as records documents attach to (documents.owners): everyone reads them,
 planners and administrators attach and withdraw their documents (approval letters, acceptance
-reports, site photos). A milestone's documents are shown on its project's page."""
+reports, site photos). A milestone's documents are shown on its project's page. The documents a
+project's steps need (documents.requirements: approving a proposal needs its approval letter,
+accepting a completed project its acceptance report) are a gate on its status moves (projects.gates)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from flask import Flask, url_for
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from core.access import PLANNERS, READERS
 from core.i18n import _l
 from documents import owners
+from documents.requirements import missing
 from extensions import db
 from projects.models import Milestone, Project
 
@@ -36,3 +39,17 @@ def project_owners(project: Project) -> list[tuple[str, int, str]]:
     """(kind, id, label) of a project and each of its milestones, for its page's documents."""
     return [("project", project.id, str(_l("Project"))),
             *(("milestone", m.id, f"{_l('Milestone')} {m.sequence}. {m.name}") for m in project.milestones)]
+
+
+# The status moves that are steps with required documents: (from, to) -> documents.requirements step.
+DOCUMENTED_MOVES = {("proposed", "approved"): "project.approve", ("completed", "accepted"): "project.accept"}
+
+
+def documents_gate(project, target: str, _actor) -> Optional[dict[str, Any]]:
+    """The projects.gates gate: a move that is a documented step needs its documents on the project."""
+    step = DOCUMENTED_MOVES.get((project.status, target))
+    lacking = missing(step, "project", project.id) if step else []
+    if not lacking:
+        return None
+    return {"documents": _l("%(step)s needs a document of type “%(type)s”: attach it first.",
+                            step=lacking[0].step_label, type=lacking[0].type_label)}

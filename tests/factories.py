@@ -139,8 +139,27 @@ def make_target(project: Project, **fields):
     return target
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def attach_document(owner_kind: str, owner_id: int, document_type: str, title: str = "文件"):
+    """A small PDF of `document_type` attached to the record (documents.services.attach)."""
+    from documents.services import attach
+
+    return attach(owner_kind, owner_id, document_type=document_type, title=title, document_date=None,
+                  filename=f"{title}.pdf", data=PDF_BYTES)
+
+
 def make_approvable(project: Project):
-    """What a proposal needs before the county approves it: an output target and a pre-approval notice
-    that has run its period."""
+    """What a proposal needs before the county approves it: an output target, its approval letter
+    (立项批复, documents.requirements) and a pre-approval notice that has run its period."""
     make_target(project)
+    attach_document("project", project.id, "x_projectApproval", "立项批复")
     return make_finished_notice(project)
+
+
+def make_acceptable(project: Project):
+    """What a completed project needs before the county accepts it: its acceptance report (验收报告)
+    and a completion notice that has run its period."""
+    attach_document("project", project.id, "x_acceptanceReport", "验收报告")
+    return make_finished_notice(project, "completion")
