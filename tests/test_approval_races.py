@@ -46,8 +46,9 @@ def test_approvals_of_one_request_released_together_post_it_once(app, live_serve
     for request_id in request_ids:
         page = f"/funds/requests/{request_id}"
         tokens = [approver.form_tokens(page) for approver in approvers]
-        statuses = release_together([lambda approver=approver, token=token: approver.post_with_token(
-            f"{page}/approve", {"reason": ""}, token) for approver, token in zip(approvers, tokens, strict=True)])
+        approve = f"{page}/approve"
+        statuses = release_together([lambda approver=approver, token=token, url=approve: approver.post_with_token(
+            url, {"reason": ""}, token) for approver, token in zip(approvers, tokens, strict=True)])
         assert 500 not in statuses and set(statuses) <= {200, 302}
     db.session.expire_all()
     payments = db.session.scalars(select(Payment.amount_fen)).all()
@@ -69,9 +70,10 @@ def test_the_preparer_racing_another_approver_never_approves_own_request(app, li
     for request_id in request_ids:
         page = f"/funds/requests/{request_id}"
         tokens = [lead.form_tokens(lead_form), other.form_tokens(page)]
+        approve = f"{page}/approve"
         statuses = release_together([
-            lambda: lead.post_with_token(f"{page}/approve", {"reason": ""}, tokens[0]),
-            lambda: other.post_with_token(f"{page}/approve", {"reason": ""}, tokens[1])])
+            lambda url=approve, token=tokens[0]: lead.post_with_token(url, {"reason": ""}, token),
+            lambda url=approve, token=tokens[1]: other.post_with_token(url, {"reason": ""}, token)])
         assert 500 not in statuses
     db.session.expire_all()
     decided = db.session.execute(select(PaymentRequest.state, PaymentRequest.decided_by_id)).all()
