@@ -244,3 +244,19 @@ def test_the_administrator_grants_the_right_to_finance_only(client, auth):
                        headers=EN).data.decode()
     assert "Only a finance account may approve payment requests." in page
     assert not db.session.get(type(planner), planner.id).can_approve
+
+
+def test_finance_sets_the_approval_rule_as_data(client, auth):
+    """The rule is entered in yuan on the fund-rule form, stored in fen, listed in words, and decides."""
+    from funds.models import FundRule
+    from funds.requests.approval import needs_approval
+
+    source, _project, _milestone = _funded()
+    auth.as_role("finance")
+    client.post("/funds/rules/new?kind=payment_approval",
+                data={"source_id": str(source.id), "above": "5,000", "fiscal_year": "2026", "active": "y"})
+    rule = db.session.scalars(select(FundRule).where(FundRule.kind == "payment_approval")).one()
+    assert rule.params == {"above_fen": 500_000, "fiscal_year": 2026} and rule.source_id == source.id
+    page = client.get("/funds/rules", headers=EN).data.decode()
+    assert "Payments over 5,000.00 yuan need approval (sources of 2026)" in page
+    assert not needs_approval(source, 500_000) and needs_approval(source, 500_001)
