@@ -196,3 +196,18 @@ def deferred():
     finally:
         _pending.reset(token)
     db.session.info.setdefault(_SESSION_PENDING, []).extend(pending)
+
+
+@contextmanager
+def discarded():
+    """Drop the events recorded inside the block and keep the transaction's earlier ones: for a trial
+    run undone by rolling back to a savepoint (a rollback, even to a savepoint, otherwise forgets
+    every event the transaction holds)."""
+    held = list(db.session.info.get(_SESSION_PENDING, []))
+    token = _pending.set([])
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+        if held:
+            db.session.info[_SESSION_PENDING] = held

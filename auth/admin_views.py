@@ -47,7 +47,8 @@ def edit(user_id: int):
     form = UserEditForm(obj=user)
     if form.validate_on_submit() and save(lambda: update_user(
             user, role=form.role.data, display_name=form.display_name.data or "", actor=signed_in_user(),
-            new_password=form.new_password.data or ""), form, fields={"password": "new_password"}).ok:
+            new_password=form.new_password.data or "", can_approve=bool(form.can_approve.data)),
+            form, fields={"password": "new_password"}).ok:
         flash(_("Account %(name)s saved.", name=user.username), "success")
         if form.new_password.data:
             flash(_("The password was reset: %(name)s must choose a new one at the next sign-in.",

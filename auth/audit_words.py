@@ -18,7 +18,8 @@ ACTIONS = {
     "user.disable": _l("Account disabled"), "user.password_change": _l("Password changed"),
 }
 FIELDS = {"username": _l("Username"), "role": _l("Role"), "display_name": _l("Display name"),
-          "active": _l("Active"), "scope": _l("Locked for"), "until": _l("Locked until")}
+          "active": _l("Active"),
+          "can_approve": _l("May approve payment requests"), "scope": _l("Locked for"), "until": _l("Locked until")}
 VALUES = {
     "role": ROLE_LABELS,
     "scope": {ACCOUNT_ADDRESS: _l("this account from this address"), ACCOUNT: _l("this account"),

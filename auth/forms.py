@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from auth.services import ROLE_LABELS
@@ -35,6 +35,7 @@ class UserEditForm(FlaskForm):
 
     display_name = StringField(_l("Full name"), validators=[Optional(), Length(max=100)])
     role = SelectField(_l("Role"), choices=_role_choices, validators=[DataRequired()])
+    can_approve = BooleanField(_l("May approve payment requests that others prepared (finance only)"))
     new_password = PasswordField(_l("New password (leave empty to keep)"),
                                  validators=[Optional(), Length(max=256)],
                                  description=_l("A password set here is temporary: its owner must choose a new "

@@ -36,11 +36,15 @@ class User(UserMixin, Model):
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     password_changed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Approves payment requests others prepared (funds.requests): a finance lead's right, given by the
+    # administrator to finance accounts only, so that the approver is never the person who prepared.
+    can_approve: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
         CheckConstraint("role IN ('" + "','".join(ROLES) + "')", name="role_known"),
         CheckConstraint("length(username) > 0", name="username_present"),
         CheckConstraint("money_unit IS NULL OR money_unit IN ('yuan','wan')", name="money_unit_known"),
+        CheckConstraint("NOT can_approve OR role = 'finance'", name="approver_in_finance"),
     )
 
     def set_password(self, password: str) -> None:

@@ -62,13 +62,18 @@ def active_admin_count() -> int:
 
 
 def update_user(user: User, *, role: str, display_name: str, actor: Optional[User],
-                new_password: str = "") -> None:
-    """Change role, name and optionally password; the last active admin cannot be demoted."""
+                new_password: str = "", can_approve: Optional[bool] = None) -> None:
+    """Change role, name, optionally password and the right to approve payment requests (finance
+    accounts only; None keeps it, and an account leaving finance loses it); the last active admin
+    cannot be demoted."""
     if role not in ROLES:
         raise AccountError("role", _l("Unknown role."))
     if user.role == "admin" and role != "admin" and user.active and active_admin_count() <= 1:
         raise AccountError("role", _l("The last active administrator cannot lose that role."))
-    before = {"role": user.role, "display_name": user.display_name}
+    approves = bool(user.can_approve if can_approve is None else can_approve) and role == "finance"
+    if can_approve and role != "finance":
+        raise AccountError("can_approve", _l("Only a finance account may approve payment requests."))
+    before = {"role": user.role, "display_name": user.display_name, "can_approve": bool(user.can_approve)}
     if new_password:
         problem = password_problem(new_password, user.username)
         if problem:
@@ -77,8 +82,9 @@ def update_user(user: User, *, role: str, display_name: str, actor: Optional[Use
         user.must_change_password = True  # a password set by someone else is changed at next sign-in
         user.rotate_session_token()
         throttle.forget_account(user.id)  # the owner can sign in with it at once, wherever they are
-    user.role, user.display_name = role, display_name.strip()
-    after = {"role": role, "display_name": user.display_name, "password_changed": bool(new_password)}
+    user.role, user.display_name, user.can_approve = role, display_name.strip(), approves
+    after = {"role": role, "display_name": user.display_name, "password_changed": bool(new_password),
+             "can_approve": approves}
     record("user.update", user=actor, object_type="user", object_id=user.id, before=before, after=after)
 
 

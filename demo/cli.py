@@ -13,13 +13,14 @@ from auth.services import ROLE_LABELS
 from core.cli_options import commit_or_fail, day_or_today
 from demo import data
 from demo.library import TOWNSHIP_USER
+from demo.requests import APPROVER
 from demo.seed import demo_password, seed_demo
 from extensions import db
 
 
 def _existing_usernames() -> set[str]:
     """Demo usernames that already have an account (their passwords are not touched)."""
-    names = [username for username, _, _ in data.USERS] + [TOWNSHIP_USER[0]]
+    names = [username for username, _, _ in data.USERS] + [TOWNSHIP_USER[0], APPROVER[0]]
     return set(db.session.scalars(select(func.lower(User.username)).where(func.lower(User.username).in_(names))))
 
 
@@ -40,6 +41,9 @@ def seed_demo_command(today: date):
             label = str(ROLE_LABELS[role]).lower()
             secret = "(existing account, password unchanged)" if username in existing else demo_password()
             click.echo(f"  {username} / {secret} ({label})")
+        username, role, _name = APPROVER
+        secret = "(existing account, password unchanged)" if username in existing else demo_password()
+        click.echo(f"  {username} / {secret} ({str(ROLE_LABELS[role]).lower()}, approves payment requests)")
         username, role, _name, area_code = TOWNSHIP_USER
         secret = "(existing account, password unchanged)" if username in existing else demo_password()
         click.echo(f"  {username} / {secret} ({str(ROLE_LABELS[role]).lower()}, township {area_code} only)")

@@ -84,7 +84,8 @@ def seed_contracts(projects: list[Project], today: date, counts: Counter, actor:
                           varied_on=min(signed + timedelta(days=90), today), actor=actor, today=today)
 
 
-def _pdf(lines: list[str]) -> bytes:
+def pdf_of(lines: list[str]) -> bytes:
+    """A one-page PDF with `lines` (the first as a title): the demo's stand-in for a scanned document."""
     figure = Figure(figsize=(8.27, 11.69))
     for row, line in enumerate(lines):
         figure.text(0.1, 0.9 - row * 0.04, line, fontsize=12 if row else 16)
@@ -123,7 +124,7 @@ def seed_documents(projects: list[Project], today: date, counts: Counter, actor:
     approved = first.planned_start or today
     _attach_once(first, counts, actor, owner=("project", first.id), document_type="x_projectApproval",
                  title=f"{first.code} 立项批复（示例）", day=min(approved, today), filename="立项批复.pdf",
-                 make=lambda: _pdf([f"Project approval (illustrative) - {first.code}", "Shuangpai County",
+                 make=lambda: pdf_of([f"Project approval (illustrative) - {first.code}", "Shuangpai County",
                                     f"Budget: {first.budget_fen // 100} yuan"]))
     _attach_once(first, counts, actor, owner=("project", first.id), document_type="x_sitePhoto",
                  title="施工现场（示例）", day=today - timedelta(days=7), filename="现场照片.png", make=_photo)
@@ -133,4 +134,18 @@ def seed_documents(projects: list[Project], today: date, counts: Counter, actor:
         _attach_once(accepted, counts, actor, owner=("milestone", last.id), document_type="x_acceptanceReport",
                      title=f"{accepted.code} 竣工验收报告（示例）", day=min(accepted.actual_end or today, today),
                      filename="验收报告.pdf",
-                     make=lambda: _pdf([f"Acceptance report (illustrative) - {accepted.code}", "Accepted."]))
+                     make=lambda: pdf_of([f"Acceptance report (illustrative) - {accepted.code}", "Accepted."]))
+
+
+def seed_step_documents(projects: list[Project], today: date, counts: Counter, actor: User) -> None:
+    """What the county's next steps need (documents.requirements): the approval letter of each proposal,
+    the acceptance report of each completed project, so a visitor can approve and accept them."""
+    for project in projects:
+        if project.status == "proposed":
+            _attach_once(project, counts, actor, owner=("project", project.id), document_type="x_projectApproval",
+                         title=f"{project.code} 立项批复（示例）", day=today, filename="立项批复.pdf",
+                         make=lambda p=project: pdf_of([f"Project approval (illustrative) - {p.code}"]))
+        elif project.status == "completed":
+            _attach_once(project, counts, actor, owner=("project", project.id), document_type="x_acceptanceReport",
+                         title=f"{project.code} 竣工验收报告（示例）", day=today, filename="验收报告.pdf",
+                         make=lambda p=project: pdf_of([f"Acceptance report (illustrative) - {p.code}"]))

@@ -20,7 +20,7 @@ from audit.services import record
 from auth.models import User
 from auth.services import create_user
 from demo import data
-from demo.evidence import seed_contractors, seed_contracts, seed_documents
+from demo.evidence import seed_contractors, seed_contracts, seed_documents, seed_step_documents
 from demo.library import seed_library
 from demo.plan import (
     FEN_PER_WAN,
@@ -35,6 +35,7 @@ from demo.plan import (
     plan_reversal,
     shift_months,
 )
+from demo.requests import seed_approver, seed_requests
 from demo.statement import seed_statement
 from extensions import db
 from funds.ledger.services import allocate, create_source, receive_appropriation, record_payment, reverse_payment
@@ -45,7 +46,7 @@ from projects.services import refresh_accrual, refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
               "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines", "contractors",
-              "contracts", "documents")
+              "contracts", "documents", "payment_requests")
 STARTED = ("in_progress", "completed", "accepted", "suspended")
 FINISHED = ("completed", "accepted")
 
@@ -90,6 +91,9 @@ def seed_demo(today: date) -> dict[str, int]:
     seed_contracts([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     seed_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     seed_library(today, demo_password(), users["admin"])
+    approver = seed_approver(users["admin"], demo_password(), counts)
+    seed_requests(today, counts, users["finance"], approver)
+    seed_step_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     standing.rebuild()  # rules stored above apply to allocations from an earlier run too
     return {key: counts[key] for key in COUNT_KEYS}
 

@@ -104,3 +104,12 @@ def withdraw(document_id: int):
               form, on_form=False).ok:
         flash(_("Document “%(title)s” withdrawn.", title=document.title), "success")
     return redirect(_owner_page(document.owner_kind, document.owner_id) + "#documents")
+
+
+@bp.route("/required")
+@role_required(*READERS)
+def required():
+    """The documents each step needs before it may be taken (documents.requirements), read-only."""
+    from documents.requirements import REQUIREMENTS
+
+    return render_template("documents/required.html", requirements=REQUIREMENTS)

@@ -5,8 +5,8 @@ month close; the source's lock every money operation takes first), `planned/` (t
 entry's planned funding by source, beside the allocations), `reconcile/` (bank and treasury
 statements, matching, reconciliation), `rules/` (fund rules as data, their pure evaluation and the
 checks), the readers of finance's choice columns for spreadsheet imports (`ledger.choices`), the pages
-at /funds and `flask payments|statements|checks`. To planning it provides the
-ledger as `app.extensions["project_money"]` (projects.money says what that is).
+at /funds and `flask payments|statements|checks`, `requests/` (payment requests and their approval, maker–checker).
+To planning it provides the ledger as `app.extensions["project_money"]` (projects.money says what that is).
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ def init_app(app: Flask) -> None:
     from funds.planned import views as planned_views
     from funds.reconcile import views as reconcile_views  # noqa: F401  (its routes)
     from funds.reconcile.cli import statements_cli
+    from funds.requests import views as request_views  # noqa: F401  (its routes)
+    from funds.requests.wiring import install as install_requests
     from funds.rules import views as rule_views  # noqa: F401  (its routes)
     from funds.rules.cli import checks_command
 
@@ -37,3 +39,4 @@ def init_app(app: Flask) -> None:
     register_value_kinds(app)
     install_audit_words(app)
     planned_views.install(app)
+    install_requests(app)

@@ -23,6 +23,7 @@ from funds.models import (
     StatementLine,
 )
 from funds.reconcile.matching import AMOUNT_PAYEE, MANUAL, REFERENCE
+from funds.requests.models import REQUEST_STATES
 from projects.models import CATEGORIES
 
 ACTIONS = {
@@ -37,11 +38,14 @@ ACTIONS = {
     "statement.unexplain": _l("Statement explanation withdrawn"),
     "statement.release": _l("Held statement lines released"), "checks.export": _l("Fund-rule checks exported"),
     "planned_funding.set": _l("Planned funding changed"),
+    "payment_request.prepare": _l("Payment request prepared"),
+    "payment_request.approve": _l("Payment request approved"),
+    "payment_request.reject": _l("Payment request rejected"),
 }
 OBJECTS = {
     "fund_source": _l("Fund source"), "appropriation": _l("Appropriation"), "allocation": _l("Allocation"),
     "payment": _l("Payment"), "fund_rule": _l("Fund rule"), "statement_line": _l("Statement line"),
-    "statement_import": _l("Statement import"),
+    "statement_import": _l("Statement import"), "payment_request": _l("Payment request"),
 }
 FIELDS = {
     "source": _l("Fund source"), "source_id": _l("Fund source"), "voucher_no": _l("Voucher number"),
@@ -61,12 +65,16 @@ FIELDS = {
     "max_share_pct": _l("Management fee cap"), "forbidden_categories": _l("Forbidden categories"),
     "forbidden_keywords": _l("Forbidden words"), "thresholds": _l("Idle limits"),
     "min_unspent_fen": _l("Unspent at least"), "months": _l("Months without a payment"),
+    "above_fen": _l("Approval needed above"),
+    # payment requests (funds/requests)
+    "state": _l("State"), "reason": _l("Reason"),
 }
 VALUES = {
     "channel": CHANNELS, "level": LEVELS, "cost_category": COST_CATEGORIES, "kind": RULE_KINDS,
     "categories": CATEGORIES, "forbidden_categories": CATEGORIES,
     "method": {REFERENCE: _l("By reference"), AMOUNT_PAYEE: _l("By amount, date and payee"), MANUAL: _l("By hand")},
     "direction": {"debit": _l("Debit: money out"), "credit": _l("Credit: money in")},
+    "state": REQUEST_STATES,
 }
 
 
@@ -120,9 +128,14 @@ def statement_import_links(ids: list[str]) -> Mapping[str, str]:
     return {str(number): url_for("funds.reconcile", source_id=source_id) for number, source_id in rows}
 
 
+def request_links(ids: list[str]) -> Mapping[str, str]:
+    """The payment request's page."""
+    return {str(number): url_for("funds.payment_request", request_id=number) for number in _ids(ids)}
+
+
 def install(app: Flask) -> None:
     """Tell the trail finance's words and links."""
     describe(app, actions=ACTIONS, objects=OBJECTS, fields=FIELDS, values=VALUES,
              links={"fund_source": source_links, "payment": payment_links, "appropriation": appropriation_links,
                     "allocation": allocation_links, "fund_rule": rule_links, "statement_line": statement_line_links,
-                    "statement_import": statement_import_links})
+                    "statement_import": statement_import_links, "payment_request": request_links})

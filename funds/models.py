@@ -64,6 +64,7 @@ RULE_KINDS = {
     "negative_list": _l("Negative list"),
     "spending_after_completion": _l("No spending after completion"),
     "idle_allocation": _l("Idle allocation thresholds"),
+    "payment_approval": _l("Payments needing approval"),
 }
 
 # What each kind of rule checks, for the page where a county chooses the kind of a new rule.
@@ -80,6 +81,9 @@ RULE_KIND_DESCRIPTIONS = {
     "spending_after_completion": _l("No payment may be dated after the project's actual end."),
     "idle_allocation": _l("How long allocated money may go without a payment, by the size of the unspent "
                           "balance (12, 24 or 36 months)."),
+    "payment_approval": _l("Which payments a second person must approve before they are made: those over an "
+                           "amount (0: every payment), for the source or channel it binds, optionally only for "
+                           "sources of one fiscal year. Without such a rule every payment needs approval."),
 }
 
 # core.money: one entry at most MAX_FEN, a balance at most MAX_TOTAL_FEN, so that no sum overflows.

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     from projects.audit_words import install as install_audit_words
     from projects.blueprint import bp
     from projects.cli import projects_cli
-    from projects.evidence import register_owner_kinds
+    from projects.evidence import documents_gate, register_owner_kinds
     from projects.gates import install_gate
     from projects.imports import views as import_views  # noqa: F401  (its routes)
     from projects.imports.mapped_values import register_value_kinds
@@ -38,5 +38,6 @@ def init_app(app: Flask) -> None:
     install_audit_words(app)
     install_gate(app, library_gate)
     install_gate(app, targets_gate)
+    install_gate(app, documents_gate)
     app.jinja_env.globals["targets_panel"] = target_views.targets_panel
     app.jinja_env.globals["target_tiers"] = TIERS

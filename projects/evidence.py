@@ -1,10 +1,13 @@
 """Projects, milestones and progress reports as records documents attach to (documents.owners): everyone
 reads them, planners and administrators attach and withdraw their documents (approval letters,
 acceptance reports, site photos). A milestone's documents and a progress report's (the site photos
-taken for it) are shown on its project's page, the report's also beside it in the progress reports."""
+taken for it) are shown on its project's page, the report's also beside it in the progress reports.
+The documents a project's steps need (documents.requirements: approving a proposal needs its approval
+letter, accepting a completed project its acceptance report) are a gate on its status moves
+(projects.gates)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from flask import Flask, url_for
 from sqlalchemy import select
@@ -12,6 +15,7 @@ from sqlalchemy import select
 from core.access import PLANNERS, READERS
 from core.i18n import _l
 from documents import owners
+from documents.requirements import missing
 from extensions import db
 from projects.models import Milestone, ProgressUpdate, Project
 
@@ -69,3 +73,17 @@ def project_owners(project: Project, reports: Optional[list[tuple[ProgressUpdate
     return [("project", project.id, str(_l("Project"))),
             *(("milestone", m.id, f"{_l('Milestone')} {m.sequence}. {m.name}") for m in project.milestones),
             *(("progress", update.id, progress_label(update, milestone)) for update, milestone in reports)]
+
+
+# The status moves that are steps with required documents: (from, to) -> documents.requirements step.
+DOCUMENTED_MOVES = {("proposed", "approved"): "project.approve", ("completed", "accepted"): "project.accept"}
+
+
+def documents_gate(project, target: str, _actor) -> Optional[dict[str, Any]]:
+    """The projects.gates gate: a move that is a documented step needs its documents on the project."""
+    step = DOCUMENTED_MOVES.get((project.status, target))
+    lacking = missing(step, "project", project.id) if step else []
+    if not lacking:
+        return None
+    return {"documents": _l("%(step)s needs a document of type “%(type)s”: attach it first.",
+                            step=lacking[0].step_label, type=lacking[0].type_label)}

@@ -60,8 +60,9 @@ def make_milestone(project: Project, **fields) -> Milestone:
     return milestone
 
 
-def make_source(received_fen: int = 0, **fields) -> FundSource:
-    """A fund source, optionally having received `received_fen` through an appropriation."""
+def make_source(received_fen: int = 0, pays_directly: bool = False, **fields) -> FundSource:
+    """A fund source, optionally having received `received_fen` through an appropriation; with
+    `pays_directly` its payments need no approval (`pays_without_approval`)."""
     number = next(_counter)
     values = dict(code=f"S{number}", name=f"测试资金{number}", channel="fiscal", level="county",
                   fiscal_year=2026)
@@ -70,6 +71,8 @@ def make_source(received_fen: int = 0, **fields) -> FundSource:
     if received_fen:
         ledger.receive_appropriation(source, document_no=f"DOC-{number}", received_on=date(2026, 1, 10),
                                      amount_fen=received_fen)
+    if pays_directly:
+        pays_without_approval(source)
     return source
 
 
@@ -88,6 +91,23 @@ def make_rule(kind: str = "spending_after_completion", params: dict | None = Non
     db.session.flush()
     recheck_bound(standing.sources_bound_by(rule))
     return rule
+
+
+def pays_without_approval(source):
+    """Let `source`'s payments post at once (fund rule `payment_approval` above the largest entry): for
+    tests about the payment itself rather than its approval. Without such a rule every payment waits
+    for a second person's approval (funds.requests)."""
+    from core.money import MAX_FEN
+
+    return make_rule("payment_approval", {"above_fen": MAX_FEN, "fiscal_year": None}, source=source)
+
+
+def make_approver(username: str | None = None):
+    """A finance account the administrator allowed to approve payment requests."""
+    user = make_user("finance", username=username)
+    user.can_approve = True
+    db.session.flush()
+    return user
 
 
 def make_finished_notice(project: Project, kind: str = "pre_approval"):
@@ -119,8 +139,27 @@ def make_target(project: Project, **fields):
     return target
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def attach_document(owner_kind: str, owner_id: int, document_type: str, title: str = "文件"):
+    """A small PDF of `document_type` attached to the record (documents.services.attach)."""
+    from documents.services import attach
+
+    return attach(owner_kind, owner_id, document_type=document_type, title=title, document_date=None,
+                  filename=f"{title}.pdf", data=PDF_BYTES)
+
+
 def make_approvable(project: Project):
-    """What a proposal needs before the county approves it: an output target and a pre-approval notice
-    that has run its period."""
+    """What a proposal needs before the county approves it: an output target, its approval letter
+    (立项批复, documents.requirements) and a pre-approval notice that has run its period."""
     make_target(project)
+    attach_document("project", project.id, "x_projectApproval", "立项批复")
     return make_finished_notice(project)
+
+
+def make_acceptable(project: Project):
+    """What a completed project needs before the county accepts it: its acceptance report (验收报告)
+    and a completion notice that has run its period."""
+    attach_document("project", project.id, "x_acceptanceReport", "验收报告")
+    return make_finished_notice(project, "completion")

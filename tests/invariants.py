@@ -32,6 +32,10 @@ CHECKS = {
         LEFT JOIN (SELECT source_id, project_id, SUM(amount_fen) AS total FROM payment GROUP BY source_id, project_id) p
                ON p.source_id = al.source_id AND p.project_id = al.project_id
         WHERE al.spent_fen <> COALESCE(p.total, 0)""",
+    "a paid payment request differs from its payment": """
+        SELECT r.id FROM payment_request r JOIN payment p ON p.id = r.payment_id
+        WHERE p.amount_fen <> r.amount_fen OR p.source_id <> r.source_id OR p.project_id <> r.project_id
+           OR p.voucher_no <> r.voucher_no OR p.reversal_of_id IS NOT NULL""",
     "allocation spending by cost category differs from its payments": """
         SELECT CAST(al.id AS VARCHAR(20)) FROM allocation al
         JOIN (SELECT source_id, project_id, cost_category, SUM(amount_fen) AS total FROM payment

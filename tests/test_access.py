@@ -11,6 +11,7 @@ from disclosure.models import Notice, Objection
 from documents.services import attach
 from extensions import db
 from funds.ledger import services as ledger
+from funds.requests.services import PaymentInput, prepare_request
 from import_values.models import ImportValue
 from tests import factories
 
@@ -113,6 +114,11 @@ MATRIX = {
     "documents.attach": ("POST", "/documents/new", {"admin", "planner", "finance"}),
     "documents.download": ("GET", "/documents/{document}/file", EVERYONE),
     "documents.withdraw": ("POST", "/documents/{document}/withdraw", {"admin", "planner", "finance"}),
+    "documents.required": ("GET", "/documents/required", EVERYONE),
+    "funds.requests": ("GET", "/funds/requests", EVERYONE),
+    "funds.payment_request": ("GET", "/funds/requests/{request}", EVERYONE),
+    "funds.approve_request": ("POST", "/funds/requests/{request}/approve", {"finance"}),
+    "funds.reject_request": ("POST", "/funds/requests/{request}/reject", {"finance"}),
 }
 # Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:
 # the document made by _objects is a project's, which planning attaches and withdraws).
@@ -165,10 +171,13 @@ def _objects():
     objection = Objection(notice_id=notice.id, received_on=date(2026, 1, 6), summary="路线", handling="", result="")
     db.session.add(objection)
     indicator = factories.make_target(project)
+    request = prepare_request(PaymentInput(source, project, milestone, "V-REQUEST", "某公司", date(2026, 1, 4), 100,
+                                           "materials"), actor=factories.make_user("finance", username="maker"))
     db.session.commit()
     return {"project": project.id, "target": indicator.id, "milestone": milestone.id, "source": source.id,
             "user": target.id, "payment": payment.id, "document": document.id, "contractor": contractor.id,
-            "contract": contract.id, "notice": notice.id, "objection": objection.id, "code": project.code}
+            "contract": contract.id, "notice": notice.id, "objection": objection.id, "code": project.code,
+            "request": request.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)

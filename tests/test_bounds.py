@@ -26,7 +26,7 @@ def funded(app):
     """A project with a milestone and 10,000 yuan of a source allocated to it."""
     project = factories.make_project(status="in_progress")
     milestone = factories.make_milestone(project)
-    source = factories.make_source(received_fen=5_000_000)
+    source = factories.make_source(pays_directly=True, received_fen=5_000_000)
     ledger.allocate(source, project, delta_fen=1_000_000, entry_date=date(2026, 1, 2))
     db.session.commit()
     return source, project, milestone
@@ -98,7 +98,7 @@ def test_receipts_stop_at_the_balance_cap_with_a_message(app):
     """Receipts of the largest single amount, one after another (95 of them overflowed into a float
     before): the source refuses the one that would pass its cap, saying so, and its balance stays an
     exact integer."""
-    source = factories.make_source()
+    source = factories.make_source(pays_directly=True)
     db.session.commit()
     refused = None
     for number in range(MAX_TOTAL_FEN // MAX_FEN + 5):
@@ -118,7 +118,7 @@ def test_receipts_stop_at_the_balance_cap_with_a_message(app):
 
 def test_the_database_refuses_amounts_beyond_the_caps_whatever_writes_them(app):
     """Raw SQL that pushes a balance past its cap or writes a too-large entry is refused by a CHECK."""
-    source = factories.make_source(received_fen=100)
+    source = factories.make_source(pays_directly=True, received_fen=100)
     db.session.commit()
     for statement in (f"UPDATE fund_source SET received_fen = {MAX_TOTAL_FEN + 1}",
                       "INSERT INTO appropriation (source_id, document_no, received_on, amount_fen, note, created_at) "

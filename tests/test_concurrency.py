@@ -46,7 +46,7 @@ def _race(live_server, requests):
 def test_simultaneous_allocations_never_exceed_what_was_received(app, live_server):
     """Eight allocations of 30,000 yuan race for a source holding 100,000: exactly three succeed."""
     factories.make_user("finance", username="finance-racer")
-    source = factories.make_source(received_fen=10_000_000)
+    source = factories.make_source(pays_directly=True, received_fen=10_000_000)
     projects = [factories.make_project() for _ in range(RACERS)]
     db.session.commit()
     form = f"/funds/sources/{source.id}/allocations"
@@ -64,7 +64,7 @@ def test_simultaneous_payments_never_exceed_the_allocation(app, live_server):
     factories.make_user("finance", username="finance-racer")
     project = factories.make_project()
     milestone = factories.make_milestone(project)
-    source = factories.make_source(received_fen=5_000_000)
+    source = factories.make_source(pays_directly=True, received_fen=5_000_000)
     ledger.allocate(source, project, delta_fen=1_000_000, entry_date=date(2026, 1, 5))
     db.session.commit()
     form = f"/funds/sources/{source.id}/payments/new?project={project.id}"
@@ -84,7 +84,7 @@ def test_same_voucher_twice_at_once_is_stored_once(app, live_server):
     factories.make_user("finance", username="finance-racer")
     project = factories.make_project()
     milestone = factories.make_milestone(project)
-    source = factories.make_source(received_fen=5_000_000)
+    source = factories.make_source(pays_directly=True, received_fen=5_000_000)
     ledger.allocate(source, project, delta_fen=1_000_000, entry_date=date(2026, 1, 5))
     db.session.commit()
     form = f"/funds/sources/{source.id}/payments/new?project={project.id}"

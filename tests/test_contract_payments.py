@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 30)
 
 
 def _setup(actual_end=None):
-    source = factories.make_source(received_fen=500_000_000)
+    source = factories.make_source(pays_directly=True, received_fen=500_000_000)
     project = factories.make_project(actual_end=actual_end) if actual_end else factories.make_project()
     milestone = factories.make_milestone(project)
     ledger.allocate(source, project, delta_fen=300_000_000, entry_date=date(2025, 1, 2))

@@ -53,7 +53,7 @@ def test_payments_under_one_contract_released_together_stop_before_the_retention
     from funds.ledger import services as ledger
     from funds.models import Payment
 
-    source = factories.make_source(received_fen=500_000_000)
+    source = factories.make_source(pays_directly=True, received_fen=500_000_000)
     project = factories.make_project()
     milestone = factories.make_milestone(project)
     ledger.allocate(source, project, delta_fen=300_000_000, entry_date=date(2025, 1, 2))

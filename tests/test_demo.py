@@ -134,3 +134,21 @@ def test_demo_statement_is_reconciled_and_a_month_closed(seeded):
     closing = db.session.scalar(select(MonthClose))
     assert closing is not None and unreconciled_counts(closing.source_id, closing.period) == (0, 0)
     assert unreconciled_counts(closing.source_id, 202610) == (1, 0)
+
+
+def test_demo_payment_requests_in_every_state(seeded):
+    """Requests waiting, approved and rejected under the demo's contracts, decided by the finance lead, not
+    their preparer; every request over 10,000 yuan carries its invoice; the approved one is paid."""
+    from documents.requirements import missing
+    from funds.requests.models import PaymentRequest
+
+    requests = db.session.scalars(select(PaymentRequest).order_by(PaymentRequest.voucher_no)).all()
+    assert {item.state for item in requests} == {"approved", "rejected", "waiting"}
+    assert all(item.contract_id is not None for item in requests)
+    lead = db.session.scalar(select(User).where(User.username == "finance_lead"))
+    assert lead is not None and lead.can_approve
+    decided = [item for item in requests if item.state != "waiting"]
+    assert all(item.decided_by_id == lead.id != item.prepared_by_id for item in decided)
+    assert all(not missing("payment_request.approve", "payment_request", item.id, item.amount_fen) for item in requests)
+    approved = next(item for item in requests if item.state == "approved")
+    assert approved.payment is not None and approved.payment.contract_id == approved.contract_id

@@ -17,7 +17,7 @@ EN = {"Accept-Language": "en"}
 def _funded(received=50_000_000, allocated=20_000_000):
     project = factories.make_project(code="SP-F-001")
     milestone = factories.make_milestone(project, name="路基")
-    source = factories.make_source(received_fen=received, code="WFR-T")
+    source = factories.make_source(pays_directly=True, received_fen=received, code="WFR-T")
     if allocated:
         ledger.allocate(source, project, delta_fen=allocated, entry_date=date(2026, 2, 1))
     db.session.commit()
@@ -173,7 +173,7 @@ def test_payments_export_cli(runner, tmp_path):
 
 def test_mistyped_receipt_is_reversed_not_edited(client, auth):
     """1000万 typed for 100万 is taken back by a linked entry; refused while the money is allocated."""
-    source = factories.make_source(code="FIS-X")
+    source = factories.make_source(pays_directly=True, code="FIS-X")
     entry = ledger.receive_appropriation(source, document_no="双财预〔2026〕9号", received_on=date(2026, 3, 1),
                                          amount_fen=1_000_000_000)
     project = factories.make_project()

@@ -57,7 +57,7 @@ def finance_client(client, auth):
     """A signed-in finance user and a source with money allocated to a project with a milestone."""
     project = factories.make_project()
     milestone = factories.make_milestone(project)
-    source = factories.make_source(received_fen=10**12)
+    source = factories.make_source(pays_directly=True, received_fen=10**12)
     ledger.allocate(source, project, delta_fen=10**11, entry_date=date(2000, 1, 1))
     db.session.commit()
     auth.as_role("finance")

@@ -18,7 +18,7 @@ def test_double_submitted_payment_is_stored_once(client, auth):
     """The same payment form sent twice (double click, back and resubmit) records one payment."""
     project = factories.make_project()
     milestone = factories.make_milestone(project)
-    source = factories.make_source(received_fen=1_000_000)
+    source = factories.make_source(pays_directly=True, received_fen=1_000_000)
     ledger.allocate(source, project, delta_fen=500_000, entry_date=date(2026, 1, 2))
     db.session.commit()
     auth.as_role("finance")
@@ -122,7 +122,7 @@ def test_other_users_objects_by_id(client, auth):
     """IDs in URLs do not open doors: a planner cannot reverse a payment or edit an account by id."""
     project = factories.make_project()
     milestone = factories.make_milestone(project)
-    source = factories.make_source(received_fen=1_000)
+    source = factories.make_source(pays_directly=True, received_fen=1_000)
     ledger.allocate(source, project, delta_fen=500, entry_date=date(2026, 1, 2))
     payment = ledger.record_payment(source, project, milestone, voucher_no="V", payee="P", paid_on=date(2026, 1, 3),
                                     amount_fen=100, cost_category="materials")

@@ -23,6 +23,7 @@ def _proposal():
     project = factories.make_project(status="proposed", review_state="agreed", description="硬化道路2公里",
                                      responsible_unit="江村镇人民政府")
     factories.make_target(project)
+    factories.attach_document("project", project.id, "x_projectApproval", "立项批复")
     return project
 
 
@@ -90,6 +91,7 @@ def test_approval_gate_waits_for_the_full_period_and_resolved_objections(app):
 def test_acceptance_gate_waits_for_the_completion_notice(app):
     """A completed project is accepted only after its completion notice has run."""
     project = factories.make_project(status="completed")
+    factories.attach_document("project", project.id, "x_acceptanceReport", "验收报告")
     with pytest.raises(PlanningError, match="Completion notice"):
         planning.change_status(project, "accepted")
     db.session.add(Notice(project_id=project.id, kind="completion", place="township_board",

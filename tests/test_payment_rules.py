@@ -25,7 +25,7 @@ EN = {"Accept-Language": "en"}
 def _funded(actual_start=date(2026, 2, 10)):
     project = factories.make_project(code="SP-P-001", actual_start=actual_start)
     milestone = factories.make_milestone(project, name="路基")
-    source = factories.make_source(received_fen=50_000_000, code="FIS-P")
+    source = factories.make_source(pays_directly=True, received_fen=50_000_000, code="FIS-P")
     ledger.allocate(source, project, delta_fen=20_000_000, entry_date=date(2026, 2, 1))
     db.session.commit()
     return source, project, milestone

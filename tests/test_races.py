@@ -64,7 +64,7 @@ class Ids:
 
 
 def _funded_project(received_fen: int = 100_000_000, allocated_fen: int = 50_000_000):
-    source = factories.make_source(received_fen=received_fen)
+    source = factories.make_source(pays_directly=True, received_fen=received_fen)
     project = factories.make_project(status="in_progress")
     milestone = factories.make_milestone(project)
     ledger.allocate(source, project, delta_fen=allocated_fen, entry_date=date(2025, 1, 1))

@@ -95,6 +95,7 @@ def test_approval_needs_an_output_target(app):
     """A proposal whose notice has run is still refused approval without an output indicator, named."""
     project = factories.make_project(status="proposed")
     factories.make_finished_notice(project)
+    factories.attach_document("project", project.id, "x_projectApproval", "立项批复")
     factories.make_target(project, tier="satisfaction", category="beneficiary", unit="%", target_value=Decimal(90))
     with pytest.raises(PlanningError) as refused:
         planning.change_status(project, "approved")

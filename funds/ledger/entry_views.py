@@ -33,6 +33,7 @@ from funds.ledger.forms import (
 )
 from funds.ledger.payment_dates import start_warning
 from funds.models import Appropriation, FundSource, Payment
+from funds.requests.services import PaymentInput, prepare_request
 from projects.models import Milestone, Project
 
 
@@ -88,9 +89,10 @@ def allocate(source_id: int):
 @bp.route("/sources/<int:source_id>/payments/new", methods=["GET", "POST"])
 @role_required(*MONEY_WRITERS)
 def pay(source_id: int):
-    """Record a payment against a milestone of a project this source funds. Choosing another project
-    loads its milestones in place (static/forms.js); without script the form comes back with them
-    (`choose`), everything typed kept, nothing saved."""
+    """Prepare a payment against a milestone of a project this source funds: a payment request that
+    another person approves, or, where the fund rule `payment_approval` lets it through, the payment
+    itself. Choosing another project loads its milestones in place (static/forms.js); without script
+    the form comes back with them (`choose`), everything typed kept, nothing saved."""
     source = db.get_or_404(FundSource, source_id)
     form = PaymentForm(project_id=query_int("project"), paid_on=date.today())
     form.project_id.choices = queries.funded_projects(source.id)
@@ -101,19 +103,29 @@ def pay(source_id: int):
         for contract in (contracts_of_project(project_id) if project_id else [])]
     if not request.form.get("choose") and form.validate_on_submit():
         project = db.get_or_404(Project, form.project_id.data)
-        milestone = db.get_or_404(Milestone, form.milestone_id.data)
-        paid_on = required(form.paid_on.data)
-        if _save(form, lambda: services.record_payment(
-                source, project, milestone, voucher_no=required(form.voucher_no.data),
-                payee=required(form.payee.data), paid_on=paid_on,
-                amount_fen=required(form.amount.data), cost_category=form.cost_category.data,
-                actor=current_user, today=date.today(), contract_id=form.contract_id.data or None,
-                retention_release=bool(form.retention_release.data)),
-               _("Payment %(no)s recorded.", no=form.voucher_no.data)):
-            if (warning := start_warning(paid_on, project.actual_start)) is not None:
-                flash(warning, "warning")
-            return _ledger(source, "payments")
+        data = PaymentInput(source, project, db.get_or_404(Milestone, form.milestone_id.data),
+                            voucher_no=required(form.voucher_no.data), payee=required(form.payee.data),
+                            paid_on=required(form.paid_on.data), amount_fen=required(form.amount.data),
+                            cost_category=form.cost_category.data, contract_id=form.contract_id.data or None,
+                            retention_release=bool(form.retention_release.data))
+        saved = save(lambda: prepare_request(data, actor=current_user, today=date.today()), form)
+        if saved.ok:
+            return _after_preparing(saved, data, project)
     return render_template("funds/payment_form.html", form=form, source=source)
+
+
+def _after_preparing(saved, data: PaymentInput, project: Project):
+    """Back to the ledger when the payment was posted at once; to the request when it waits."""
+    item = saved.value
+    if (warning := start_warning(data.paid_on, project.actual_start)) is not None and not saved.repeated:
+        flash(warning, "warning")
+    if item is None or item.state == "direct":
+        if not saved.repeated:
+            flash(_("Payment %(no)s recorded.", no=data.voucher_no), "success")
+        return _ledger(data.source, "payments")
+    flash(_("Payment request %(id)d prepared: attach its documents; another person approves it, and only "
+            "then is it paid.", id=item.id), "success")
+    return redirect(url_for("funds.payment_request", request_id=item.id))
 
 
 @bp.route("/sources/<int:source_id>/milestones")

@@ -327,6 +327,7 @@ CHECKS: dict[str, Callable[[Rule, AllocationFacts], Optional[Standing]]] = {
     "negative_list": _negative_list,
     "spending_after_completion": _after_completion,
     "idle_allocation": _idle,
+    "payment_approval": lambda _rule, _fact: None,  # decides when a payment is made; nothing stands
 }
 
 

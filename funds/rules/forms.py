@@ -63,6 +63,11 @@ class RuleForm(FlaskForm):
     forbidden_keywords = TextAreaField(_l("Forbidden words, one per line"), validators=[Length(max=20000)],
                                        description=_l("Looked for in project names, descriptions and payees."))
     thresholds = FieldList(FormField(ThresholdForm), min_entries=THRESHOLD_ROWS)
+    above = MoneyField(_l("Approval needed above (yuan)"), required=False,
+                       description=_l("0 or empty: every payment needs a second person's approval."))
+    fiscal_year = IntegerField(_l("Only for sources of fiscal year"),
+                               validators=[Optional(), NumberRange(min=2000, max=2100)],
+                               description=_l("Empty: sources of every year."))
     note = TextAreaField(_l("Note (source of the rule)"), validators=[Optional(), Length(max=2000)])
     active = BooleanField(_l("Active"))
     version = HiddenField()
@@ -82,6 +87,8 @@ class RuleForm(FlaskForm):
             rows = [row.form for row in self.thresholds]
             return {"thresholds": [{"min_unspent_fen": row.over.data, "months": row.months.data}
                                    for row in rows if row.over.data is not None or row.months.data is not None]}
+        if kind == "payment_approval":
+            return {"above_fen": self.above.data or 0, "fiscal_year": self.fiscal_year.data}
         return {}
 
     def rule_input(self, kind: str) -> RuleInput:
@@ -105,6 +112,8 @@ def initial_data(kind: str, rule=None) -> dict[str, Any]:
         "max_share_pct": params.get("max_share_pct"),
         "forbidden_categories": params.get("forbidden_categories") or [],
         "forbidden_keywords": "\n".join(str(word) for word in params.get("forbidden_keywords") or []),
+        "above": params.get("above_fen"),
+        "fiscal_year": params.get("fiscal_year"),
     }
     rows = [row for row in params.get("thresholds") or [] if isinstance(row, dict)]
     data["thresholds"] = [{"over": row.get("min_unspent_fen"), "months": row.get("months")} for row in rows]

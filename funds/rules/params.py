@@ -12,6 +12,7 @@ Stored JSON per kind (the demo county uses exactly these names):
   negative_list              {"forbidden_categories": [...], "forbidden_keywords": ["楼堂馆所", ...]}
   spending_after_completion  {}
   idle_allocation            {"thresholds": [{"min_unspent_fen": 50000000, "months": 12}, ...]}
+  payment_approval           {"above_fen": 0, "fiscal_year": null}   (checked when paying, not standing)
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
                       "forbidden_keywords": ["楼堂馆所", "偿还债务", "奖金", "津贴", "车辆"]},
     "spending_after_completion": {},
     "idle_allocation": {"thresholds": FMIS_THRESHOLDS},
+    "payment_approval": {"above_fen": 0, "fiscal_year": None},
 }
 
 
@@ -131,8 +133,25 @@ class IdleThresholds:
         return {"thresholds": [{"min_unspent_fen": t.min_unspent_fen, "months": t.months} for t in self.tiers]}
 
 
+@dataclass(frozen=True)
+class PaymentApproval:
+    """Payments over `above_fen` need a second person's approval (0: every payment), for sources of
+    `fiscal_year` only when it is given."""
+
+    above_fen: int
+    fiscal_year: Optional[int] = None
+
+    def needs_approval(self, amount_fen: int) -> bool:
+        """True when a payment of `amount_fen` must wait for approval."""
+        return amount_fen > self.above_fen
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"above_fen": self.above_fen, "fiscal_year": self.fiscal_year}
+
+
 RuleParams = Union[EligibleCategories, WageShareFloor, ManagementFeeCap, NegativeList,
-                   SpendingAfterCompletion, IdleThresholds]
+                   SpendingAfterCompletion, IdleThresholds, PaymentApproval]
 
 
 def _pct_json(basis_points: int) -> Union[int, float]:
@@ -251,6 +270,21 @@ def _eligible(raw: dict, known: Optional[Collection[str]]) -> EligibleCategories
     return EligibleCategories(categories)
 
 
+def _payment_approval(raw: dict) -> PaymentApproval:
+    """A non-negative amount in fen and an optional fiscal year (2000-2100)."""
+    above = _whole_number(raw.get("above_fen", 0), "above",
+                          _l("Enter the amount above which a payment needs approval (0: every payment)."))
+    if above < 0:
+        raise RuleParamsError("above", _l("The amount cannot be negative."))
+    year = raw.get("fiscal_year")
+    if year is None or str(year).strip() == "":
+        return PaymentApproval(above)
+    year = _whole_number(year, "fiscal_year", _l("Enter the fiscal year as four digits, or leave it empty."))
+    if not 2000 <= year <= 2100:
+        raise RuleParamsError("fiscal_year", _l("Enter the fiscal year as four digits, or leave it empty."))
+    return PaymentApproval(above, year)
+
+
 def parse_params(kind: str, raw: Any, known_categories: Optional[Collection[str]] = None) -> RuleParams:
     """The typed parameters of a rule of `kind` from their stored (or typed) form.
 
@@ -271,4 +305,6 @@ def parse_params(kind: str, raw: Any, known_categories: Optional[Collection[str]
         return SpendingAfterCompletion()
     if kind == "idle_allocation":
         return _thresholds(raw.get("thresholds"))
+    if kind == "payment_approval":
+        return _payment_approval(raw)
     raise RuleParamsError("kind", _l("Unknown kind of rule."))

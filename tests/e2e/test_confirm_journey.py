@@ -26,7 +26,7 @@ def _csp_errors(page) -> list[str]:
 def test_closing_a_month_asks_in_a_dialog_first(browser, live_server, sign_in):
     """Cancel in the dialog closes nothing and gives the focus back; Confirm closes the month."""
     factories.make_user("finance", username="cashier")
-    source = factories.make_source(received_fen=1_000, code="FIS-D")
+    source = factories.make_source(pays_directly=True, received_fen=1_000, code="FIS-D")
     db.session.commit()
     page = browser.new_context(locale="en-US").new_page()
     errors = _csp_errors(page)
@@ -80,7 +80,7 @@ def test_payment_form_changes_project_in_place(browser, live_server, sign_in):
     """Typed values and the focus stay when another project is chosen with the keyboard; its milestones
     replace the list; the payment is then saved against the chosen one."""
     factories.make_user("finance", username="cashier")
-    source = factories.make_source(received_fen=10_000_000, code="FIS-F")
+    source = factories.make_source(pays_directly=True, received_fen=10_000_000, code="FIS-F")
     projects = []
     for code, milestone_name in (("SP-F-001", "路基"), ("SP-F-002", "桥梁下部结构")):
         project = factories.make_project(code=code, actual_start=date(2026, 1, 5))

@@ -40,7 +40,7 @@ def test_finance_allocates_pays_reconciles_and_closes(browser, live_server, sign
     factories.make_user("finance", username="cashier")
     project = factories.make_project(code="SP-E-001", name="江村镇大塘村通组公路")
     factories.make_milestone(project, name="路基工程", planned_date=date(2026, 5, 1))
-    source = factories.make_source(received_fen=100_000_000, code="FIS-E")
+    source = factories.make_source(pays_directly=True, received_fen=100_000_000, code="FIS-E")
     db.session.commit()
     words = WORDS[locale]
     statement = tmp_path / "流水.csv"

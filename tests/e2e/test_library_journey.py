@@ -92,6 +92,8 @@ def test_township_proposal_to_county_approval_and_the_public_page(browser, live_
     township.locator("form.grid-form button[type=submit]").click()
     expect(township.locator(".flash-success")).to_be_visible()
     township.context.close()
+    factories.attach_document("project", project.id, "x_projectApproval", "立项批复")  # documents.requirements
+    db.session.commit()
 
     county = browser.new_context(locale="en-US").new_page()
     sign_in(county, "county", factories.PASSWORD)
