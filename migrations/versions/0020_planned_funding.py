@@ -1,6 +1,6 @@
 """planned funding by source (资金来源计划): each project's library entry says what each source will give
 
-Revision ID: p20b
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-03 17:20:00
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'p20b'
+revision = '0020'
 down_revision = '0019'
 branch_labels = None
 depends_on = None

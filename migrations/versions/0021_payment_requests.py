@@ -1,7 +1,7 @@
 """payment requests and their approval (maker–checker); the approver's right; the payment_approval rule
 
-Revision ID: p20a
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-03 17:00:00
 
 payment_request keeps a payment's fields until a second account decides. The database refuses a
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'p20a'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
