@@ -62,8 +62,8 @@ class RowProblem:
 
     def text(self) -> str:
         """`row 3, 身份证号: ...` in the reader's language."""
-        return str(_l("Row %(row)d, %(column)s: %(message)s", row=self.row, column=self.column,
-                      message=self.message))
+        return str(_l("Row %(row)d, %(column)s: %(problem)s", row=self.row, column=self.column,
+                      problem=self.message))
 
 
 class ImportRefused(Refused):
