@@ -73,7 +73,8 @@ def ledger_pdf(payroll: Payroll, lang: str) -> bytes:
     columns = [{"label": label, "width": width, "align": "right" if index in (0, 6, 7, 8) else "left"}
                for index, (label, width) in enumerate(zip(ledger_headers(), WIDTHS))]
     data = {
-        "lang": lang, "title": _("Work-for-relief payroll ledger"), "header": f"{heading['project']} · {heading['month']}",
+        "lang": lang, "title": _("Work-for-relief payroll ledger"),
+        "header": f"{heading['project']} · {heading['month']}",
         "facts": [[_("Project"), heading["project"]], [_("Fund source"), heading["source"]],
                   [_("Milestone"), heading["milestone"]], [_("Month worked"), heading["month"]],
                   [_("Workers"), str(payroll.line_count)], [_("Total (yuan)"), format_yuan(payroll.total_fen)]],

@@ -143,8 +143,8 @@ def add_line(payroll: Payroll, line: LineInput) -> PayrollLine:
 
 def lines_total(payroll_id: int) -> tuple[int, int]:
     """(sum of the lines' amounts, number of lines) as the database holds them now."""
-    total, count = db.session.execute(select(func.coalesce(func.sum(PayrollLine.amount_fen), 0),
-                                             func.count(PayrollLine.id)).where(PayrollLine.payroll_id == payroll_id)).one()
+    query = select(func.coalesce(func.sum(PayrollLine.amount_fen), 0), func.count(PayrollLine.id))
+    total, count = db.session.execute(query.where(PayrollLine.payroll_id == payroll_id)).one()
     return int(total), int(count)
 
 
@@ -171,7 +171,8 @@ def post_payroll(payroll: Payroll, *, paid_on: date, voucher_no: str = "", actor
     milestone = db.session.get_one(Milestone, payroll.milestone_id)
     payee = str(_l("Work-for-relief workers of %(project)s, %(month)s (%(n)d people)", project=project.name,
                    month=dates.format_month(payroll.period), n=count))[:200]
-    payment = record_payment(source, project, milestone, voucher_no=voucher_no.strip() or default_voucher(payroll, project),
+    voucher_no = voucher_no.strip() or default_voucher(payroll, project)
+    payment = record_payment(source, project, milestone, voucher_no=voucher_no,
                              payee=payee, paid_on=paid_on, amount_fen=total, cost_category="wages",
                              actor=actor, today=today)
     moved = rows_changed(update(Payroll).where(

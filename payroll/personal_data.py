@@ -57,7 +57,7 @@ class PersonalDataKeys:
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except InvalidToken as error:
-            raise PersonalDataKeyError("no personal-data key opens this number (a key was dropped too early?)") from error
+            raise PersonalDataKeyError("no personal-data key opens this number (a key dropped too early?)") from error
 
     def rotate(self, token: str) -> str:
         """The same text encrypted again with the first key."""

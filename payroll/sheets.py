@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
+from core.errors import Refused
 from core.i18n import _l
+from core.money import format_yuan
 from core.sheets.cells import CellError, amount_value, fold, is_blank, text_value
 from core.sheets.limits import SpreadsheetError
 from core.sheets.messages import spreadsheet_message
 from core.sheets.tables import Sheet, read_table, require_table
-from core.errors import Refused
-from core.money import format_yuan
 from payroll.payrolls import amount_of, line_problems
 from payroll.services import RowProblem, WorkerInput
 
@@ -39,7 +39,8 @@ FOLDED = {fold(text): field for field, texts in HEADERS.items() for text in text
 REGISTERED = {fold(word) for word in ("是", "脱贫户", "已脱贫户", "脱贫", "yes", "registered", "y", "1")}
 MONITORED = {fold(word) for word in ("监测户", "监测对象", "防返贫监测户", "monitored")}
 OTHER = {fold(word) for word in ("否", "一般户", "其他", "非脱贫户", "no", "other", "n", "0", "")}
-MANAGERS = {fold(word) for word in ("是", "管理", "管理人员", "技术", "技术人员", "管理/技术", "yes", "manager", "y", "1")}
+MANAGERS = {fold(word) for word in ("是", "管理", "管理人员", "技术", "技术人员", "管理/技术", "yes", "manager", "y",
+                                    "1")}
 TOTAL_WORDS = {fold(word) for word in ("合计", "总计", "小计", "total")}
 SEARCH_ROWS = 6
 
@@ -170,7 +171,8 @@ def read_payroll(data: bytes, filename: str) -> tuple[list[PayrollRow], dict[str
         days = _days(_cell(values, columns, "days"))
         rate = _money(row, _cell(values, columns, "daily_rate"), names["daily_rate"], problems)
         amount = _money(row, _cell(values, columns, "amount"), names.get("amount", "amount"), problems)
-        field_names = {"days": names["days"], "daily_rate": names["daily_rate"], "amount": names.get("amount", "amount")}
+        field_names = {"days": names["days"], "daily_rate": names["daily_rate"],
+                       "amount": names.get("amount", "amount")}
         for field, message in line_problems(days, rate, amount).items():
             problems.append(RowProblem(row, field_names[field], message))
         if len(problems) == before and days is not None and rate is not None:

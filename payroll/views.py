@@ -99,7 +99,8 @@ def import_payroll(project_id: int):
     project = db.get_or_404(Project, project_id)
     form = _payroll_form(project)
     if form.validate_on_submit():
-        source, milestone = db.get_or_404(FundSource, form.source_id.data), db.get_or_404(Milestone, form.milestone_id.data)
+        source = db.get_or_404(FundSource, form.source_id.data)
+        milestone = db.get_or_404(Milestone, form.milestone_id.data)
         data, name, month = form.file.data.read(), form.file.data.filename or "", form.month.data or 0
         saved = save(lambda: _keep_problems(lambda: import_payroll_file(
             project, source, milestone, month, data, name, actor=current_user)), form,

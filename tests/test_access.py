@@ -12,6 +12,9 @@ from documents.services import attach
 from extensions import db
 from funds.ledger import services as ledger
 from import_values.models import ImportValue
+from payroll.idcard import with_check
+from payroll.models import Payroll
+from payroll.services import WorkerInput, add_worker
 from tests import factories
 
 ROLES = ("admin", "planner", "finance", "leader", "auditor")
@@ -110,6 +113,15 @@ MATRIX = {
     "documents.attach": ("POST", "/documents/new", {"admin", "planner", "finance"}),
     "documents.download": ("GET", "/documents/{document}/file", EVERYONE),
     "documents.withdraw": ("POST", "/documents/{document}/withdraw", {"admin", "planner", "finance"}),
+    "payroll.index": ("GET", "/payroll/", EVERYONE),
+    "payroll.project": ("GET", "/payroll/projects/{project}", EVERYONE),
+    "payroll.import_roster": ("POST", "/payroll/projects/{project}/roster", {"planner", "finance"}),
+    "payroll.import_payroll": ("POST", "/payroll/projects/{project}/payrolls", {"planner", "finance"}),
+    "payroll.payroll": ("GET", "/payroll/payrolls/{payroll}", EVERYONE),
+    "payroll.post": ("POST", "/payroll/payrolls/{payroll}/post", {"finance"}),
+    "payroll.bank_file": ("GET", "/payroll/payrolls/{payroll}/bank.xlsx", {"finance"}),
+    "payroll.ledger": ("GET", "/payroll/payrolls/{payroll}/ledger.xlsx", EVERYONE),
+    "payroll.show_worker": ("POST", "/payroll/workers/{worker}/show", {"finance"}),
 }
 # Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:
 # the document made by _objects is a project's, which planning attaches and withdraws).
@@ -162,10 +174,14 @@ def _objects():
     objection = Objection(notice_id=notice.id, received_on=date(2026, 1, 6), summary="路线", handling="", result="")
     db.session.add(objection)
     indicator = factories.make_target(project)
+    worker = add_worker(project, WorkerInput(name="张三", id_number=with_check("43112319800101001")))
+    payroll = Payroll(project_id=project.id, source_id=source.id, milestone_id=milestone.id, period=202601)
+    db.session.add(payroll)
     db.session.commit()
     return {"project": project.id, "target": indicator.id, "milestone": milestone.id, "source": source.id,
             "user": target.id, "payment": payment.id, "document": document.id, "contractor": contractor.id,
-            "contract": contract.id, "notice": notice.id, "objection": objection.id, "code": project.code}
+            "contract": contract.id, "notice": notice.id, "objection": objection.id, "code": project.code,
+            "worker": worker.id, "payroll": payroll.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)

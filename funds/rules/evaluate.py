@@ -276,12 +276,14 @@ def _wage_share(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
     cost category (which holds the managers' pay too)."""
     spent = fact.spent_fen
     from_payroll = fact.payroll is not None and fact.payroll.posted > 0
-    wages = fact.payroll.wages_fen if fact.payroll is not None and from_payroll else fact.spent_by_category.get("wages", 0)
+    wages = fact.spent_by_category.get("wages", 0)
+    if fact.payroll is not None and from_payroll:
+        wages = fact.payroll.wages_fen
     floor = rule.params_as(WageShareFloor).min_share_bp
     if spent <= 0 or wages * BASIS_POINTS >= floor * spent:
         return None
-    return _standing(rule, fact, dict(wages_fen=wages, spent_fen=spent, share_bp=_share(wages, spent), floor_bp=floor,
-                                      from_payroll=from_payroll))
+    detail = dict(wages_fen=wages, spent_fen=spent, share_bp=_share(wages, spent), floor_bp=floor)
+    return _standing(rule, fact, detail | ({"from_payroll": True} if from_payroll else {}))
 
 
 def last_day_of_month(period: int) -> date:

@@ -41,7 +41,8 @@ def _wage_share(source: str, detail: Mapping[str, Any], words: Words, labels: La
         return _l("Workers' wages on the payrolls (managers aside) are %(share)s of the %(spent)s yuan spent from "
                   "%(source)s (%(wages)s yuan); at least %(floor)s must be paid as wages.",
                   share=format_basis_points(detail["share_bp"], 2), spent=format_yuan(detail["spent_fen"]),
-                  source=source, wages=format_yuan(detail["wages_fen"]), floor=format_basis_points(detail["floor_bp"], 2))
+                  source=source, wages=format_yuan(detail["wages_fen"]),
+                  floor=format_basis_points(detail["floor_bp"], 2))
     return _l("Wages are %(share)s of the %(spent)s yuan spent from %(source)s (%(wages)s yuan); "
               "at least %(floor)s must be paid as wages.", share=format_basis_points(detail["share_bp"], 2),
               spent=format_yuan(detail["spent_fen"]), source=source, wages=format_yuan(detail["wages_fen"]),
