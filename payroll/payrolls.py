@@ -169,8 +169,8 @@ def post_payroll(payroll: Payroll, *, paid_on: date, voucher_no: str = "", actor
         raise Refused("paid_on", _l("Wages are paid on or after the first day of the month worked."))
     project = db.session.get_one(Project, payroll.project_id)
     milestone = db.session.get_one(Milestone, payroll.milestone_id)
-    payee = str(_l("Work-for-relief workers of %(project)s, %(month)s (%(n)d people)", project=project.name,
-                   month=dates.format_month(payroll.period), n=count))[:200]
+    # Stored, as a bank statement will name it: in Chinese whatever the language of whoever posts.
+    payee = f"{project.name}以工代赈务工人员工资（{dates.format_month(payroll.period)}，{count}人）"[:200]
     voucher_no = voucher_no.strip() or default_voucher(payroll, project)
     payment = record_payment(source, project, milestone, voucher_no=voucher_no,
                              payee=payee, paid_on=paid_on, amount_fen=total, cost_category="wages",
