@@ -16,7 +16,7 @@ ACTIONS = {"worker.create": _l("Worker put on a roster"), "roster.import": _l("R
            "personal_data.rotate": _l("Personal-data key rotated")}
 FIELDS = {"id_number": _l("Identity number"), "card_number": _l("Bank card"), "village": _l("Village"),
           "household": _l("Household"), "workers": _l("Workers"), "month": _l("Month"), "total_fen": _l("Total"),
-          "payment": _l("Payment"), "keys": _l("Keys")}
+          "payment": _l("Payment"), "keys": _l("Keys"), "format": _l("Format"), "name": _l("Name")}
 
 
 def payroll_links(ids: list[str]) -> Mapping[str, str]:
