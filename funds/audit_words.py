@@ -60,6 +60,7 @@ FIELDS = {
     "max_share_pct": _l("Management fee cap"), "forbidden_categories": _l("Forbidden categories"),
     "forbidden_keywords": _l("Forbidden words"), "thresholds": _l("Idle limits"),
     "min_unspent_fen": _l("Unspent at least"), "months": _l("Months without a payment"),
+    "days": _l("Days after the month worked"),
 }
 VALUES = {
     "channel": CHANNELS, "level": LEVELS, "cost_category": COST_CATEGORIES, "kind": RULE_KINDS,
