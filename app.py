@@ -20,13 +20,15 @@ import disclosure
 import documents
 import funds
 import import_values
+import payroll
 import projects
 import reports
 from config import Config, instance_secret_key, normalise_database_url
 from core.files import create_private
 from extensions import csrf, db, migrate
 
-FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, reports, disclosure, demo)
+FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, payroll, reports, disclosure,
+            demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -31,6 +31,10 @@ DOCUMENT_WRITERS = ("admin", "planner", "finance")
 # finance sees a contractor's whole bank account (BANK_ACCOUNT_READERS), others its last four digits.
 CONTRACTOR_EDITORS = ("admin", "planner", "finance")
 BANK_ACCOUNT_READERS = ("finance",)
+# Work-for-relief rosters and payroll sheets: entered by planning (the township's roster) or finance;
+# posting a payroll pays it (MONEY_WRITERS); full identity and card numbers only to finance, audited.
+PAYROLL_WRITERS = ("planner", "finance")
+PERSONAL_DATA_READERS = ("finance",)
 
 
 def deny(reason: str):

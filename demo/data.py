@@ -104,6 +104,8 @@ SOURCES = [
 FUND_RULES = [
     ("wage_share_floor", "work_for_relief", {"min_share_pct": 30},
      "以工代赈中央资金用于劳务报酬的比例不低于30%（国家发改委，2022年7月）"),
+    ("wages_overdue", "work_for_relief", {"days": 30}, "务工人员工资按月足额发放，务工月份结束后30日内发放（示例）"),
+    ("household_share_floor", "work_for_relief", {"min_share_pct": 50}, "优先吸纳脱贫人口务工，务工人员中脱贫户不低于50%（示例）"),
     ("management_fee_cap", "poverty_relief", {"max_share_pct": 1}, "项目管理费不超过中央专项扶贫资金的1%"),
     ("negative_list", "poverty_relief",
      {"forbidden_categories": [], "forbidden_keywords": ["楼堂馆所", "偿还债务", "还债", "奖金", "津贴", "车辆"]},
@@ -258,6 +260,11 @@ PROJECTS = [
     dict(no=34, name="泷泊镇双河村河堤护岸", category="water", area="LB-SH", scale=("1.2", "km"), budget=380,
          status="in_progress", months=(-5, 5), unit="县水利局", contractor=WATER_CO,
          desc="以工代赈项目，河堤加固与护岸。", wage_pct=33, funds=[("WFR", 200, -4), ("FIS", 100, -4)]),
+    # Wages through monthly payrolls of a roster of 40 (demo/payrolls.py), not a share of each payment.
+    dict(no=35, name="何家洞镇龙湾村以工代赈产业路", category="road", area="HJD-LW", scale=("2.6", "km"), budget=200,
+         status="in_progress", months=(-7, 5), unit="何家洞镇人民政府", contractor=ROADS_CO,
+         desc="以工代赈项目，吸纳本村群众务工，工资按月通过工资表发放至本人银行卡。", paid_pct=30,
+         payrolls=True, funds=[("WFR", 100, -7)]),
 ]
 
 # One payment recorded twice by mistake and then reversed, so reversals show in the ledger.

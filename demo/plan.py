@@ -197,7 +197,7 @@ def plan_payments(spec: dict, milestones: list[MilestonePlan], allocations: list
                 continue
             day = _payment_day(milestone, first_entry[key], last_day, today)
             payments += _split_payment(spec, key, milestone.sequence, day, amount,
-                                       wage_payee if key in wage_sources else None)
+                                       wage_payee if key in wage_sources and not spec.get("payrolls") else None)
     return payments
 
 

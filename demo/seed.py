@@ -22,6 +22,7 @@ from auth.services import create_user
 from demo import data
 from demo.evidence import seed_contractors, seed_contracts, seed_documents, seed_step_documents
 from demo.library import seed_library
+from demo.payrolls import seed_payrolls
 from demo.plan import (
     FEN_PER_WAN,
     AllocationPlan,
@@ -46,7 +47,7 @@ from projects.services import refresh_accrual, refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
               "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines", "contractors",
-              "contracts", "documents", "payment_requests")
+              "contracts", "documents", "payment_requests", "workers", "payrolls")
 STARTED = ("in_progress", "completed", "accepted", "suspended")
 FINISHED = ("completed", "accepted")
 
@@ -86,6 +87,9 @@ def seed_demo(today: date) -> dict[str, int]:
     # Vouchers are numbered over the whole plan, so a number never depends on what already exists.
     fresh = [plan for plan in number_vouchers(payments) if (plan.source_key, plan.project_no) in new_pairs]
     _seed_payments(fresh, projects, sources, counts, users["finance"])
+    for spec in data.PROJECTS:
+        if spec.get("payrolls"):
+            seed_payrolls(projects[spec["no"]], sources[spec["funds"][0][0]], today, counts, users["finance"])
     counts["statement_lines"] += seed_statement(sources["FIS"], today, users["finance"])
     seed_contractors(counts, users["finance"])
     seed_contracts([projects[number] for number in sorted(projects)], today, counts, users["planner"])

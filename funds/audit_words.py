@@ -68,6 +68,7 @@ FIELDS = {
     "above_fen": _l("Approval needed above"),
     # payment requests (funds/requests)
     "state": _l("State"), "reason": _l("Reason"),
+    "days": _l("Days after the month worked"),
 }
 VALUES = {
     "channel": CHANNELS, "level": LEVELS, "cost_category": COST_CATEGORIES, "kind": RULE_KINDS,

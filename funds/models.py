@@ -65,6 +65,8 @@ RULE_KINDS = {
     "spending_after_completion": _l("No spending after completion"),
     "idle_allocation": _l("Idle allocation thresholds"),
     "payment_approval": _l("Payments needing approval"),
+    "wages_overdue": _l("Wages paid on time"),
+    "household_share_floor": _l("Minimum share of workers from registered households"),
 }
 
 # What each kind of rule checks, for the page where a county chooses the kind of a new rule.
@@ -84,6 +86,10 @@ RULE_KIND_DESCRIPTIONS = {
     "payment_approval": _l("Which payments a second person must approve before they are made: those over an "
                            "amount (0: every payment), for the source or channel it binds, optionally only for "
                            "sources of one fiscal year. Without such a rule every payment needs approval."),
+    "wages_overdue": _l("Work-for-relief wages must be paid within so many days after the month worked: a "
+                        "project's payroll of a month not posted by then is listed."),
+    "household_share_floor": _l("The least share of a project's work-for-relief workers (managers aside) who "
+                                "come from registered poverty-alleviated households."),
 }
 
 # core.money: one entry at most MAX_FEN, a balance at most MAX_TOTAL_FEN, so that no sum overflows.
@@ -291,6 +297,8 @@ class Payment(Model):
         # Spending after a project's completion: a range of dates per project, not every payment.
         Index("ix_payment_project_paid_on", "project_id", "paid_on"),
         Index("ix_payment_source_paid_on", "source_id", "paid_on"),  # a ledger page, newest first
+        # What a posted payroll's composite foreign key names: the payment and its amount (payroll.models).
+        Index("uq_payment_id_amount", "id", "amount_fen", unique=True),
         # A source's reversals (a few percent of its payments), for pairing unmatched ones.
         Index("ix_payment_source_reversal", "source_id", "reversal_of_id",
               sqlite_where=text("reversal_of_id IS NOT NULL"), postgresql_where=text("reversal_of_id IS NOT NULL")),

@@ -115,6 +115,15 @@ CHECKS = {
         SELECT c.contract_no FROM payment p JOIN contract c ON c.id = p.contract_id
         JOIN project j ON j.id = p.project_id
         WHERE p.retention_release AND p.amount_fen > 0 AND (j.actual_end IS NULL OR p.paid_on < j.actual_end)""",
+    "payroll total or line count differs from its lines": """
+        SELECT r.id FROM payroll r
+        LEFT JOIN (SELECT payroll_id, SUM(amount_fen) AS total, COUNT(*) AS n FROM payroll_line
+                   GROUP BY payroll_id) l ON l.payroll_id = r.id
+        WHERE r.total_fen <> COALESCE(l.total, 0) OR r.line_count <> COALESCE(l.n, 0)""",
+    "posted payroll not paid by one wages payment of its total, from its source, on its project": """
+        SELECT r.id FROM payroll r LEFT JOIN payment p ON p.id = r.payment_id
+        WHERE r.status = 'posted' AND (p.id IS NULL OR p.amount_fen <> r.total_fen OR p.cost_category <> 'wages'
+              OR p.source_id <> r.source_id OR p.project_id <> r.project_id OR p.milestone_id <> r.milestone_id)""",
 }
 
 

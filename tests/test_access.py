@@ -13,6 +13,9 @@ from extensions import db
 from funds.ledger import services as ledger
 from funds.requests.services import PaymentInput, prepare_request
 from import_values.models import ImportValue
+from payroll.idcard import with_check
+from payroll.models import Payroll
+from payroll.services import WorkerInput, add_worker
 from tests import factories
 
 ROLES = ("admin", "planner", "finance", "leader", "auditor")
@@ -119,6 +122,15 @@ MATRIX = {
     "funds.payment_request": ("GET", "/funds/requests/{request}", EVERYONE),
     "funds.approve_request": ("POST", "/funds/requests/{request}/approve", {"finance"}),
     "funds.reject_request": ("POST", "/funds/requests/{request}/reject", {"finance"}),
+    "payroll.index": ("GET", "/payroll/", EVERYONE),
+    "payroll.project": ("GET", "/payroll/projects/{project}", EVERYONE),
+    "payroll.import_roster": ("POST", "/payroll/projects/{project}/roster", {"planner", "finance"}),
+    "payroll.import_payroll": ("POST", "/payroll/projects/{project}/payrolls", {"planner", "finance"}),
+    "payroll.payroll": ("GET", "/payroll/payrolls/{payroll}", EVERYONE),
+    "payroll.post": ("POST", "/payroll/payrolls/{payroll}/post", {"finance"}),
+    "payroll.bank_file": ("GET", "/payroll/payrolls/{payroll}/bank.xlsx", {"finance"}),
+    "payroll.ledger": ("GET", "/payroll/payrolls/{payroll}/ledger.xlsx", EVERYONE),
+    "payroll.show_worker": ("POST", "/payroll/workers/{worker}/show", {"finance"}),
 }
 # Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:
 # the document made by _objects is a project's, which planning attaches and withdraws).
@@ -173,11 +185,14 @@ def _objects():
     indicator = factories.make_target(project)
     request = prepare_request(PaymentInput(source, project, milestone, "V-REQUEST", "某公司", date(2026, 1, 4), 100,
                                            "materials"), actor=factories.make_user("finance", username="maker"))
+    worker = add_worker(project, WorkerInput(name="张三", id_number=with_check("43112319800101001")))
+    payroll = Payroll(project_id=project.id, source_id=source.id, milestone_id=milestone.id, period=202601)
+    db.session.add(payroll)
     db.session.commit()
     return {"project": project.id, "target": indicator.id, "milestone": milestone.id, "source": source.id,
             "user": target.id, "payment": payment.id, "document": document.id, "contractor": contractor.id,
             "contract": contract.id, "notice": notice.id, "objection": objection.id, "code": project.code,
-            "request": request.id}
+            "request": request.id, "worker": worker.id, "payroll": payroll.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)

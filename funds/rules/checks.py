@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
+from flask import current_app
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -23,6 +24,7 @@ from funds.rules.evaluate import (
     AllocationFacts,
     Breach,
     LateSpending,
+    PayrollFacts,
     ProjectFacts,
     Rule,
     SourceFacts,
@@ -182,6 +184,23 @@ def _payees(scope: Scope, source_ids: set[int]) -> dict[Pair, tuple[str, ...]]:
     return {pair: tuple(sorted(names)) for pair, names in payees.items()}
 
 
+PAYROLL_RULES = ("wage_share_floor", "wages_overdue", "household_share_floor")
+
+
+def provide_payroll_facts(app, provider) -> None:
+    """Install the function that gives each (source, project) pair's PayrollFacts in a scope (the
+    payroll package, a layer above, does it in its init_app)."""
+    app.extensions["payroll_facts"] = provider
+
+
+def _payroll_facts(scope: Scope, kinds: set[str]) -> dict[Pair, PayrollFacts]:
+    """The pairs' payroll facts, read only when a rule needs them and a provider is installed."""
+    provider = current_app.extensions.get("payroll_facts")
+    if provider is None or not kinds & set(PAYROLL_RULES):
+        return {}
+    return provider(scope)
+
+
 def gather_facts(rules: list[Rule], scope: Scope = Scope()) -> list[AllocationFacts]:
     """The aggregates of every allocation in `scope`, with only the extra reads the rules need."""
     allocations = _allocations(scope)  # first: sources and projects read later include all of theirs
@@ -194,11 +213,13 @@ def gather_facts(rules: list[Rule], scope: Scope = Scope()) -> list[AllocationFa
               if any(isinstance(rule.params, NegativeList) and rule.params.forbidden_keywords and rule.binds(source)
                      for rule in rules)}
     payees = _payees(scope, listed)
+    payrolls = _payroll_facts(scope, kinds)
     return [AllocationFacts(source=sources[source_id], project=projects[project_id], allocated_fen=int(amount),
                             spent_by_category=spending.get(allocation_id, {}), total_spent_fen=int(spent),
                             last_payment_on=last_paid, last_entry_on=last_entry,
                             late_spending=late.get((source_id, project_id)),
-                            payees=payees.get((source_id, project_id), ()), allocation_id=allocation_id)
+                            payees=payees.get((source_id, project_id), ()), allocation_id=allocation_id,
+                            payroll=payrolls.get((source_id, project_id)))
             for allocation_id, source_id, project_id, amount, spent, last_paid, last_entry in allocations]
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Optional, TypeVar
 
 from core.i18n import _l
@@ -30,11 +30,13 @@ from funds.rules.messages import breach_message
 from funds.rules.params import (
     BASIS_POINTS,
     EligibleCategories,
+    HouseholdShareFloor,
     IdleThresholds,
     ManagementFeeCap,
     NegativeList,
     RuleParams,
     WageShareFloor,
+    WagesOverdue,
 )
 
 BREACH_KINDS = {
@@ -44,6 +46,8 @@ BREACH_KINDS = {
     "negative_list": _l("Negative list"),
     "spending_after_completion": _l("Spending after completion"),
     "idle_allocation": _l("Idle allocation"),
+    "wages_overdue": _l("Wages overdue"),
+    "household_share_below_floor": _l("Too few workers from registered households"),
 }
 BREACH_OF_RULE = {
     "eligible_categories": "ineligible_category",
@@ -52,6 +56,8 @@ BREACH_OF_RULE = {
     "negative_list": "negative_list",
     "spending_after_completion": "spending_after_completion",
     "idle_allocation": "idle_allocation",
+    "wages_overdue": "wages_overdue",
+    "household_share_floor": "household_share_below_floor",
 }
 KIND_ORDER = {kind: index for index, kind in enumerate(BREACH_KINDS)}
 ParamsT = TypeVar("ParamsT", bound=RuleParams)
@@ -118,6 +124,21 @@ class LateSpending:
 
 
 @dataclass(frozen=True)
+class PayrollFacts:
+    """One source's payrolls on one project (payroll package): wages of posted payrolls without
+    managers' lines, the workers paid (managers aside) and how many from registered households, and
+    the oldest month whose payroll is not posted yet."""
+
+    posted: int = 0
+    wages_fen: int = 0
+    workers: int = 0
+    household_workers: int = 0
+    unpaid_period: Optional[int] = None
+    unpaid_workers: int = 0
+    unpaid_fen: int = 0
+
+
+@dataclass(frozen=True)
 class AllocationFacts:
     """One source's money on one project, aggregated."""
 
@@ -133,6 +154,7 @@ class AllocationFacts:
     late_spending: Optional[LateSpending] = None
     payees: tuple[str, ...] = ()
     allocation_id: Optional[int] = None  # the stored allocation's id (None in hand-made examples)
+    payroll: Optional[PayrollFacts] = None  # the pair's payrolls, when it has any
 
     @property
     def spent_fen(self) -> int:
@@ -249,13 +271,45 @@ def _ineligible_category(rule: Rule, fact: AllocationFacts) -> Optional[Standing
 
 
 def _wage_share(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
-    """Wages are below the floor's share of what the source spent on the project."""
+    """Wages are below the floor's share of what the source spent on the project. When the source
+    paid the project through payrolls, wages are their lines without managers' pay, not the wages
+    cost category (which holds the managers' pay too)."""
     spent = fact.spent_fen
+    from_payroll = fact.payroll is not None and fact.payroll.posted > 0
     wages = fact.spent_by_category.get("wages", 0)
+    if fact.payroll is not None and from_payroll:
+        wages = fact.payroll.wages_fen
     floor = rule.params_as(WageShareFloor).min_share_bp
     if spent <= 0 or wages * BASIS_POINTS >= floor * spent:
         return None
-    return _standing(rule, fact, dict(wages_fen=wages, spent_fen=spent, share_bp=_share(wages, spent), floor_bp=floor))
+    detail = dict(wages_fen=wages, spent_fen=spent, share_bp=_share(wages, spent), floor_bp=floor)
+    return _standing(rule, fact, detail | ({"from_payroll": True} if from_payroll else {}))
+
+
+def last_day_of_month(period: int) -> date:
+    """The last day of the yyyymm month."""
+    year, month = divmod(period, 100)
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _wages_overdue(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
+    """A month's payroll not posted: shown once its days after the month's end have gone by."""
+    payroll, days = fact.payroll, rule.params_as(WagesOverdue).days
+    if payroll is None or payroll.unpaid_period is None:
+        return None
+    month = f"{payroll.unpaid_period // 100}-{payroll.unpaid_period % 100:02d}"
+    return _standing(rule, fact, dict(month=month, workers=payroll.unpaid_workers, amount_fen=payroll.unpaid_fen,
+                                      days=days),
+                     due_after=last_day_of_month(payroll.unpaid_period) + timedelta(days=days))
+
+
+def _household_share(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
+    """Too few of the workers paid (managers aside) come from registered households."""
+    payroll, floor = fact.payroll, rule.params_as(HouseholdShareFloor).min_share_bp
+    if payroll is None or payroll.workers <= 0 or payroll.household_workers * BASIS_POINTS >= floor * payroll.workers:
+        return None
+    return _standing(rule, fact, dict(workers=payroll.workers, household_workers=payroll.household_workers,
+                                      share_bp=_share(payroll.household_workers, payroll.workers), floor_bp=floor))
 
 
 def _management_fee(rule: Rule, fact: AllocationFacts) -> Optional[Standing]:
@@ -328,6 +382,8 @@ CHECKS: dict[str, Callable[[Rule, AllocationFacts], Optional[Standing]]] = {
     "spending_after_completion": _after_completion,
     "idle_allocation": _idle,
     "payment_approval": lambda _rule, _fact: None,  # decides when a payment is made; nothing stands
+    "wages_overdue": _wages_overdue,
+    "household_share_floor": _household_share,
 }
 
 

@@ -58,6 +58,11 @@ class RuleForm(FlaskForm):
                                  description=_l("Share of the source's spending on a project paid as wages."))
     max_share_pct = DecimalField(_l("Maximum management fee (%)"), places=None, validators=[Optional()],
                                  description=_l("Share of what the source allocated to a project."))
+    min_household_pct = DecimalField(_l("Minimum share from registered households (%)"), places=None,
+                                     validators=[Optional()],
+                                     description=_l("Share of a project's workers, managers aside."))
+    days = IntegerField(_l("Days after the month worked"), validators=[Optional(), NumberRange(min=1, max=366)],
+                        description=_l("A month's payroll not posted this many days after the month's end is listed."))
     forbidden_categories = CheckboxesField(_l("Forbidden project categories"),
                                            choices=lambda: list(CATEGORIES.items()))
     forbidden_keywords = TextAreaField(_l("Forbidden words, one per line"), validators=[Length(max=20000)],
@@ -80,6 +85,10 @@ class RuleForm(FlaskForm):
             return {"min_share_pct": self.min_share_pct.data}
         if kind == "management_fee_cap":
             return {"max_share_pct": self.max_share_pct.data}
+        if kind == "household_share_floor":
+            return {"min_share_pct": self.min_household_pct.data}
+        if kind == "wages_overdue":
+            return {"days": self.days.data}
         if kind == "negative_list":
             return {"forbidden_categories": list(self.forbidden_categories.data or []),
                     "forbidden_keywords": keywords_from_lines(self.forbidden_keywords.data or "")}
@@ -108,8 +117,10 @@ def initial_data(kind: str, rule=None) -> dict[str, Any]:
         "note": rule.note if rule is not None else "",
         "active": rule.active if rule is not None else True,
         "categories": params.get("categories") or [],
-        "min_share_pct": params.get("min_share_pct"),
+        "min_share_pct": params.get("min_share_pct") if kind == "wage_share_floor" else None,
         "max_share_pct": params.get("max_share_pct"),
+        "min_household_pct": params.get("min_share_pct") if kind == "household_share_floor" else None,
+        "days": params.get("days"),
         "forbidden_categories": params.get("forbidden_categories") or [],
         "forbidden_keywords": "\n".join(str(word) for word in params.get("forbidden_keywords") or []),
         "above": params.get("above_fen"),

@@ -37,6 +37,12 @@ def _ineligible(source: str, detail: Mapping[str, Any], words: Words, labels: La
 
 
 def _wage_share(source: str, detail: Mapping[str, Any], words: Words, labels: Labels):
+    if detail.get("from_payroll"):
+        return _l("Workers' wages on the payrolls (managers aside) are %(share)s of the %(spent)s yuan spent from "
+                  "%(source)s (%(wages)s yuan); at least %(floor)s must be paid as wages.",
+                  share=format_basis_points(detail["share_bp"], 2), spent=format_yuan(detail["spent_fen"]),
+                  source=source, wages=format_yuan(detail["wages_fen"]),
+                  floor=format_basis_points(detail["floor_bp"], 2))
     return _l("Wages are %(share)s of the %(spent)s yuan spent from %(source)s (%(wages)s yuan); "
               "at least %(floor)s must be paid as wages.", share=format_basis_points(detail["share_bp"], 2),
               spent=format_yuan(detail["spent_fen"]), source=source, wages=format_yuan(detail["wages_fen"]),
@@ -87,6 +93,19 @@ def _idle(source: str, detail: Mapping[str, Any], words: Words, labels: Labels):
               "(%(idle)d months); a balance this size may stay idle at most %(allowed)d months.", **values)
 
 
+def _wages_overdue(source: str, detail: Mapping[str, Any], words: Words, labels: Labels):
+    return _l("The payroll of %(month)s (%(workers)d workers, %(amount)s yuan from %(source)s) is not paid: "
+              "wages are due within %(days)d days after the month worked.", month=detail["month"],
+              workers=detail["workers"], amount=format_yuan(detail["amount_fen"]), source=source, days=detail["days"])
+
+
+def _household_share(source: str, detail: Mapping[str, Any], words: Words, labels: Labels):
+    return _l("%(household)d of the %(workers)d workers paid from %(source)s come from registered households "
+              "(%(share)s); at least %(floor)s should.", household=detail["household_workers"],
+              workers=detail["workers"], source=source, share=format_basis_points(detail["share_bp"], 2),
+              floor=format_basis_points(detail["floor_bp"], 2))
+
+
 MESSAGES: dict[str, Callable[[str, Mapping[str, Any], Words, Labels], Any]] = {
     "ineligible_category": _ineligible,
     "wage_share_below_floor": _wage_share,
@@ -94,6 +113,8 @@ MESSAGES: dict[str, Callable[[str, Mapping[str, Any], Words, Labels], Any]] = {
     "negative_list": _negative_list,
     "spending_after_completion": _after_completion,
     "idle_allocation": _idle,
+    "wages_overdue": _wages_overdue,
+    "household_share_below_floor": _household_share,
 }
 
 

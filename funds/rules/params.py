@@ -13,6 +13,8 @@ Stored JSON per kind (the demo county uses exactly these names):
   spending_after_completion  {}
   idle_allocation            {"thresholds": [{"min_unspent_fen": 50000000, "months": 12}, ...]}
   payment_approval           {"above_fen": 0, "fiscal_year": null}   (checked when paying, not standing)
+  wages_overdue              {"days": 30}
+  household_share_floor      {"min_share_pct": 50}
 """
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     "spending_after_completion": {},
     "idle_allocation": {"thresholds": FMIS_THRESHOLDS},
     "payment_approval": {"above_fen": 0, "fiscal_year": None},
+    "wages_overdue": {"days": 30},
+    "household_share_floor": {"min_share_pct": 50},
 }
 
 
@@ -150,8 +154,31 @@ class PaymentApproval:
         return {"above_fen": self.above_fen, "fiscal_year": self.fiscal_year}
 
 
+@dataclass(frozen=True)
+class WagesOverdue:
+    """A month's work-for-relief wages must be paid within `days` after the month's last day."""
+
+    days: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"days": self.days}
+
+
+@dataclass(frozen=True)
+class HouseholdShareFloor:
+    """At least this share of a project's workers (managers aside) from registered households."""
+
+    min_share_bp: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"min_share_pct": _pct_json(self.min_share_bp)}
+
+
 RuleParams = Union[EligibleCategories, WageShareFloor, ManagementFeeCap, NegativeList,
-                   SpendingAfterCompletion, IdleThresholds, PaymentApproval]
+                   SpendingAfterCompletion, IdleThresholds, PaymentApproval, WagesOverdue,
+                   HouseholdShareFloor]
 
 
 def _pct_json(basis_points: int) -> Union[int, float]:
@@ -307,4 +334,11 @@ def parse_params(kind: str, raw: Any, known_categories: Optional[Collection[str]
         return _thresholds(raw.get("thresholds"))
     if kind == "payment_approval":
         return _payment_approval(raw)
+    if kind == "wages_overdue":
+        days = _whole_number(raw.get("days"), "days", _l("Enter the days as a whole number."))
+        if not 1 <= days <= 366:
+            raise RuleParamsError("days", _l("Days must be between 1 and 366."))
+        return WagesOverdue(days)
+    if kind == "household_share_floor":
+        return HouseholdShareFloor(share_basis_points(raw.get("min_share_pct"), "min_household_pct"))
     raise RuleParamsError("kind", _l("Unknown kind of rule."))
