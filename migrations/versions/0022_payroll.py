@@ -1,7 +1,7 @@
 """work-for-relief rosters and payrolls (务工花名册, 工资发放表); two fund-rule kinds read from them
 
-Revision ID: p20c
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-03 17:00:00
 
 Workers' identity and card numbers are stored encrypted (payroll.personal_data), with masked forms
@@ -14,13 +14,13 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'p20c'
-down_revision = '0019'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
 RULE_KINDS_BEFORE = ("'eligible_categories','wage_share_floor','management_fee_cap','negative_list',"
-                     "'spending_after_completion','idle_allocation'")
+                     "'spending_after_completion','idle_allocation','payment_approval'")  # 0021 added the last
 RULE_KINDS_AFTER = RULE_KINDS_BEFORE + ",'wages_overdue','household_share_floor'"
 
 
