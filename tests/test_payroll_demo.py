@@ -18,6 +18,7 @@ from demo.seed import seed_demo
 from documents.models import Document
 from extensions import db
 from funds.models import FundSource, Payment
+from funds.requests.models import PaymentRequest
 from funds.rules.standing import breaches_on
 from payroll import idcard
 from payroll.models import Payroll, Worker
@@ -76,7 +77,8 @@ def _ids() -> dict[str, object]:
             "source": db.session.scalar(select(FundSource.id).where(FundSource.code == "WFR-2026")),
             "payment": payroll.payment_id, "payroll": payroll.id, "user": 1, "contractor": 1, "contract": 1,
             "document": db.session.scalar(select(Document.id)) or 1, "notice": 1, "objection": 1, "target": 1,
-            "worker": db.session.scalar(select(Worker.id).where(Worker.project_id == road.id))}
+            "worker": db.session.scalar(select(Worker.id).where(Worker.project_id == road.id)),
+            "request": db.session.scalar(select(PaymentRequest.id)) or 1}
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
