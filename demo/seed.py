@@ -94,12 +94,31 @@ def seed_demo(today: date) -> dict[str, int]:
     seed_contractors(counts, users["finance"])
     seed_contracts([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     seed_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
+    _seed_planned_funding(projects, sources, users["planner"])  # before the notices disclose it
     seed_library(today, demo_password(), users["admin"])
     approver = seed_approver(users["admin"], demo_password(), counts)
     seed_requests(today, counts, users["finance"], approver)
     seed_step_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     standing.rebuild()  # rules stored above apply to allocations from an earlier run too
     return {key: counts[key] for key in COUNT_KEYS}
+
+
+def _seed_planned_funding(projects: dict[int, Project], sources: dict, actor: User) -> None:
+    """Each project's library entry plans what its sources give (the demo's funds, in 万元), once."""
+    from funds.planned.models import PlannedFunding
+    from funds.planned.services import PLANNABLE_STATUSES, set_planned
+
+    for spec in data.PROJECTS:
+        project = projects[spec["no"]]
+        # A proposal is allocated nothing yet: its plan names the county's own budget for all of it.
+        funds = spec.get("funds") or ([("FIS", project.budget_fen // 1_000_000, 0)]
+                                      if project.status == "proposed" else [])
+        if (project.status not in PLANNABLE_STATUSES or not funds
+                or sum(wan for _key, wan, _month in funds) * 1_000_000 > project.budget_fen
+                or db.session.scalar(select(PlannedFunding.id).where(PlannedFunding.project_id == project.id))):
+            continue
+        for key, wan, _month in funds:
+            set_planned(project, sources[key].id, wan * 1_000_000, actor=actor)
 
 
 def _loaded_year() -> int | None:

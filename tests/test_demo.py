@@ -152,3 +152,28 @@ def test_demo_payment_requests_in_every_state(seeded):
     assert all(not missing("payment_request.approve", "payment_request", item.id, item.amount_fen) for item in requests)
     approved = next(item for item in requests if item.state == "approved")
     assert approved.payment is not None and approved.payment.contract_id == approved.contract_id
+
+
+def test_library_entries_plan_their_funding_and_proposals_disclose_it(seeded):
+    """Every unfinished project with funds plans them by source, at least what each source allocated and
+    never more than its budget; a proposal, allocated nothing yet, shows its plan on its notice."""
+    from disclosure.models import Notice
+    from funds.planned.models import PlannedFunding
+
+    planned = db.session.execute(select(PlannedFunding.project_id, PlannedFunding.source_id,
+                                        PlannedFunding.amount_fen)).all()
+    assert planned
+    by_project: dict[int, int] = {}
+    for project_id, source_id, amount in planned:
+        by_project[project_id] = by_project.get(project_id, 0) + amount
+        allocated = db.session.scalar(select(Allocation.amount_fen).where(
+            Allocation.project_id == project_id, Allocation.source_id == source_id)) or 0
+        assert amount >= allocated
+    for project_id, total in by_project.items():
+        assert total <= db.session.get_one(Project, project_id).budget_fen
+    proposals = [p for p in db.session.scalars(select(Project).where(Project.status == "proposed"))
+                 if p.id in by_project]
+    assert proposals
+    notice = db.session.scalar(select(Notice).where(Notice.project_id == proposals[0].id))
+    assert notice is not None and notice.snapshot["funding"] and all(
+        line["amount_fen"] > 0 for line in notice.snapshot["funding"])
