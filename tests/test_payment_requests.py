@@ -163,6 +163,22 @@ def test_an_approved_request_is_not_posted_twice(app):
     assert db.session.scalar(select(func.count(Payment.id))) == 1
 
 
+def test_the_trial_run_of_a_request_keeps_the_events_recorded_before_it(app):
+    """A request prepared in a transaction that already recorded events (a payment, say) drops only the
+    trial's own events: the earlier ones and the request's are in the trail after the commit."""
+    source, project, milestone = _funded()
+    clerk = factories.make_user("finance", username="clerk-trial")
+    db.session.commit()
+    ledger.record_payment(source, project, milestone, voucher_no="记-先", payee="甲", paid_on=date(2026, 3, 4),
+                          amount_fen=100_00, cost_category="materials", actor=clerk)
+    services.prepare_request(services.PaymentInput(source, project, milestone, "记-后", "乙", date(2026, 3, 5),
+                                                   200_00, "materials"), actor=clerk)
+    db.session.commit()
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["payment.create", "payment_request.prepare"]
+    assert db.session.scalar(select(func.count(Payment.id))) == 1  # the trial posted nothing
+
+
 def test_approval_refuses_a_payment_the_ledger_no_longer_allows_naming_the_field(app):
     """Balances moved after preparing: approval is refused naming the amount, and nothing is posted."""
     source, project, milestone = _funded()

@@ -74,12 +74,14 @@ def _post(data: PaymentInput, actor, today: Optional[date]) -> Payment:
 
 def _trial(data: PaymentInput, actor, today: Optional[date]) -> None:
     """Refuse (naming the field) a payment the ledger would refuse now; move nothing, record nothing."""
-    savepoint = db.session.begin_nested()
-    try:
-        with discarded():
+    # The rollback to the savepoint forgets every event the transaction holds; discarded() gives back
+    # the ones from before the trial when it ends, so the rollback must come first, inside it.
+    with discarded():
+        savepoint = db.session.begin_nested()
+        try:
             _post(data, actor, today)
-    finally:
-        savepoint.rollback()
+        finally:
+            savepoint.rollback()
 
 
 def _check_voucher_waiting(data: PaymentInput) -> None:
