@@ -37,6 +37,7 @@ def test_completion_notice_holds_acceptance_until_it_has_run(browser, live_serve
     project = factories.make_project(status="in_progress", name="大塘村通组道路硬化",
                                      actual_start=TODAY - timedelta(days=90))
     factories.make_milestone(project, progress_pct=100, actual_date=TODAY - timedelta(days=1))
+    factories.attach_document("project", project.id, "x_acceptanceReport", "验收报告")  # what else acceptance needs
     factories.make_user("planner", username="county")
     db.session.commit()
     page = browser.new_context(locale=locale).new_page()
