@@ -18,7 +18,7 @@ ACTIONS = {
     "user.disable": _l("Account disabled"), "user.password_change": _l("Password changed"),
 }
 FIELDS = {"username": _l("Username"), "role": _l("Role"), "display_name": _l("Display name"),
-          "active": _l("Active"),
+          "active": _l("Active"), "password_changed": _l("Password set by the administrator"),
           "can_approve": _l("May approve payment requests"), "scope": _l("Locked for"), "until": _l("Locked until")}
 VALUES = {
     "role": ROLE_LABELS,
