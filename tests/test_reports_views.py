@@ -50,9 +50,9 @@ def demo_template(database_template, tmp_path_factory):
 def database_url(database_template, demo_template, tmp_path):
     """This module's tests start from the demo county (copied on SQLite, seeded again on PostgreSQL)."""
     if demo_template is None:
-        from tests.conftest import _truncate_all
+        from tests.conftest import _empty_all
 
-        _truncate_all(database_template)
+        _empty_all(database_template)
         return database_template
     path = tmp_path / "test.sqlite3"
     shutil.copyfile(demo_template, path)
