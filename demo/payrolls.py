@@ -3,7 +3,12 @@ identity numbers with a valid check digit, illustrative card numbers) are paid m
 payrolls. Six months worked: four posted (each paid on the 10th of the next month), the month three
 months back left unpaid (overdue under the 30-day rule), last month entered and not yet due. Worker 1
 is the site technician (管理/技术人员): paid on every payroll, not counted in the wage share.
-Found by the project's roster: a second run adds nothing."""
+The source's payments over 5,000 yuan need approval (the demo's `payment_approval` rule for
+work-for-relief money), so each posted month is submitted by finance as one payment request of its
+total and approved by the finance lead (`finance_lead`); the request carries the township's signed
+payroll as the supporting document approval over 10,000 yuan asks for (documents.requirements names
+it "invoice": wages are paid on the signed payroll, not on an invoice). Found by the project's
+roster: a second run adds nothing."""
 from __future__ import annotations
 
 from collections import Counter
@@ -13,9 +18,13 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from auth.models import User
+from demo.evidence import pdf_of
 from demo.plan import shift_months
+from documents.services import attach
 from extensions import db
 from funds.models import FundSource
+from funds.requests.models import PaymentRequest
+from funds.requests.services import approve_request
 from payroll.idcard import with_check
 from payroll.models import Worker
 from payroll.payrolls import LineInput, create_payroll, post_payroll
@@ -70,8 +79,9 @@ def _period(today: date, months_back: int) -> int:
     return day.year * 100 + day.month
 
 
-def seed_payrolls(project: Project, source: FundSource, today: date, counts: Counter, actor: User) -> None:
-    """The roster and payrolls of the module docstring, once."""
+def seed_payrolls(project: Project, source: FundSource, today: date, counts: Counter, actor: User,
+                  approver: User) -> None:
+    """The roster and payrolls of the module docstring, once: `actor` posts, `approver` approves."""
     if roster(project.id):
         return
     rows = demo_workers()
@@ -86,5 +96,14 @@ def seed_payrolls(project: Project, source: FundSource, today: date, counts: Cou
         counts["payrolls"] += 1
         if months_back in POSTED_BACK:
             paid_on = shift_months(today.replace(day=10), -months_back + 1)
-            post_payroll(payroll, paid_on=min(paid_on, today), actor=actor, today=today)
+            posting = post_payroll(payroll, paid_on=min(paid_on, today), actor=actor, today=today)
+            if isinstance(posting, PaymentRequest):
+                counts["payment_requests"] += 1
+                attach("payment_request", posting.id, document_type="x_invoice",
+                       title=f"工资发放表（乡镇签字）{posting.voucher_no}（示例）", document_date=posting.paid_on,
+                       filename=f"工资发放表-{payroll.period}.pdf", actor=actor, today=today,
+                       data=pdf_of([f"Payroll signed by the township (illustrative) - {posting.voucher_no}",
+                                    f"Project: {project.code}", f"Workers: {payroll.line_count}",
+                                    f"Total: {payroll.total_fen // 100} yuan"]))
+                approve_request(posting, actor=approver, reason="工资发放表与考勤核对无误，同意发放（示例）", today=today)
             counts["payments"] += 1

@@ -87,16 +87,17 @@ def seed_demo(today: date) -> dict[str, int]:
     # Vouchers are numbered over the whole plan, so a number never depends on what already exists.
     fresh = [plan for plan in number_vouchers(payments) if (plan.source_key, plan.project_no) in new_pairs]
     _seed_payments(fresh, projects, sources, counts, users["finance"])
+    approver = seed_approver(users["admin"], demo_password(), counts)  # approves the payrolls and requests
     for spec in data.PROJECTS:
         if spec.get("payrolls"):
-            seed_payrolls(projects[spec["no"]], sources[spec["funds"][0][0]], today, counts, users["finance"])
+            seed_payrolls(projects[spec["no"]], sources[spec["funds"][0][0]], today, counts, users["finance"],
+                          approver)
     counts["statement_lines"] += seed_statement(sources["FIS"], today, users["finance"])
     seed_contractors(counts, users["finance"])
     seed_contracts([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     seed_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     _seed_planned_funding(projects, sources, users["planner"])  # before the notices disclose it
     seed_library(today, demo_password(), users["admin"])
-    approver = seed_approver(users["admin"], demo_password(), counts)
     seed_requests(today, counts, users["finance"], approver)
     seed_step_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
     standing.rebuild()  # rules stored above apply to allocations from an earlier run too

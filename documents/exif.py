@@ -3,8 +3,11 @@
 A phone or a camera writes the moment (DateTimeOriginal) and, when asked, the position (GPS
 latitude and longitude) into an APP1 "Exif" segment at the start of a JPEG. Reading them needs no
 image library: a TIFF header, two or three directories of 12-byte entries, a few rationals. Every
-offset is checked against the segment (at most 64 KB), directories hold at most 512 entries, and a
-malformed block yields nothing rather than an error: EXIF is a bonus, never a reason to refuse.
+offset is checked against the segment (at most 64 KB), directories hold at most 512 entries, at most
+three directories are read (IFD0, its Exif and GPS directories: no chain is followed, so offsets
+pointing back cannot loop), the Exif segment is looked for among the first 16 segments only (the
+standard puts it right after the start of the image), and a malformed block yields nothing rather than
+an error: EXIF is a bonus, never a reason to refuse.
 Pure: bytes in, `PhotoFacts` out.
 """
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Optional
 
 MAX_SEGMENT = 65535
 MAX_ENTRIES = 512
+MAX_SEGMENTS = 16
 EXIF_IFD, GPS_IFD, DATETIME_ORIGINAL, DATETIME = 0x8769, 0x8825, 0x9003, 0x0132
 
 
@@ -44,7 +48,9 @@ def _exif_segment(data: bytes) -> Optional[bytes]:
     if not data.startswith(b"\xff\xd8"):
         return None
     position = 2
-    while position + 4 <= len(data) and data[position] == 0xFF:
+    for _segment in range(MAX_SEGMENTS):
+        if position + 4 > len(data) or data[position] != 0xFF:
+            return None
         marker = data[position + 1]
         if marker in (0xD9, 0xDA):  # end of image, start of scan: no metadata after this
             return None

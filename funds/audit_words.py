@@ -69,6 +69,8 @@ FIELDS = {
     # payment requests (funds/requests)
     "state": _l("State"), "reason": _l("Reason"),
     "days": _l("Days after the month worked"),
+    # a payment dated before its project's actual start (funds.ledger.payment_dates)
+    "warning": _l("Warned"), "project_actual_start": _l("Project's actual start"),
 }
 VALUES = {
     "channel": CHANNELS, "level": LEVELS, "cost_category": COST_CATEGORIES, "kind": RULE_KINDS,
@@ -76,6 +78,7 @@ VALUES = {
     "method": {REFERENCE: _l("By reference"), AMOUNT_PAYEE: _l("By amount, date and payee"), MANUAL: _l("By hand")},
     "direction": {"debit": _l("Debit: money out"), "credit": _l("Credit: money in")},
     "state": REQUEST_STATES,
+    "warning": {"before_project_start": _l("Paid before the project's actual start")},
 }
 
 

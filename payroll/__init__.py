@@ -16,15 +16,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The pages, the `payroll` commands, the trail's words and the payroll facts for the fund rules."""
+    """The pages, the `payroll` commands, the trail's words, the payroll facts for the fund rules, and the
+    payroll's part in payment requests' decisions and payments' reversals."""
     from funds.rules.checks import provide_payroll_facts
     from payroll import models, views  # noqa: F401  (the tables; the routes)
     from payroll.audit_words import install as install_audit_words
     from payroll.blueprint import bp
     from payroll.cli import payroll_cli
     from payroll.facts import payroll_facts
+    from payroll.payrolls import install as install_payroll_followers
 
     app.register_blueprint(bp, url_prefix="/payroll")
     app.cli.add_command(payroll_cli)
     install_audit_words(app)
     provide_payroll_facts(app, payroll_facts)
+    install_payroll_followers(app)

@@ -11,12 +11,16 @@ from payroll.models import HOUSEHOLDS
 
 ACTIONS = {"worker.create": _l("Worker put on a roster"), "roster.import": _l("Roster imported"),
            "worker.reveal": _l("Worker's full numbers shown"), "payroll.create": _l("Payroll entered"),
-           "payroll.post": _l("Payroll posted (wages paid)"), "payroll.bank_file": _l("Bank batch file exported"),
+           "payroll.post": _l("Payroll posted (wages paid)"),
+           "payroll.submit": _l("Payroll submitted for approval (payment request)"),
+           "payroll.reopen": _l("Payroll back to draft (request rejected or payment reversed)"),
+           "payroll.bank_file": _l("Bank batch file exported"),
            "payroll.export": _l("Payroll ledger exported"),
            "personal_data.rotate": _l("Personal-data key rotated")}
 FIELDS = {"id_number": _l("Identity number"), "card_number": _l("Bank card"), "village": _l("Village"),
           "household": _l("Household"), "workers": _l("Workers"), "month": _l("Month"), "total_fen": _l("Total"),
-          "payment": _l("Payment"), "keys": _l("Keys"), "format": _l("Format"), "name": _l("Name")}
+          "payment": _l("Payment"), "keys": _l("Keys"), "format": _l("Format"), "name": _l("Name"),
+          "request": _l("Payment request"), "status": _l("Status")}
 
 
 def payroll_links(ids: list[str]) -> Mapping[str, str]:

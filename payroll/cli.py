@@ -62,7 +62,8 @@ def payroll_cli():
 @click.option("--user", "username", default=None, help="Account the import is recorded under.")
 @with_appcontext
 def import_command(path, project_code, source_code, sequence, month, paid_on, voucher, as_json, username):
-    """Import and post a month's payroll; any problem exits 1 naming row and column, nothing stored."""
+    """Import and post a month's payroll (submitted as a payment request, with --user, where the source's
+    payments need approval); any problem exits 1 naming row and column, nothing stored."""
     actor = command_actor(username)
     project = _project(project_code)
     source = db.session.scalar(select(FundSource).where(FundSource.code == source_code))
@@ -80,12 +81,20 @@ def import_command(path, project_code, source_code, sequence, month, paid_on, vo
     data = Path(path).read_bytes()
     result = _run(lambda: import_payroll_file(project, source, milestone, period, data, Path(path).name,
                                               actor=actor, paid_on=day, voucher_no=voucher))
-    payment = result.payment
+    payment, request = result.payment, result.request
     voucher_no = payment.voucher_no if payment is not None else ""
     if as_json:
+        # "payment": the voucher of the wages payment, or null when the payroll waits for approval as
+        # payment request number "payment_request" (null when paid directly).
         click.echo(json.dumps({"workers": result.payroll.line_count, "new_workers": result.new_workers,
                                "total_yuan": format_yuan(result.payroll.total_fen).replace(",", ""),
-                               "payment": voucher_no}, ensure_ascii=False))
+                               "status": result.payroll.status, "payment": voucher_no or None,
+                               "payment_request": request.id if request is not None else None},
+                              ensure_ascii=False))
+    elif request is not None:
+        click.echo(f"payroll {result.payroll.id}: {result.payroll.line_count} workers "
+                   f"({result.new_workers} new on the roster), {format_yuan(result.payroll.total_fen)} yuan, "
+                   f"waiting for approval as payment request {request.id} ({request.voucher_no})")
     else:
         click.echo(f"payroll {result.payroll.id}: {result.payroll.line_count} workers "
                    f"({result.new_workers} new on the roster), {format_yuan(result.payroll.total_fen)} yuan, "

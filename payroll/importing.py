@@ -10,6 +10,7 @@ from typing import Optional
 from core.errors import Refused
 from core.i18n import _l
 from funds.models import FundSource, Payment
+from funds.requests.models import PaymentRequest
 from payroll.models import Payroll, Worker
 from payroll.payrolls import LineInput, check_payroll_heading, create_payroll, post_payroll
 from payroll.services import ImportRefused, RowProblem, add_missing_workers, checked_rows, import_roster
@@ -33,18 +34,21 @@ def _merged(first: list[RowProblem], second: list[RowProblem]) -> list[RowProble
 
 @dataclass
 class PayrollImport:
-    """What an import stored: the payroll, its new workers, and its payment when posted."""
+    """What an import stored: the payroll, its new workers, and its payment when posted (or its payment
+    request when the source's payments need approval)."""
 
     payroll: Payroll
     new_workers: int
     payment: Optional[Payment] = None
+    request: Optional[PaymentRequest] = None
 
 
 def import_payroll_file(project: Project, source: FundSource, milestone: Milestone, period: int, data: bytes,
                         filename: str, *, actor=None, paid_on: Optional[date] = None,
                         voucher_no: str = "") -> PayrollImport:
     """The sheet's payroll for the month, its new workers on the roster; posted when `paid_on` is
-    given (the command line does it in one go). All or nothing."""
+    given (the command line does it in one go; submitted as a payment request where the source's
+    payments need approval). All or nothing."""
     check_payroll_heading(project, source, milestone, period)
     lines, names, problems = read_payroll(data, filename)
     good, more = checked_rows(project, [(line.row, line.worker) for line in lines], names, existing_ok=True)
@@ -57,5 +61,7 @@ def import_payroll_file(project: Project, source: FundSource, milestone: Milesto
     inputs = [LineInput(workers[line.row], line.days, line.daily_rate_fen, line.amount_fen, line.is_manager)
               for line in lines]
     payroll = create_payroll(project, source, milestone, period=period, lines=inputs, actor=actor)
-    payment = post_payroll(payroll, paid_on=paid_on, voucher_no=voucher_no, actor=actor) if paid_on else None
-    return PayrollImport(payroll, new, payment)
+    posting = post_payroll(payroll, paid_on=paid_on, voucher_no=voucher_no, actor=actor) if paid_on else None
+    if isinstance(posting, PaymentRequest):
+        return PayrollImport(payroll, new, request=posting)
+    return PayrollImport(payroll, new, posting)

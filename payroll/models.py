@@ -38,7 +38,18 @@ from extensions import Model
 
 HOUSEHOLDS = {"registered": _l("Registered poverty-alleviated household"),
               "monitored": _l("Monitored household"), "other": _l("Other")}
-PAYROLL_STATUSES = {"draft": _l("Draft"), "posted": _l("Posted")}
+# draft: lines may be added; submitted: waiting as a payment request for a second person's approval
+# (funds.requests), its lines frozen; posted: paid by its wages payment. A rejected request or a
+# reversed payment sends the payroll back to draft (payroll.payrolls).
+PAYROLL_STATUSES = {"draft": _l("Draft"), "submitted": _l("Waiting for approval"), "posted": _l("Posted")}
+
+# A draft names neither payment nor request; a submitted payroll names its waiting request and no
+# payment; a posted one its payment, of its total (the request it was approved through, if any, stays).
+POSTED_EQUALS_PAYMENT = (
+    "(status = 'draft' AND payment_id IS NULL AND payment_amount_fen IS NULL AND request_id IS NULL) OR "
+    "(status = 'submitted' AND payment_id IS NULL AND payment_amount_fen IS NULL AND request_id IS NOT NULL "
+    "AND total_fen > 0) OR "
+    "(status = 'posted' AND payment_id IS NOT NULL AND total_fen > 0 AND payment_amount_fen = total_fen)")
 
 
 class Worker(Model):
@@ -82,11 +93,12 @@ class Payroll(Model):
     source_id: Mapped[int] = mapped_column(ForeignKey("fund_source.id"), index=True)
     milestone_id: Mapped[int] = mapped_column(Integer)
     period: Mapped[int] = mapped_column(Integer)  # yyyymm of the month worked
-    status: Mapped[str] = mapped_column(String(8), default="draft")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
     total_fen: Mapped[int] = mapped_column(BigInteger, default=0)
     line_count: Mapped[int] = mapped_column(Integer, default=0)
     payment_id: Mapped[Optional[int]] = mapped_column(Integer, unique=True)
     payment_amount_fen: Mapped[Optional[int]] = mapped_column(BigInteger)
+    request_id: Mapped[Optional[int]] = mapped_column(ForeignKey("payment_request.id"), unique=True)
     posted_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -104,9 +116,7 @@ class Payroll(Model):
         CheckConstraint(one_of("status", PAYROLL_STATUSES), name="status_known"),
         CheckConstraint(f"total_fen >= 0 AND total_fen <= {MAX_FEN}", name="total_within_cap"),
         CheckConstraint("line_count >= 0", name="line_count_not_negative"),
-        CheckConstraint("(status = 'draft' AND payment_id IS NULL AND payment_amount_fen IS NULL) OR "
-                        "(status = 'posted' AND payment_id IS NOT NULL AND total_fen > 0 "
-                        "AND payment_amount_fen = total_fen)", name="posted_equals_payment"),
+        CheckConstraint(POSTED_EQUALS_PAYMENT, name="posted_equals_payment"),
         CheckConstraint("period BETWEEN 200001 AND 299912", name="period_plausible"),
     )
 

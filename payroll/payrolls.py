@@ -4,22 +4,32 @@ milestone; posting pays it with one wages payment of its total, to the fen.
     payroll = create_payroll(project, source, milestone, period=202603, lines=[...], actor=user)
     post_payroll(payroll, voucher_no="GZ-2026-03", paid_on=date(2026, 4, 10), actor=user)
 
-`post_payroll` is the one seam between a payroll and the ledger: today it records the payment
-directly (funds.ledger.services.record_payment); once payment requests and their approval exist it
-is the one function to route through the request step. Both functions take the source's lock first
-(the ledger's order: source -> allocation -> project), so a payroll is posted once, and its lines
-cannot change while it is being paid. The database keeps a posted payroll's total equal to its
-payment's amount (payroll.models). A source is work-for-relief money when its channel is
-work-for-relief or an active wage-share-floor rule binds it (the county's rules are data: a source
-held to a wage floor is paid out as wages through payrolls whatever its channel).
+`post_payroll` is the one seam between a payroll and the ledger. Where the source's payments of that
+amount need a second person's approval (the fund rule `payment_approval`, funds.requests.approval:
+the same decision as for every other payment), it prepares one payment request of the total (cost
+category wages, the payroll's milestone and source) and the payroll is "submitted", its lines
+frozen; when the request is approved its payment is linked to the payroll (`_on_decision`, run in
+the approval's transaction), and a rejected request sends the payroll back to draft. Where no
+approval is needed it records the payment at once. A reversed payment sends its payroll back to
+draft too (`_on_reversal`): the wages were not paid after all (a transfer returned, a wrong card,
+a wrong amount), and the month's payroll, one per project and month, is corrected and posted again;
+the ledger keeps the payment and its reversal, the trail says why.
+
+Every function takes the source's lock first (the ledger's order: source -> request -> allocation ->
+project), so a payroll is posted once, and its lines cannot change while it is being paid. The
+database keeps a posted payroll's total equal to its payment's amount (payroll.models). A source is
+work-for-relief money when its channel is work-for-relief or an active wage-share-floor rule binds it
+(the county's rules are data: a source held to a wage floor is paid out as wages through payrolls
+whatever its channel).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Optional
+from typing import Optional, Union
 
+from flask import Flask
 from sqlalchemy import func, or_, select, update
 
 from audit.services import record
@@ -30,8 +40,11 @@ from core.errors import Refused
 from core.i18n import _l
 from core.money import MAX_FEN, format_yuan
 from extensions import db
-from funds.ledger.services import lock_source, record_payment
+from funds.ledger.services import follow_reversals, lock_source, record_payment
 from funds.models import Allocation, FundRule, FundSource, Payment
+from funds.requests.approval import needs_approval
+from funds.requests.models import PaymentRequest
+from funds.requests.services import PaymentInput, follow_decisions, prepare_request
 from funds.rules.standing import recheck_pair
 from payroll.models import Payroll, PayrollLine, Worker
 from projects.models import Milestone, Project
@@ -149,16 +162,32 @@ def lines_total(payroll_id: int) -> tuple[int, int]:
 
 
 def default_voucher(payroll: Payroll, project: Project) -> str:
-    """The payment's voucher number when none is given: GZ-<project>-<yyyymm>."""
-    return f"GZ-{project.code}-{payroll.period}"[:64]
+    """The payment's voucher number when none is given: GZ-<project>-<yyyymm>, with -2, -3, ... when a
+    reversed earlier payment of the month holds it (a source's voucher numbers are used once)."""
+    base = f"GZ-{project.code}-{payroll.period}"[:60]
+    taken = set(db.session.scalars(select(Payment.voucher_no).where(
+        Payment.source_id == payroll.source_id, Payment.voucher_no.startswith(base, autoescape=True))))
+    taken |= set(db.session.scalars(select(PaymentRequest.voucher_no).where(
+        PaymentRequest.source_id == payroll.source_id, PaymentRequest.state == "waiting",
+        PaymentRequest.voucher_no.startswith(base, autoescape=True))))
+    number = 1
+    while (candidate := base if number == 1 else f"{base}-{number}") in taken:
+        number += 1
+    return candidate
+
+
+Posting = Union[Payment, PaymentRequest]
 
 
 def post_payroll(payroll: Payroll, *, paid_on: date, voucher_no: str = "", actor=None,
-                 today: Optional[date] = None) -> Payment:
-    """Pay a draft payroll with one wages payment of its total (the seam a payment request will take)."""
+                 today: Optional[date] = None) -> Posting:
+    """Pay a draft payroll with one wages payment of its total, or submit it as one payment request
+    when the source's payments need approval (module docstring): the payment, or the request."""
     source = db.session.get_one(FundSource, payroll.source_id)
     lock_source(source.id)
     db.session.refresh(payroll)
+    if payroll.status == "submitted":
+        raise Refused("payroll", _l("This payroll is waiting for approval as a payment request."))
     if payroll.status != "draft":
         raise Refused("payroll", _l("This payroll is posted already."))
     total, count = lines_total(payroll.id)
@@ -172,20 +201,94 @@ def post_payroll(payroll: Payroll, *, paid_on: date, voucher_no: str = "", actor
     # Stored, as a bank statement will name it: in Chinese whatever the language of whoever posts.
     payee = f"{project.name}以工代赈务工人员工资（{dates.format_month(payroll.period)}，{count}人）"[:200]
     voucher_no = voucher_no.strip() or default_voucher(payroll, project)
+    if needs_approval(source, total):
+        return _submit(payroll, PaymentInput(source, project, milestone, voucher_no, payee, paid_on, total, "wages"),
+                       actor=actor, today=today)
     payment = record_payment(source, project, milestone, voucher_no=voucher_no,
                              payee=payee, paid_on=paid_on, amount_fen=total, cost_category="wages",
                              actor=actor, today=today)
-    moved = rows_changed(update(Payroll).where(
-        Payroll.id == payroll.id, Payroll.status == "draft", Payroll.total_fen == total)
-        .values(status="posted", payment_id=payment.id, payment_amount_fen=total, posted_at=utcnow())
-        .execution_options(synchronize_session=False))
-    if not moved:
-        raise Refused("payroll", _l("This payroll changed while it was being posted; nothing was paid."))
-    db.session.refresh(payroll)
+    _mark_posted(payroll, payment, from_status="draft")
     record("payroll.post", user=actor, object_type="payroll", object_id=payroll.id,
            after={"payment": payment.id, "voucher_no": payment.voucher_no, "amount_fen": total})
     recheck_pair(source.id, project.id)
     return payment
+
+
+def _submit(payroll: Payroll, data: PaymentInput, *, actor, today: Optional[date]) -> PaymentRequest:
+    """The payroll as one payment request waiting for approval; the payroll "submitted" (frozen)."""
+    if getattr(actor, "id", None) is None:
+        raise Refused("payroll", _l("%(source)s's payments need approval: the payroll is submitted by a named "
+                                    "account (on the command line: --user).", source=data.source.code))
+    request = prepare_request(data, actor=actor, today=today)
+    if request.state != "waiting":  # the rule changed between the two reads: cannot happen under the lock
+        raise Refused("payroll", _l("This payroll changed while it was being posted; nothing was paid."))
+    moved = rows_changed(update(Payroll).where(
+        Payroll.id == payroll.id, Payroll.status == "draft", Payroll.total_fen == data.amount_fen)
+        .values(status="submitted", request_id=request.id)
+        .execution_options(synchronize_session=False))
+    if not moved:
+        raise Refused("payroll", _l("This payroll changed while it was being posted; nothing was paid."))
+    db.session.refresh(payroll)
+    record("payroll.submit", user=actor, object_type="payroll", object_id=payroll.id,
+           after={"request": request.id, "voucher_no": request.voucher_no, "amount_fen": request.amount_fen})
+    return request
+
+
+def _mark_posted(payroll: Payroll, payment: Payment, *, from_status: str) -> None:
+    moved = rows_changed(update(Payroll).where(
+        Payroll.id == payroll.id, Payroll.status == from_status, Payroll.total_fen == payment.amount_fen)
+        .values(status="posted", payment_id=payment.id, payment_amount_fen=payment.amount_fen, posted_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if not moved:
+        raise Refused("payroll", _l("This payroll changed while it was being posted; nothing was paid."))
+    db.session.refresh(payroll)
+
+
+def _on_decision(request: PaymentRequest, payment: Optional[Payment], actor) -> None:
+    """The decision of a payroll's request, in its transaction: approved, the payroll is posted with the
+    payment; rejected, it is a draft again (corrected and posted again, or left)."""
+    payroll = db.session.scalar(select(Payroll).where(Payroll.request_id == request.id,
+                                                      Payroll.status == "submitted"))
+    if payroll is None:
+        return
+    if payment is not None:
+        _mark_posted(payroll, payment, from_status="submitted")
+        record("payroll.post", user=actor, object_type="payroll", object_id=payroll.id,
+               after={"payment": payment.id, "voucher_no": payment.voucher_no, "amount_fen": payment.amount_fen,
+                      "request": request.id})
+    else:
+        _reopen(payroll, actor, {"request": request.id, "reason": request.decision_reason or ""},
+                from_status="submitted")
+    recheck_pair(payroll.source_id, payroll.project_id)
+
+
+def _on_reversal(original: Payment, reversal: Payment, actor) -> None:
+    """A payroll's payment reversed, in the reversal's transaction: the payroll is a draft again."""
+    payroll = db.session.scalar(select(Payroll).where(Payroll.payment_id == original.id))
+    if payroll is None:
+        return
+    _reopen(payroll, actor, {"payment": original.id, "voucher_no": original.voucher_no,
+                             "reversal_id": reversal.id, "reason": reversal.reversal_reason or ""},
+            from_status="posted")
+    recheck_pair(payroll.source_id, payroll.project_id)
+
+
+def _reopen(payroll: Payroll, actor, why: dict, *, from_status: str) -> None:
+    moved = rows_changed(update(Payroll).where(Payroll.id == payroll.id, Payroll.status == from_status)
+                         .values(status="draft", payment_id=None, payment_amount_fen=None, request_id=None,
+                                 posted_at=None)
+                         .execution_options(synchronize_session=False))
+    if not moved:
+        raise Refused("payroll", _l("This payroll changed at the same time; nothing was decided."))
+    db.session.refresh(payroll)
+    record("payroll.reopen", user=actor, object_type="payroll", object_id=payroll.id,
+           before={"status": from_status}, after={"status": "draft", **why})
+
+
+def install(app: Flask) -> None:
+    """Follow the decisions of payment requests and the reversals of payments (module docstring)."""
+    follow_decisions(app, "payroll", _on_decision)
+    follow_reversals(app, "payroll", _on_reversal)
 
 
 def payrolls_of(project_id: int) -> list[Payroll]:

@@ -18,11 +18,12 @@ from core.exports import spreadsheet_download
 from core.saving import save
 from extensions import db
 from funds.models import Allocation, FundSource
+from funds.requests.models import PaymentRequest
 from payroll import exports, payrolls, queries
 from payroll.blueprint import bp
 from payroll.forms import PayrollSheetForm, PostForm, RevealForm, RosterForm
 from payroll.importing import import_payroll_file, import_roster_file
-from payroll.models import HOUSEHOLDS, Payroll, Worker
+from payroll.models import HOUSEHOLDS, PAYROLL_STATUSES, Payroll, Worker
 from payroll.services import ImportRefused, reveal, roster
 from projects.models import Milestone, Project
 
@@ -45,6 +46,7 @@ def _payroll_form(project: Project) -> PayrollSheetForm:
 
 def _project_page(project: Project, roster_form=None, payroll_form=None, problems=()):
     return render_template("payroll/project.html", project=project, workers=roster(project.id),
+                           statuses=PAYROLL_STATUSES,
                            payrolls=payrolls.payrolls_of(project.id), households=HOUSEHOLDS,
                            roster_form=roster_form or RosterForm(prefix="roster"),
                            payroll_form=payroll_form or _payroll_form(project), problems=problems,
@@ -125,6 +127,7 @@ def payroll(payroll_id: int):
 
 def _payroll_page(item: Payroll, form: PostForm):
     return render_template("payroll/payroll.html", payroll=item, project=db.session.get_one(Project, item.project_id),
+                           statuses=PAYROLL_STATUSES,
                            source=db.session.get_one(FundSource, item.source_id), households=HOUSEHOLDS, form=form,
                            can_post=current_user.role in MONEY_WRITERS,
                            can_export_bank=current_user.role in PERSONAL_DATA_READERS)
@@ -133,12 +136,17 @@ def _payroll_page(item: Payroll, form: PostForm):
 @bp.route("/payrolls/<int:payroll_id>/post", methods=["POST"])
 @role_required(*MONEY_WRITERS)
 def post(payroll_id: int):
-    """Pay the payroll with one wages payment of its total."""
+    """Pay the payroll with one wages payment of its total (or submit it for approval as one payment request)."""
     item = db.get_or_404(Payroll, payroll_id)
     form = PostForm()
     if form.validate_on_submit() and (saved := save(lambda: payrolls.post_payroll(
             item, paid_on=form.paid_on.data, voucher_no=form.voucher_no.data or "", actor=current_user), form)).ok:
-        if not saved.repeated:
+        if saved.repeated:
+            pass
+        elif isinstance(saved.value, PaymentRequest):
+            flash(_("Payroll submitted for approval: payment request %(id)d (%(voucher)s).", id=saved.value.id,
+                    voucher=saved.value.voucher_no), "success")
+        else:
             flash(_("Payroll posted: payment %(voucher)s.", voucher=saved.value.voucher_no), "success")
         return redirect(url_for("payroll.payroll", payroll_id=item.id))
     return _payroll_page(item, form), 400

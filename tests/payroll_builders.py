@@ -23,9 +23,11 @@ def card_number(serial: int) -> str:
     return f"6217995{serial:012d}"
 
 
-def funded_project(channel: str = "work_for_relief"):
-    """A work-for-relief source that allocated 1,000,000 yuan to a road with one milestone."""
-    source = factories.make_source(received_fen=200_000_000, channel=channel, level="central")
+def funded_project(channel: str = "work_for_relief", pays_directly: bool = True):
+    """A work-for-relief source that allocated 1,000,000 yuan to a road with one milestone; its payments
+    need no approval unless `pays_directly` is false (then a payroll is posted through a payment request)."""
+    source = factories.make_source(received_fen=200_000_000, channel=channel, level="central",
+                                   pays_directly=pays_directly)
     project = factories.make_project()
     milestone = factories.make_milestone(project)
     ledger.allocate(source, project, delta_fen=100_000_000, entry_date=date(2026, 1, 5))

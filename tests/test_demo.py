@@ -137,19 +137,23 @@ def test_demo_statement_is_reconciled_and_a_month_closed(seeded):
 
 
 def test_demo_payment_requests_in_every_state(seeded):
-    """Requests waiting, approved and rejected under the demo's contracts, decided by the finance lead, not
-    their preparer; every request over 10,000 yuan carries its invoice; the approved one is paid."""
+    """Requests waiting, approved and rejected under the demo's contracts, and the road's four payrolls
+    approved, decided by the finance lead, not their preparer; every request over 10,000 yuan carries its
+    supporting document; the approved one is paid."""
     from documents.requirements import missing
     from funds.requests.models import PaymentRequest
 
-    requests = db.session.scalars(select(PaymentRequest).order_by(PaymentRequest.voucher_no)).all()
+    every = db.session.scalars(select(PaymentRequest).order_by(PaymentRequest.voucher_no)).all()
+    payrolls = [item for item in every if item.cost_category == "wages"]  # the road's payrolls, approved
+    assert len(payrolls) == 4 and {item.state for item in payrolls} == {"approved"}
+    requests = [item for item in every if item.cost_category != "wages"]
     assert {item.state for item in requests} == {"approved", "rejected", "waiting"}
     assert all(item.contract_id is not None for item in requests)
     lead = db.session.scalar(select(User).where(User.username == "finance_lead"))
     assert lead is not None and lead.can_approve
-    decided = [item for item in requests if item.state != "waiting"]
+    decided = [item for item in every if item.state != "waiting"]
     assert all(item.decided_by_id == lead.id != item.prepared_by_id for item in decided)
-    assert all(not missing("payment_request.approve", "payment_request", item.id, item.amount_fen) for item in requests)
+    assert all(not missing("payment_request.approve", "payment_request", item.id, item.amount_fen) for item in every)
     approved = next(item for item in requests if item.state == "approved")
     assert approved.payment is not None and approved.payment.contract_id == approved.contract_id
 
@@ -177,3 +181,31 @@ def test_library_entries_plan_their_funding_and_proposals_disclose_it(seeded):
     notice = db.session.scalar(select(Notice).where(Notice.project_id == proposals[0].id))
     assert notice is not None and notice.snapshot["funding"] and all(
         line["amount_fen"] > 0 for line in notice.snapshot["funding"])
+
+
+def unnamed_field_keys() -> tuple[list[str], list[str]]:
+    """The field keys (before/after) of every audit event stored now that have no name, and those whose
+    Chinese name is still the English one (ASCII): both empty when the trail reads in both languages."""
+    from flask_babel import force_locale
+
+    from audit.models import AuditEvent
+    from audit.vocabulary import vocabulary
+
+    keys: set[str] = set()
+    for before, after in db.session.execute(select(AuditEvent.before, AuditEvent.after)):
+        keys |= set(before or {}) | set(after or {})
+    names = vocabulary().fields
+    with force_locale("zh_CN"):
+        untranslated = sorted(key for key in keys & names.keys() if str(names[key]).isascii())
+    return sorted(keys - names.keys()), untranslated
+
+
+def test_every_field_key_the_demo_records_has_a_name_in_both_languages(seeded):
+    """Every field the demo's audit events record (before and after) has a name, in Chinese too: no
+    key reads as a bare code on the trail (as `password_changed` once did)."""
+    from audit.models import AuditEvent
+
+    recorded = {key for (after,) in db.session.execute(select(AuditEvent.after)) for key in (after or {})}
+    assert {"amount_fen", "password_changed", "voucher_no"} <= recorded
+    with seeded.test_request_context():
+        assert unnamed_field_keys() == ([], [])

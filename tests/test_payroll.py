@@ -198,7 +198,8 @@ def test_command_imports_and_posts_with_json(app, runner, tmp_path):
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {"workers": 4, "new_workers": 4, "total_yuan": "10320.00",
-                                         "payment": f"GZ-{project.code}-202603"}
+                                         "status": "posted", "payment": f"GZ-{project.code}-202603",
+                                         "payment_request": None}
     bad = payroll_rows(2, start=20)
     bad[1][7] = "1"
     path.write_bytes(payroll_csv(bad))

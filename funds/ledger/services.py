@@ -14,9 +14,11 @@ on the balance columns are the last line behind the guards. Callers commit or ro
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Optional
 
+from flask import Flask, current_app
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import aliased
 
@@ -356,7 +358,20 @@ def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, re
     record("payment.reverse", user=actor, object_type="payment", object_id=original.id,
            after={"reversal_id": reversal.id, "voucher_no": voucher_no, "reason": reversal.reversal_reason,
                   "amount_fen": reversal.amount_fen})
+    for follower in current_app.extensions.get(_REVERSAL_FOLLOWERS, {}).values():
+        follower(original, reversal, actor)
     return reversal
+
+
+_REVERSAL_FOLLOWERS = "funds.reversal_followers"
+ReversalFollower = Callable[[Payment, Payment, object], None]
+
+
+def follow_reversals(app: Flask, name: str, follower: ReversalFollower) -> None:
+    """Have `follower(original, reversal, actor)` run in every reversal's transaction, after it is
+    recorded, under the source's lock (a feature above funds, e.g. the payroll a payment paid, reopens
+    what the payment settled; a Refused it raises refuses the reversal). One follower per name."""
+    app.extensions.setdefault(_REVERSAL_FOLLOWERS, {})[name] = follower
 
 
 def update_source(source: FundSource, *, name: str, channel: str, level: str, fiscal_year: int,

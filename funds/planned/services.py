@@ -7,7 +7,9 @@ never set below what it has already allocated to the project (the plan may be ra
 allocation, never lowered under it). An allocation itself is not refused for exceeding the plan (money
 comes by the higher level's documents); the project page shows the difference. Setting a plan takes
 the source's lock first (funds.ledger.services.lock_source), so an allocation cannot slip between the
-check and the write.
+check and the write, then the project's (projects.services.lock_project, the ledger's order: source
+before project), so two sources planned for one project at once are checked against the budget one
+after the other (each source's lock alone would let both through: tests/test_planned_races.py).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from funds.planned.models import PlannedFunding
 from projects.models import Project
 from projects.money import PlannedLine
 from projects.scope import area_in_scope
+from projects.services import lock_project
 
 PLANNABLE_STATUSES = ("proposed", "approved", "in_progress", "suspended")
 
@@ -56,6 +59,7 @@ def set_planned(project: Project, source_id: int, amount_fen: int, actor=None) -
     if source is None:
         raise FundsError({"source_id": _l("Choose a fund source.")})
     lock_source(source.id)
+    lock_project(project)  # expires what was read: the status and budget below are read under the lock
     row = db.session.scalar(select(PlannedFunding).where(PlannedFunding.project_id == project.id,
                                                          PlannedFunding.source_id == source.id))
     allocated = db.session.scalar(select(Allocation.amount_fen).where(Allocation.project_id == project.id,

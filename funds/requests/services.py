@@ -15,10 +15,12 @@ the field. Callers commit or roll back.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
+from flask import Flask, current_app
 from sqlalchemy import func, select, update
 
 from audit.services import discarded, record
@@ -177,6 +179,7 @@ def approve_request(request: PaymentRequest, *, actor, reason: str = "", today: 
     record("payment_request.approve", user=actor, object_type="payment_request", object_id=request.id,
            after={"state": "approved", "payment_id": payment.id, "amount_fen": request.amount_fen,
                   **({"reason": reason} if reason else {})})
+    _tell_followers(request, payment, actor)
     return payment
 
 
@@ -187,7 +190,25 @@ def reject_request(request: PaymentRequest, *, actor, reason: str) -> PaymentReq
     _decide(request, actor, "rejected", reason)
     record("payment_request.reject", user=actor, object_type="payment_request", object_id=request.id,
            after={"state": "rejected", "reason": reason, "amount_fen": request.amount_fen})
+    _tell_followers(request, None, actor)
     return request
+
+
+_DECISION_FOLLOWERS = "funds.request_decision_followers"
+DecisionFollower = Callable[[PaymentRequest, Optional[Payment], object], None]
+
+
+def follow_decisions(app: Flask, name: str, follower: DecisionFollower) -> None:
+    """Have `follower(request, payment, actor)` run in every decision's transaction, after it is recorded
+    (payment None for a rejection), under the source's and the request's locks: a feature above funds
+    (a payroll submitted as a request) settles what the request was for; a Refused it raises refuses
+    the decision. One follower per name."""
+    app.extensions.setdefault(_DECISION_FOLLOWERS, {})[name] = follower
+
+
+def _tell_followers(request: PaymentRequest, payment: Optional[Payment], actor) -> None:
+    for follower in current_app.extensions.get(_DECISION_FOLLOWERS, {}).values():
+        follower(request, payment, actor)
 
 
 def _checked_reason(reason: str, *, required: bool) -> str:
