@@ -1,6 +1,9 @@
 """Planning forms: a project, its status, a milestone, a progress report."""
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Optional as Maybe
+
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -9,6 +12,7 @@ from core.forms import DayField, MoneyField
 from core.i18n import _l
 from core.once import OnceForm
 from projects.models import CATEGORIES, NATURES
+from projects.positions import COORDINATE_SYSTEMS, GCJ02, WGS84, converted, metres_between
 
 
 class ProjectForm(OnceForm):
@@ -30,9 +34,34 @@ class ProjectForm(OnceForm):
     responsible_unit = StringField(_l("Responsible unit"), validators=[Optional(), Length(max=200)])
     contractor = StringField(_l("Contractor"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Works and description"), validators=[Optional(), Length(max=4000)])
+    longitude = DecimalField(_l("Longitude"), places=None, validators=[Optional(), NumberRange(min=-180, max=180)],
+                             description=_l("Decimal degrees east, e.g. 111.660000; leave both empty for no position."))
+    latitude = DecimalField(_l("Latitude"), places=None, validators=[Optional(), NumberRange(min=-90, max=90)],
+                            description=_l("Decimal degrees north, e.g. 25.960000."))
+    coordinate_system = SelectField(_l("Coordinates taken from"), choices=lambda: list(COORDINATE_SYSTEMS.items()),
+                                    default=WGS84, validators=[Optional()],
+                                    description=_l("A point picked on AMap (高德), Tencent or a phone's map app is "
+                                                   "GCJ-02, shifted some hundreds of metres: choose it and the "
+                                                   "position is converted to WGS84."))
     reason = TextAreaField(_l("Reason for the change"), validators=[Optional(), Length(max=1000)],
                            description=_l("Required when an approved project's budget or planned dates change."))
     version = HiddenField()
+
+    def wgs84_position(self) -> tuple[Maybe[Decimal], Maybe[Decimal]]:
+        """The position as stored: WGS84, converted when the coordinates were said to be GCJ-02."""
+        longitude, latitude = self.longitude.data, self.latitude.data
+        if longitude is None or latitude is None or self.coordinate_system.data != GCJ02:
+            return longitude, latitude
+        return converted(longitude, latitude, GCJ02)
+
+    def position_note(self) -> Maybe[str]:
+        """What the conversion did, for the planner to check (None when nothing was converted)."""
+        typed, stored = (self.longitude.data, self.latitude.data), self.wgs84_position()
+        if typed == stored or None in typed or None in stored:
+            return None
+        shift = metres_between(float(typed[0]), float(typed[1]), float(stored[0]), float(stored[1]))
+        return str(_l("Converted from GCJ-02 (%(typed)s) to WGS84: stored %(lon)s, %(lat)s, %(metres)d m away.",
+                      typed=f"{typed[0]}, {typed[1]}", lon=str(stored[0]), lat=str(stored[1]), metres=round(shift)))
 
     def validate_planned_end(self, field):
         """The plan cannot end before it starts (the service checks again)."""
