@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from projects.imports.mapped_values import register_value_kinds
     from projects.library import views as library_views  # noqa: F401  (its routes)
     from projects.library.services import library_gate
+    from projects.map import views as map_views  # noqa: F401  (its routes)
     from projects.targets import views as target_views
     from projects.targets.cli import assessments_cli
     from projects.targets.models import TIERS

@@ -61,7 +61,7 @@ class ProjectForm(OnceForm):
             return None
         shift = metres_between(float(typed[0]), float(typed[1]), float(stored[0]), float(stored[1]))
         return str(_l("Converted from GCJ-02 (%(typed)s) to WGS84: stored %(lon)s, %(lat)s, %(metres)d m away.",
-                      typed=f"{typed[0]}, {typed[1]}", lon=str(stored[0]), lat=str(stored[1]), metres=round(shift)))
+                      typed=", ".join(map(str, typed)), lon=str(stored[0]), lat=str(stored[1]), metres=round(shift)))
 
     def validate_planned_end(self, field):
         """The plan cannot end before it starts (the service checks again)."""
