@@ -56,12 +56,15 @@ class ProjectForm(OnceForm):
 
     def position_note(self) -> Maybe[str]:
         """What the conversion did, for the planner to check (None when nothing was converted)."""
-        typed, stored = (self.longitude.data, self.latitude.data), self.wgs84_position()
-        if typed == stored or None in typed or None in stored:
+        longitude, latitude = self.longitude.data, self.latitude.data
+        stored_longitude, stored_latitude = self.wgs84_position()
+        if longitude is None or latitude is None or stored_longitude is None or stored_latitude is None \
+                or (longitude, latitude) == (stored_longitude, stored_latitude):
             return None
-        shift = metres_between(float(typed[0]), float(typed[1]), float(stored[0]), float(stored[1]))
+        shift = metres_between(float(longitude), float(latitude), float(stored_longitude), float(stored_latitude))
         return str(_l("Converted from GCJ-02 (%(typed)s) to WGS84: stored %(lon)s, %(lat)s, %(metres)d m away.",
-                      typed=", ".join(map(str, typed)), lon=str(stored[0]), lat=str(stored[1]), metres=round(shift)))
+                      typed=", ".join((str(longitude), str(latitude))), lon=str(stored_longitude),
+                      lat=str(stored_latitude), metres=round(shift)))
 
     def validate_planned_end(self, field):
         """The plan cannot end before it starts (the service checks again)."""

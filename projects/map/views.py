@@ -26,6 +26,12 @@ def outline_path() -> str:
     return current_app.config.get("COUNTY_OUTLINE") or str(SHIPPED_OUTLINE)
 
 
+def _query_string() -> str:
+    """The page's own filter, passed on to the data it fetches."""
+    query = request.query_string.decode("latin-1")
+    return f"?{query}" if query else ""
+
+
 @bp.route("/map")
 @role_required(*READERS, scoped=True)
 def project_map():
@@ -34,7 +40,7 @@ def project_map():
     return render_template("projects/map.html", filters=filters, categories=CATEGORIES, statuses=STATUSES,
                            attention=ATTENTION, sources=project_money().source_choices(),
                            areas=area_choices_in_scope(area_choices(str(get_locale())), current_user),
-                           data_url=url_for("projects.map_data", **request.args.to_dict()))
+                           data_url=url_for("projects.map_data") + _query_string())
 
 
 @bp.route("/map.json")
