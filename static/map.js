@@ -85,7 +85,8 @@
     map.fitBounds(points.length ? L.latLngBounds(points).pad(0.2) : boundsOf(data.bbox), {maxZoom: 13});
   }
 
-  function failed(box, labels) {
+  function failed(box, labels, error) {
+    if (window.console) { window.console.error("map: " + error); }
     box.textContent = "";
     box.appendChild(el("p", "error", labels.failed));
   }
@@ -97,6 +98,7 @@
     var single = box.dataset.longitude !== undefined;
     var map = newMap(box, !single);
     var county = fetchJson(box.dataset.county).then(function (data) {
+      if (!single) { map.fitBounds(boundsOf(data.bbox)); }  // a view first: Leaflet draws nothing without one
       map.setMaxBounds(boundsOf(data.bbox).pad(0.5));
       drawCounty(map, data, locale);
       return data;
@@ -106,12 +108,12 @@
       map.setView(at, 12);
       L.circleMarker(at, {radius: 8, className: markerClass(box.dataset.status, false)}).addTo(map);
       box.setAttribute("data-markers", "1");
-      county.catch(function () { failed(box, labels); });
+      county.catch(function (error) { failed(box, labels, error); });
       return;
     }
     Promise.all([county, fetchJson(box.dataset.source)]).then(function (both) {
       showProjects(map, box, both[1], labels);
-    }).catch(function () { failed(box, labels); });
+    }).catch(function (error) { failed(box, labels, error); });
   }
 
   if (document.readyState === "loading") {
