@@ -177,3 +177,14 @@ def test_library_entries_plan_their_funding_and_proposals_disclose_it(seeded):
     notice = db.session.scalar(select(Notice).where(Notice.project_id == proposals[0].id))
     assert notice is not None and notice.snapshot["funding"] and all(
         line["amount_fen"] > 0 for line in notice.snapshot["funding"])
+
+
+def test_most_demo_projects_have_a_position_inside_the_county(seeded):
+    """Most demo projects are placed (illustratively) inside the county's box; a few are not, to show the map's count."""
+    from projects.positions import position_problems
+    from projects.services import county_box
+
+    positions = db.session.execute(select(Project.code, Project.longitude, Project.latitude)).all()
+    placed = [(lon, lat) for _code, lon, lat in positions if lon is not None]
+    assert len(positions) * 3 // 4 <= len(placed) < len(positions)
+    assert all(position_problems(lon, lat, county_box()) == {} for lon, lat in placed)
