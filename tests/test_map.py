@@ -360,3 +360,29 @@ def test_public_pages_show_no_map():
         text = path.read_text(encoding="utf-8")
         for word in ("leaflet", "map.js", "longitude", "latitude", "project-map", "county.json"):
             assert word not in text.lower(), (path, word)
+
+
+def test_the_positions_migration_goes_down_and_up_keeping_projects(app):
+    """Downgrading the positions migration drops the two columns and keeps the projects; upgrading adds them
+    back empty (on the test's own SQLite copy: PostgreSQL's workers share their schema)."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    from tests.conftest import MIGRATIONS
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("changes the schema the other tests of this worker use")
+    factories.make_project(code="MIG-1", longitude=Decimal("111.66"), latitude=Decimal("25.96"))
+    db.session.commit()
+    db.session.remove()
+    script = ScriptDirectory(MIGRATIONS)
+    ours = next(revision for revision in script.walk_revisions() if revision.path.endswith("_positions.py"))
+    downgrade(directory=MIGRATIONS, revision=str(ours.down_revision))
+    db.engine.dispose()
+    assert {"longitude", "latitude"}.isdisjoint(column["name"] for column in inspect(db.engine).get_columns("project"))
+    assert db.session.execute(select(Project.__table__.c.code)).scalars().all() == ["MIG-1"]
+    db.session.remove()
+    upgrade(directory=MIGRATIONS)
+    db.engine.dispose()
+    assert db.session.execute(select(Project.longitude)).scalars().all() == [None]
