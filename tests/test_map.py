@@ -85,6 +85,16 @@ def test_shipped_outline_is_inside_the_default_box_and_labelled_illustrative():
     assert points and all(not position_problems(Decimal(str(lon)), Decimal(str(lat)), COUNTY) for lon, lat in points)
 
 
+def test_a_wrong_county_box_stops_the_application_starting(tmp_path):
+    """LIANDONG_COUNTY_BBOX that is not a box is named when the app is created, not at the first save."""
+    from app import create_app
+    from tests.conftest import _settings
+
+    settings = _settings(f"sqlite:///{tmp_path}/unused.sqlite3", str(tmp_path))
+    with pytest.raises(ValueError, match="LIANDONG_COUNTY_BBOX"):
+        create_app({**settings, "COUNTY_BBOX": "112,26,111,25"})
+
+
 # --- the services and the database ---------------------------------------------------------------
 
 def _input(area, **changes) -> ProjectInput:
