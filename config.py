@@ -110,6 +110,12 @@ class Config:
     # A statement line matched to a payment booked more than this many days before or after it is
     # flagged on the reconciliation page with the gap (a bank books within days; months means look again).
     MATCH_GAP_DAYS = int(os.environ.get("LIANDONG_MATCH_GAP_DAYS", 10))
+    # The county's bounding box in WGS84 degrees, "minlon,minlat,maxlon,maxlat": a project's position
+    # outside it is refused (projects/positions.py). The default boxes the demo county, Shuangpai.
+    COUNTY_BBOX = os.environ.get("LIANDONG_COUNTY_BBOX", "111.45,25.50,112.00,26.25")
+    # The county's outline and towns as GeoJSON, the background of the project map (projects/map);
+    # empty: the illustrative outline of the demo county shipped in projects/map/county.geojson.
+    COUNTY_OUTLINE = os.environ.get("LIANDONG_COUNTY_OUTLINE", "")
     SESSION_IDLE_MINUTES = int(os.environ.get("LIANDONG_SESSION_IDLE_MINUTES", 30))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("LIANDONG_SESSION_ABSOLUTE_HOURS", 12))
 

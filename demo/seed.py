@@ -36,6 +36,7 @@ from demo.plan import (
     plan_reversal,
     shift_months,
 )
+from demo.positions import demo_position
 from demo.requests import seed_approver, seed_requests
 from demo.statement import seed_statement
 from extensions import db
@@ -229,6 +230,7 @@ def _seed_project(spec: dict, today: date, areas: dict[str, Area], counts: Count
                       actual_start=start + timedelta(days=5) if spec["status"] in STARTED else None,
                       status=spec["status"], responsible_unit=spec["unit"], contractor=spec["contractor"],
                       description=spec["desc"], allocated_fen=0, spent_fen=0)
+    project.longitude, project.latitude = demo_position(spec["no"], spec["area"])
     db.session.add(project)
     db.session.flush()
     record("project.create", user=actor, object_type="project", object_id=project.id,

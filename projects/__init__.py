@@ -25,11 +25,14 @@ def init_app(app: Flask) -> None:
     from projects.imports.mapped_values import register_value_kinds
     from projects.library import views as library_views  # noqa: F401  (its routes)
     from projects.library.services import library_gate
+    from projects.map import views as map_views  # noqa: F401  (its routes)
+    from projects.positions import DEFAULT_COUNTY_BBOX, County
     from projects.targets import views as target_views
     from projects.targets.cli import assessments_cli
     from projects.targets.models import TIERS
     from projects.targets.services import targets_gate
 
+    County.parse(app.config.get("COUNTY_BBOX") or DEFAULT_COUNTY_BBOX)  # a wrong box stops the start, named
     app.register_blueprint(bp, url_prefix="/projects")
     app.cli.add_command(projects_cli)
     app.cli.add_command(assessments_cli)

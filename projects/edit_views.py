@@ -36,7 +36,13 @@ def _project_form(project: Project | None = None) -> ProjectForm:
 
 def _input(form: ProjectForm, status: str) -> ProjectInput:
     values = {name: getattr(form, name).data for name in services.PROJECT_FIELDS}
+    values["longitude"], values["latitude"] = form.wgs84_position()
     return ProjectInput(**values, status=status)
+
+
+def _say_converted(form: ProjectForm) -> None:
+    if note := form.position_note():
+        flash(note, "info")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -50,6 +56,7 @@ def create():
         if saved.repeated:
             return redirect(url_for("projects.index"))
         flash(_("Project %(code)s created.", code=saved.value.code), "success")
+        _say_converted(form)
         return redirect(url_for("projects.detail", project_id=saved.value.id))
     return render_template("projects/form.html", form=form, project=None)
 
@@ -66,6 +73,7 @@ def edit(project_id: int):
             project, _input(form, project.status), actor=current_user, reason=form.reason.data or "",
             expected_version=expected), form).ok:
         flash(_("Project %(code)s saved.", code=project.code), "success")
+        _say_converted(form)
         return redirect(url_for("projects.detail", project_id=project.id))
     form.version.data = str(project.version)
     return render_template("projects/form.html", form=form, project=project,

@@ -1,6 +1,9 @@
 """Planning forms: a project, its status, a milestone, a progress report."""
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Optional as Maybe
+
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -9,6 +12,7 @@ from core.forms import DayField, MoneyField
 from core.i18n import _l
 from core.once import OnceForm
 from projects.models import CATEGORIES, NATURES
+from projects.positions import COORDINATE_SYSTEMS, GCJ02, WGS84, converted, metres_between
 
 
 class ProjectForm(OnceForm):
@@ -30,9 +34,37 @@ class ProjectForm(OnceForm):
     responsible_unit = StringField(_l("Responsible unit"), validators=[Optional(), Length(max=200)])
     contractor = StringField(_l("Contractor"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Works and description"), validators=[Optional(), Length(max=4000)])
+    longitude = DecimalField(_l("Longitude"), places=None, validators=[Optional(), NumberRange(min=-180, max=180)],
+                             description=_l("Decimal degrees east, e.g. 111.660000; leave both empty for no position."))
+    latitude = DecimalField(_l("Latitude"), places=None, validators=[Optional(), NumberRange(min=-90, max=90)],
+                            description=_l("Decimal degrees north, e.g. 25.960000."))
+    coordinate_system = SelectField(_l("Coordinates taken from"), choices=lambda: list(COORDINATE_SYSTEMS.items()),
+                                    default=WGS84, validators=[Optional()],
+                                    description=_l("A point picked on AMap (高德), Tencent or a phone's map app is "
+                                                   "GCJ-02, shifted some hundreds of metres: choose it and the "
+                                                   "position is converted to WGS84."))
     reason = TextAreaField(_l("Reason for the change"), validators=[Optional(), Length(max=1000)],
                            description=_l("Required when an approved project's budget or planned dates change."))
     version = HiddenField()
+
+    def wgs84_position(self) -> tuple[Maybe[Decimal], Maybe[Decimal]]:
+        """The position as stored: WGS84, converted when the coordinates were said to be GCJ-02."""
+        longitude, latitude = self.longitude.data, self.latitude.data
+        if longitude is None or latitude is None or self.coordinate_system.data != GCJ02:
+            return longitude, latitude
+        return converted(longitude, latitude, GCJ02)
+
+    def position_note(self) -> Maybe[str]:
+        """What the conversion did, for the planner to check (None when nothing was converted)."""
+        longitude, latitude = self.longitude.data, self.latitude.data
+        stored_longitude, stored_latitude = self.wgs84_position()
+        if longitude is None or latitude is None or stored_longitude is None or stored_latitude is None \
+                or (longitude, latitude) == (stored_longitude, stored_latitude):
+            return None
+        shift = metres_between(float(longitude), float(latitude), float(stored_longitude), float(stored_latitude))
+        return str(_l("Converted from GCJ-02 (%(typed)s) to WGS84: stored %(lon)s, %(lat)s, %(metres)d m away.",
+                      typed=", ".join((str(longitude), str(latitude))), lon=str(stored_longitude),
+                      lat=str(stored_latitude), metres=round(shift)))
 
     def validate_planned_end(self, field):
         """The plan cannot end before it starts (the service checks again)."""

@@ -24,6 +24,7 @@ PROJECT_FIELD_LABELS = {
     "planned_start": _l("Planned start"), "planned_end": _l("Planned end"), "actual_start": _l("Actual start"),
     "actual_end": _l("Actual end"), "responsible_unit": _l("Responsible unit"), "contractor": _l("Contractor"),
     "description": _l("Description"), "status": _l("Status"),
+    "longitude": _l("Longitude"), "latitude": _l("Latitude"),
     "nature": _l("Nature of construction"), "beneficiaries": _l("Beneficiaries"),
     "beneficiary_count": _l("People benefiting"), "beneficiary_poverty_count": _l("Of whom poverty-alleviated"),
     "beneficiary_monitored_count": _l("Of whom monitored"), "benefit_linkage": _l("Benefit-linkage mechanism"),

@@ -116,6 +116,10 @@ class Project(Model):
     responsible_unit: Mapped[str] = mapped_column(String(200), default="")
     contractor: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Where the works are, WGS84 degrees (projects/positions.py); both or neither. The county's bounding
+    # box is configuration, checked by the services; the database holds the globe's.
+    longitude: Mapped[Optional[Decimal]] = mapped_column(Numeric(9, 6))
+    latitude: Mapped[Optional[Decimal]] = mapped_column(Numeric(9, 6))
     # The library entry; empty for projects entered before the library (migration 0012b).
     nature: Mapped[Optional[str]] = mapped_column(String(16))
     beneficiaries: Mapped[str] = mapped_column(Text, default="")
@@ -156,6 +160,9 @@ class Project(Model):
                         "(beneficiary_poverty_count IS NULL OR beneficiary_poverty_count >= 0) AND "
                         "(beneficiary_monitored_count IS NULL OR beneficiary_monitored_count >= 0)",
                         name="beneficiaries_not_negative"),
+        CheckConstraint("(longitude IS NULL) = (latitude IS NULL)", name="position_both_or_neither"),
+        CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180 AND latitude BETWEEN -90 AND 90)",
+                        name="position_on_the_globe"),
         Index("ix_project_category_status", "category", "status"),
     )
 

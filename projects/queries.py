@@ -13,7 +13,9 @@ from auth.models import User
 from core.params import query_int
 from extensions import db
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
+from projects.money import project_money
 from projects.progress import ProgressReport, progress_series
+from projects.scope import scope_condition
 
 ATTENTION = ("late", "over_budget", "unfunded")
 SORTS = ("code", "name", "category", "area", "status", "budget", "allocated", "spent", "progress",
@@ -106,6 +108,13 @@ def project_list_query(filters: ProjectFilter, today: date, funded_by: Optional[
     if filters.attention:
         query = query.where(conditions[filters.attention]())
     return query.order_by(*_ordering(filters, Area))
+
+
+def filtered_projects(filters: ProjectFilter, user, today: date) -> Select:
+    """project_list_query for `user`: limited to its area, the fund source's projects read from finance."""
+    money = project_money()
+    funded_by = money.projects_funded_by(filters.source_id) if filters.source_id else None
+    return project_list_query(filters, today, funded_by, scope_condition(user))
 
 
 def _ordering(filters: ProjectFilter, area):

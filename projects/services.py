@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Optional
 
+from flask import current_app, has_app_context
 from sqlalchemy import bindparam, func, select, update
 
 from audit.services import record
@@ -24,12 +25,13 @@ from projects.accrual import accrual_starts
 from projects.gates import creation_problems, gate_problems
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.money import project_money
+from projects.positions import DEFAULT_COUNTY_BBOX, County, position_problems, rounded
 from projects.progress import weighted_progress_bp
 from projects.scope import area_in_scope, scope_area_id
 
 PROJECT_FIELDS = ("code", "name", "category", "area_id", "scale_quantity", "scale_unit", "budget_fen",
                   "planned_start", "planned_end", "actual_start", "actual_end", "responsible_unit",
-                  "contractor", "description")
+                  "contractor", "description", "longitude", "latitude")
 # What the fund rules read of a project (funds.rules.evaluate.ProjectFacts): a change to one of these
 # has finance check the project's money again, under finance's locks (projects.money).
 RULE_FACTS = ("code", "name", "category", "description", "actual_end")
@@ -59,6 +61,8 @@ class ProjectInput:
     responsible_unit: str = ""
     contractor: str = ""
     description: str = ""
+    longitude: Optional[Decimal] = None  # WGS84 degrees (projects.positions)
+    latitude: Optional[Decimal] = None
     status: str = "proposed"
     extra: dict = field(default_factory=dict)
 
@@ -68,6 +72,7 @@ class ProjectInput:
         for key in ("code", "name", "scale_unit", "responsible_unit", "contractor", "description"):
             data[key] = (data[key] or "").strip()
         data["scale_unit"] = data["scale_unit"] or None
+        data["longitude"], data["latitude"] = rounded(data["longitude"]), rounded(data["latitude"])
         return data
 
 
@@ -108,9 +113,16 @@ def project_input_problems(data: ProjectInput, values: dict[str, Any], *, code_t
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         if values[start] and values[end] and values[end] < values[start]:
             errors[end] = _l("The end date is before the start date.")
+    errors.update(position_problems(values["longitude"], values["latitude"], county_box()))
     errors.update(date_problems({key: values[key] for key in ("planned_start", "planned_end")}, dates.PLAN, today))
     errors.update(date_problems({key: values[key] for key in ("actual_start", "actual_end")}, dates.PAST, today))
     return errors
+
+
+def county_box() -> County:
+    """The county's bounding box (LIANDONG_COUNTY_BBOX), the demo county's outside an application."""
+    return County.parse(current_app.config.get("COUNTY_BBOX") or DEFAULT_COUNTY_BBOX if has_app_context()
+                        else DEFAULT_COUNTY_BBOX)
 
 
 def date_problems(days: dict[str, Optional[date]], kind: str, today: Optional[date] = None) -> dict[str, Any]:

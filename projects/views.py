@@ -31,18 +31,16 @@ from projects.queries import (
     area_choices,
     change_history,
     count_rows,
+    filtered_projects,
     progress_history,
-    project_list_query,
 )
-from projects.scope import area_choices_in_scope, project_in_scope, scope_condition
+from projects.scope import area_choices_in_scope, project_in_scope
 from projects.sections import sections_for
 from projects.services import can_change_plan, can_record_progress
 
 
 def _filtered_query(filters: ProjectFilter):
-    money = project_money()
-    funded_by = money.projects_funded_by(filters.source_id) if filters.source_id else None
-    return project_list_query(filters, date.today(), funded_by, scope_condition(current_user))
+    return filtered_projects(filters, current_user, date.today())
 
 
 @bp.route("/")

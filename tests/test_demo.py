@@ -209,3 +209,14 @@ def test_every_field_key_the_demo_records_has_a_name_in_both_languages(seeded):
     assert {"amount_fen", "password_changed", "voucher_no"} <= recorded
     with seeded.test_request_context():
         assert unnamed_field_keys() == ([], [])
+
+
+def test_most_demo_projects_have_a_position_inside_the_county(seeded):
+    """Most demo projects are placed (illustratively) inside the county's box; a few are not, to show the map's count."""
+    from projects.positions import position_problems
+    from projects.services import county_box
+
+    positions = db.session.execute(select(Project.code, Project.longitude, Project.latitude)).all()
+    placed = [(lon, lat) for _code, lon, lat in positions if lon is not None]
+    assert len(positions) * 3 // 4 <= len(placed) < len(positions)
+    assert all(position_problems(lon, lat, county_box()) == {} for lon, lat in placed)

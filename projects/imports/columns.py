@@ -35,6 +35,8 @@ class Column:
     note: str = ""
 
 
+POSITION_NOTE = ("WGS84（GPS）坐标，十进制度，如 111.660000，经度与纬度同时填写或同时留空；高德、腾讯等网络地图"
+                 "拾取的是 GCJ-02 坐标，请在项目页面录入并选择坐标系，由系统换算")
 READ_ONLY_NOTE = "导出供查阅；导入时不读取"
 CONTRACT_NOTE = "有合同时填写；新合同须同时填写签订日期、采购方式、金额及统一社会信用代码"
 _USCC_ALIASES = ("统一社会信用代码", "信用代码", "社会信用代码", "统一信用代码", "uscc", "credit code",
@@ -117,6 +119,11 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
            ("联农带农机制", "带农益农机制", "benefit linkage", "benefit-linkage mechanism")),
     Column("library_year", _l("In the library of"), "入库年度", "Library year",
            ("入库年份", "library year", "year in library"), False, "项目批准入库的年度，如 2026"),
+    # Where the works are (projects.positions): WGS84 decimal degrees, both or neither, inside the county.
+    Column("longitude", _l("Longitude"), "经度", "Longitude", ("东经", "经度(wgs84)", "longitude", "lon", "lng"), False,
+           POSITION_NOTE),
+    Column("latitude", _l("Latitude"), "纬度", "Latitude", ("北纬", "纬度(wgs84)", "latitude", "lat"), False,
+           POSITION_NOTE),
     # A contract on the project, as a county sheet carries it on the project's row (one contract a row;
     # the contractor is the 施工单位 column). The export writes every contract on a sheet of its own.
     *CONTRACT_ON_PROJECT_COLUMNS,

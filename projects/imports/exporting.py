@@ -66,7 +66,8 @@ def _area_names(project: Project) -> tuple[str, str]:
 def project_row(project: Project, categories: dict[str, str], statuses: dict[str, str],
                 natures: Optional[dict[str, str]] = None) -> list:
     """A project's cells in EXPORT_COLUMNS order (the change reason left empty), then what the ledger and
-    the progress reports say of it (allocated, spent, physical progress in %), then its library entry."""
+    the progress reports say of it (allocated, spent, physical progress in %), then its library entry and
+    its position (WGS84 degrees, blank when it has none)."""
     natures = natures or {}
     township, village = _area_names(project)
     progress = None if project.progress_bp is None else (Decimal(project.progress_bp) / 100).quantize(CENT)
@@ -77,7 +78,7 @@ def project_row(project: Project, categories: dict[str, str], statuses: dict[str
             project.contractor or "", project.description or "", "", _yuan(project.allocated_fen),
             _yuan(project.spent_fen), progress, natures.get(project.nature or "", ""), project.beneficiaries or "",
             project.beneficiary_count, project.beneficiary_poverty_count, project.beneficiary_monitored_count,
-            project.benefit_linkage or "", project.library_year]
+            project.benefit_linkage or "", project.library_year, project.longitude, project.latitude]
 
 
 def _milestone_rows(projects: list[Project]) -> list[list]:

@@ -4,12 +4,23 @@ compared with the stored project of the same code. Plain Python, no database.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any, Optional
 
 from core.i18n import _l
-from core.sheets.cells import amount_value, date_value, quantity_value, text_value, whole_number
+from core.sheets.cells import (
+    CellError,
+    amount_value,
+    date_value,
+    is_blank,
+    quantity_value,
+    text_value,
+    whole_number,
+)
 from core.sheets.tables import Sheet
+from core.text import fold_width
 from projects import lifecycle
 from projects.imports.contract_rows import read_contract_on_project
 from projects.imports.plan import (
@@ -28,7 +39,14 @@ from projects.imports.plan import (
 )
 from projects.imports.values import AreaError
 from projects.models import STATUSES
-from projects.services import PROJECT_FIELDS, ProjectInput, entered_past_proposal_problems, new_status_problems
+from projects.positions import position_problems, six_places
+from projects.services import (
+    PROJECT_FIELDS,
+    ProjectInput,
+    county_box,
+    entered_past_proposal_problems,
+    new_status_problems,
+)
 
 TEXT_LIMITS = {"name": 200, "responsible_unit": 200, "contractor": 200, "description": 4000}
 BLANK_KEEPS = ("actual_start", "actual_end")  # facts: a blank cell does not erase them
@@ -39,6 +57,7 @@ EMPTY_LIBRARY: dict[str, Any] = {"nature": None, "beneficiaries": "", "beneficia
                                  "benefit_linkage": "", "library_year": None}
 LIBRARY_TEXT_LIMITS = {"beneficiaries": 2000, "benefit_linkage": 4000}
 MAX_PEOPLE = 100_000_000
+_DEGREES = re.compile(r"^-?[0-9]{1,3}(\.[0-9]+)?$")
 
 
 def read_project_sheet(sheet: Sheet, mapping: SheetMapping, lookups: Lookups, plan: ImportPlan) -> None:
@@ -92,6 +111,7 @@ def _read_values(reader: SheetReader, lookups: Lookups, stored: dict[str, Any], 
     _read_area(reader, lookups, values)
     _read_scale(reader, values)
     _read_budget(reader, values)
+    _read_position(reader, values)
     for key in ("planned_start", "planned_end", "actual_start", "actual_end"):
         value = reader.read(key, date_value)
         if value is not None or key not in BLANK_KEEPS:
@@ -151,6 +171,38 @@ def _read_scale(reader: SheetReader, values: dict[str, Any]) -> None:
         values["scale_unit"] = unit
     elif text_unit or unit == "":
         values["scale_unit"] = text_unit or None
+
+
+def degrees_value(value: Any) -> Optional[Decimal]:
+    """Decimal degrees, to the six places stored ("111.66", "111.66°", full-width digits); degrees, minutes
+    and seconds are refused with the way to write them."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        number = Decimal(str(value))
+        if number.is_finite() and abs(number) < 1000:  # beyond: the county box names it
+            return six_places(number)
+        raise CellError(_l("Write decimal degrees, e.g. 111.660000 (not degrees, minutes and seconds)."))
+    text = fold_width(str(value)).strip().rstrip("°").strip()
+    if not _DEGREES.match(text):
+        raise CellError(_l("Write decimal degrees, e.g. 111.660000 (not degrees, minutes and seconds)."))
+    return six_places(Decimal(text))
+
+
+def _read_position(reader: SheetReader, values: dict[str, Any]) -> None:
+    """经度 and 纬度 (WGS84): a blank pair clears the position; the county's box and both-or-neither as the
+    services check them, each problem on its own column (or the other one's when only one is mapped)."""
+    if not (reader.has("longitude") or reader.has("latitude")):
+        return
+    failed = reader.failed
+    longitude, latitude = reader.read("longitude", degrees_value), reader.read("latitude", degrees_value)
+    if reader.failed and not failed:
+        return  # an unreadable cell, already named
+    _put(values, "longitude", longitude)
+    _put(values, "latitude", latitude)
+    for key, message in position_problems(values["longitude"], values["latitude"], county_box()).items():
+        other = "latitude" if key == "longitude" else "longitude"
+        reader.problem(key if reader.has(key) else other, message)
 
 
 def _read_budget(reader: SheetReader, values: dict[str, Any]) -> None:

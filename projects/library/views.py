@@ -34,6 +34,12 @@ def _entry(form) -> LibraryEntry:
     return LibraryEntry(**values)
 
 
+def _proposal_input(form: ProposalForm) -> ProjectInput:
+    values = {name: getattr(form, name).data for name in PROJECT_FIELDS}
+    values["longitude"], values["latitude"] = form.wgs84_position()
+    return ProjectInput(**values)
+
+
 @bp.route("/propose", methods=["GET", "POST"])
 @role_required(*PLANNERS, scoped=True)
 def propose():
@@ -42,7 +48,7 @@ def propose():
     form.area_id.choices = area_choices_in_scope(area_choices(str(get_locale())), current_user)
     form.status.choices = [("proposed", STATUSES["proposed"])]
     if form.validate_on_submit() and (saved := save(lambda: services.propose(
-            ProjectInput(**{name: getattr(form, name).data for name in PROJECT_FIELDS}), _entry(form),
+            _proposal_input(form), _entry(form),
             actor=current_user), form)).ok:
         if saved.repeated:
             return redirect(url_for("projects.library"))

@@ -1,6 +1,6 @@
 """payrolls through payment approval: a payroll may be submitted as a payment request
 
-Revision ID: 0025
+Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-03 20:30:00
 
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0025'
+revision = '0023'
 down_revision = '0022'
 branch_labels = None
 depends_on = None
