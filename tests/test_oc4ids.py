@@ -215,6 +215,8 @@ def test_public_open_data_is_built_once_per_data_version(app, client, monkeypatc
     assert json.loads(first.data)["projects"][0]["id"] == "oc4ids-xxxxxx-SP-A"
     assert client.get("/public/oc4ids.xlsx").status_code == 200 and client.get("/public/oc4ids.json").data == first.data
     assert len(builds) == 1
+    index = client.get("/public/").get_data(as_text=True)
+    assert 'href="/public/oc4ids.json"' in index and 'href="/public/oc4ids.xlsx"' in index
     record("project.update", object_type="project", object_id=1, after={"name": "改"})
     db.session.commit()
     client.get("/public/oc4ids.json")

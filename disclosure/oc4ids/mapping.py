@@ -235,7 +235,8 @@ def _contractor_party(parties: dict[str, dict[str, Any]], contractor: Contractor
     if contractor.uscc:
         return _party(parties, f"{USCC_SCHEME}-{contractor.uscc}", contractor.name, role,
                       identifier={"scheme": USCC_SCHEME, "id": contractor.uscc, "legalName": contractor.name})
-    return _party(parties, f"contractor-{contractor.id}", contractor.name, role)
+    digest = hashlib.sha256(contractor.name.encode()).hexdigest()[:12]  # no internal id leaves
+    return _party(parties, f"contractor-{digest}", contractor.name, role)
 
 
 def _project(project: Project, facts: _Facts, clock: _Clock, publisher: str, today: date) -> dict[str, Any]:
@@ -422,7 +423,7 @@ def _completion(project: Project, facts: _Facts, clock: _Clock) -> Optional[dict
              if project.scale_quantity is not None else "")
     return {"endDate": clock.day(project.actual_end), "endDateDetails": "；".join(reasons["date"]),
             "finalValue": amount(project.spent_fen), "finalValueDetails": "；".join(reasons["value"]),
-            "finalScope": "，".join(part for part in (project.description, scale) if part),
+            "finalScope": project.description.strip() + (f"（规模：{scale}）" if scale else ""),
             "finalScopeDetails": "；".join(reasons["scope"])}
 
 
