@@ -124,6 +124,8 @@ def _open_data(fmt: str) -> bytes:
     kept = current_app.extensions.get("oc4ids_public")
     if kept is None or kept["version"] != version:
         kept = current_app.extensions["oc4ids_public"] = {"version": version, "package": build(uri=_package_uri())}
+    if not kept["package"].get("projects"):
+        abort(404)  # nothing disclosed yet: a package needs at least one project
     if fmt not in kept:
         kept[fmt] = as_json(kept["package"]) if fmt == "json" else as_xlsx(kept["package"])
     return kept[fmt]

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from audit.models import AuditEvent
 from auth.models import User
 from contracts.models import Contractor
 from demo.seed import seed_demo
@@ -138,6 +139,9 @@ def test_cli_exports_disclosed_one_or_all_and_validates(app, runner, tmp_path):
     assert [p["id"] for p in json.loads(path.read_text("utf-8"))["projects"]] == ["oc4ids-xxxxxx-SP-B"]
     assert runner.invoke(args=["oc4ids", "export", str(path), "--all"]).exit_code == 0
     assert len(json.loads(path.read_text("utf-8"))["projects"]) == 2
+    exports = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "oc4ids.export")
+                                 .order_by(AuditEvent.id)).all()
+    assert [(e.after or {}).get("disclosed_only") for e in exports] == [True, False, False]
     result = runner.invoke(args=["oc4ids", "validate", str(path)])
     assert result.exit_code == 0, result.output
     package = json.loads(path.read_text("utf-8"))
@@ -202,10 +206,12 @@ def test_geometry_is_a_point_when_a_project_has_a_position(app):
 
 
 def test_public_open_data_is_built_once_per_data_version(app, client, monkeypatch):
-    """/public/oc4ids.json and .xlsx build the package once while nothing changes, and again after a change."""
+    """/public/oc4ids.json and .xlsx build the package once while nothing changes, and again after a change
+    (404 while nothing is disclosed); the public index links both."""
     import disclosure.public_views as views
     from audit.services import record
 
+    assert client.get("/public/oc4ids.json").status_code == 404  # nothing disclosed yet
     _small_county()
     builds = []
     real = views.build
