@@ -227,3 +227,22 @@ def test_public_open_data_is_built_once_per_data_version(app, client, monkeypatc
     db.session.commit()
     client.get("/public/oc4ids.json")
     assert len(builds) == 2
+
+
+@pytest.mark.unit
+def test_every_liandong_status_category_and_method_has_its_oc4ids_code():
+    """Each status, category, nature and procurement method maps onto codes of the OC4IDS lists (suspended
+    stays in implementation; community buildings, village platforms and grid management are governance)."""
+    from contracts.models import METHODS as CONTRACT_METHODS
+    from disclosure.oc4ids import mapping
+    from disclosure.oc4ids.checks import _codes
+    from projects.models import CATEGORIES, NATURES, STATUSES
+
+    assert set(mapping.STATUS) == set(STATUSES) and set(mapping.STATUS.values()) <= _codes("projectStatus.csv")
+    assert mapping.STATUS["suspended"] == "implementation"
+    assert set(mapping.SECTORS) == set(CATEGORIES)
+    assert {code for codes in mapping.SECTORS.values() for code in codes} <= _codes("projectSector.csv")
+    assert all("governance" in mapping.SECTORS[c] for c in ("community_building", "village_platform", "grid_management"))
+    assert set(mapping.PROJECT_TYPES) == set(NATURES) and set(mapping.PROJECT_TYPES.values()) <= _codes("projectType.csv")
+    assert set(mapping.METHODS) == set(CONTRACT_METHODS) and set(mapping.METHODS.values()) <= _codes("method.csv")
+    assert set(mapping.CATEGORY_NAMES) == set(CATEGORIES) and set(mapping.STATUS_NAMES) == set(STATUSES)
