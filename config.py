@@ -73,6 +73,11 @@ class Config:
     # printed notice; unset: the address of the request that printed it (an intranet address, if staff
     # print from inside).
     PUBLIC_BASE_URL = os.environ.get("LIANDONG_PUBLIC_BASE_URL", "")
+    # The OC4IDS open-data export (disclosure/oc4ids): the project identifier prefix registered with CoST
+    # (each project's id is the prefix and its code) and the publisher named in the package, also the
+    # public authority of every project.
+    OC4IDS_PREFIX = os.environ.get("LIANDONG_OC4IDS_PREFIX", "oc4ids-xxxxxx-")
+    OC4IDS_PUBLISHER = os.environ.get("LIANDONG_OC4IDS_PUBLISHER", "双牌县人民政府")
     # Requests to the public pages per client address per minute, counted in each server process.
     PUBLIC_RATE_PER_MINUTE = int(os.environ.get("LIANDONG_PUBLIC_RATE_PER_MINUTE", 60))
     # Points of the year-end self-assessment: budget execution, output, benefit, satisfaction

@@ -2,21 +2,26 @@
 
 A project is disclosed once one of its notices has started; a page shows what its newest started notice
 disclosed (the frozen snapshot), its progress and milestones, money allocated and spent by source, and
-the notice history — never a payee, voucher, account, user or internal id. Rate-limited per address
-(disclosure.limiter); cacheable for five minutes.
+the notice history — never a payee, voucher, account, user or internal id; the same projects as open
+data (OC4IDS JSON and its workbook). Rate-limited per address (disclosure.limiter); cacheable for five
+minutes.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Optional
 
-from flask import abort, current_app, render_template, request
-from sqlalchemy import exists, func, or_, select
+from flask import Response, abort, current_app, render_template, request, url_for
+from sqlalchemy import func, or_, select
 
+from audit.models import AuditEvent
 from core.access import public
+from core.exports import MIMETYPES
 from disclosure.blueprint import public_bp
 from disclosure.limiter import RateLimiter
 from disclosure.models import NOTICE_KINDS, PLACES, Notice
+from disclosure.oc4ids import as_json, as_xlsx, build
+from disclosure.services import disclosed
 from extensions import db
 from projects.models import CATEGORIES, NATURES, STATUSES, Area, Project
 from projects.money import project_money
@@ -48,17 +53,13 @@ def cache_headers(response):
     return response
 
 
-def _disclosed(today: date):
-    return exists().where(Notice.project_id == Project.id, Notice.start_date <= today)
-
-
 @public_bp.route("/")
 @public
 def index():
     """Disclosed projects by town or township, searchable by name or code."""
     text = (request.args.get("q") or "").strip()[:100]
     township = func.coalesce(Area.parent_id, Area.id)
-    query = (select(Project, Area).join(Area, Project.area_id == Area.id).where(_disclosed(date.today()))
+    query = (select(Project, Area).join(Area, Project.area_id == Area.id).where(disclosed(date.today()))
              .order_by(township, Project.code).limit(1000))
     if text:
         query = query.where(or_(Project.name.contains(text, autoescape=True),
@@ -97,3 +98,40 @@ def project(code: str):
 
 def _pct(basis_points: Optional[int]) -> Optional[str]:
     return None if basis_points is None else f"{basis_points // 100}%"
+
+
+@public_bp.route("/oc4ids.json")
+@public
+def oc4ids_json():
+    """The disclosed projects as open data: an OC4IDS project package (disclosure.oc4ids)."""
+    return Response(_open_data("json"), mimetype="application/json")
+
+
+@public_bp.route("/oc4ids.xlsx")
+@public
+def oc4ids_xlsx():
+    """The same package flattened into a workbook: projects and one sheet per list, linked by ids."""
+    return Response(_open_data("xlsx"), mimetype=MIMETYPES["xlsx"],
+                    headers={"Content-Disposition": f"attachment; filename=oc4ids-{date.today():%Y%m%d}.xlsx"})
+
+
+def _open_data(fmt: str) -> bytes:
+    """The package as `fmt`, kept per server process while the data stays as it is: every change is an
+    audit event, so the day and the newest event that is not an export name the data's version (an
+    export, a sign-in or a refusal merely builds it once more). Building it takes about a second."""
+    last_event = db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.action.not_like("%.export")))
+    version = (date.today(), last_event)
+    kept = current_app.extensions.get("oc4ids_public")
+    if kept is None or kept["version"] != version:
+        kept = current_app.extensions["oc4ids_public"] = {"version": version, "package": build(uri=_package_uri())}
+    if not kept["package"].get("projects"):
+        abort(404)  # nothing disclosed yet: a package needs at least one project
+    if fmt not in kept:
+        kept[fmt] = as_json(kept["package"]) if fmt == "json" else as_xlsx(kept["package"])
+    return kept[fmt]
+
+
+def _package_uri() -> str:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    path = url_for("public.oc4ids_json")
+    return base + path if base else url_for("public.oc4ids_json", _external=True)

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Optional
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from audit.services import record
 from core import dates
@@ -45,6 +45,12 @@ GATE_PASSED = {
 
 class NoticeError(Refused):
     """A refused notice or objection."""
+
+
+def disclosed(today: date):
+    """The SQL condition "the project is disclosed on `today`": one of its notices has started. The public
+    pages and the OC4IDS export show exactly these projects."""
+    return exists().where(Notice.project_id == Project.id, Notice.start_date <= today)
 
 
 def min_days() -> int:

@@ -69,6 +69,8 @@ MATRIX = {
     "notices.resolve_objection": ("POST", "/notices/objections/{objection}/resolve", EDITORS),
     "public.index": ("GET", "/public/", "public"),
     "public.project": ("GET", "/public/projects/{code}", "public"),
+    "public.oc4ids_json": ("GET", "/public/oc4ids.json", "public"),
+    "public.oc4ids_xlsx": ("GET", "/public/oc4ids.xlsx", "public"),
     "funds.index": ("GET", "/funds/", EVERYONE),
     "funds.source": ("GET", "/funds/sources/{source}", EVERYONE),
     "funds.create_source": ("GET", "/funds/sources/new", {"finance"}),
