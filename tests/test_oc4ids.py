@@ -3,6 +3,8 @@ adds up, links its transactions to its own milestones, publishes only disclosed 
 personal; the command line exports and validates; the workbook matches the JSON."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import copy
 import io
 import json
@@ -198,9 +200,8 @@ def test_flattening_links_rows_and_stays_formula_safe():
 
 def test_geometry_is_a_point_when_a_project_has_a_position(app):
     """A project with a position (issue 18's map) is located by a GeoJSON Point, longitude first."""
-    project = factories.make_project()
+    project = factories.make_project(longitude=Decimal("111.66"), latitude=Decimal("25.96"))
     db.session.commit()
-    project.longitude, project.latitude = 111.66, 25.96  # pyright: ignore[reportAttributeAccessIssue]
     [item] = build(all_projects=True, code=project.code)["projects"]
     assert item["locations"][0]["geometry"] == {"type": "Point", "coordinates": [111.66, 25.96]}
 

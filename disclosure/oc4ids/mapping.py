@@ -305,7 +305,7 @@ def _location(project: Project, facts: _Facts) -> dict[str, Any]:
         "gazetteer": {"scheme": AREA_SCHEME, "identifiers": [area.code]},
     }
     # The project's position, once projects have one (issue 18's map: WGS84, both or neither).
-    longitude, latitude = getattr(project, "longitude", None), getattr(project, "latitude", None)
+    longitude, latitude = project.longitude, project.latitude
     if longitude is not None and latitude is not None:
         location["geometry"] = {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
     return location
