@@ -3,12 +3,11 @@ adds up, links its transactions to its own milestones, publishes only disclosed 
 personal; the command line exports and validates; the workbook matches the JSON."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 import copy
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
