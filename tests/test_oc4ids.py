@@ -21,7 +21,7 @@ from disclosure.models import Notice
 from disclosure.oc4ids import as_xlsx, build
 from disclosure.oc4ids.checks import additional_findings, schema_errors
 from disclosure.oc4ids.flatten import tables
-from disclosure.oc4ids.mapping import amount, clean
+from disclosure.oc4ids.mapping import amount, clean, project_package
 from extensions import db
 from funds.ledger import services as ledger
 from funds.models import Allocation, FundSource, Payment
@@ -198,11 +198,14 @@ def test_flattening_links_rows_and_stays_formula_safe():
 
 
 def test_geometry_is_a_point_when_a_project_has_a_position(app):
-    """A project with a position (issue 18's map) is located by a GeoJSON Point, longitude first."""
+    """A placed project is located by a GeoJSON Point, longitude first, in the internal export (--all);
+    what is published names the place as text only (map review)."""
     project = factories.make_project(longitude=Decimal("111.66"), latitude=Decimal("25.96"))
     db.session.commit()
     [item] = build(all_projects=True, code=project.code)["projects"]
     assert item["locations"][0]["geometry"] == {"type": "Point", "coordinates": [111.66, 25.96]}
+    [published] = project_package([project], uri="https://example.org/oc4ids.json")["projects"]
+    assert "geometry" not in published["locations"][0] and published["locations"][0]["description"]
 
 
 def test_public_open_data_is_built_once_per_data_version(app, client, monkeypatch):

@@ -24,11 +24,13 @@ def package_uri(path: str = "/public/oc4ids.json") -> str:
 
 def build(*, all_projects: bool = False, code: Optional[str] = None, uri: Optional[str] = None,
           today: Optional[date] = None) -> dict[str, Any]:
-    """The package of the disclosed projects (or all, or the one with `code`)."""
+    """The package of the disclosed projects (or all, or the one with `code`). Positions (GeoJSON points)
+    go only into the internal export of all projects: what is published names places as text, since
+    published maps and coordinates in China pass a map review first."""
     from disclosure.oc4ids.mapping import project_package, select_projects
 
     projects = select_projects(all_projects=all_projects, code=code, today=today)
-    return project_package(projects, uri=uri or package_uri(), today=today)
+    return project_package(projects, uri=uri or package_uri(), today=today, positions=all_projects)
 
 
 def as_json(package: dict[str, Any]) -> bytes:

@@ -147,6 +147,7 @@ class _Facts:
 
     def __init__(self, projects: Sequence[Project]):
         ids = [project.id for project in projects] or [-1]
+        self.positions = False
         self.areas = {area.id: area for area in db.session.scalars(select(Area))}
         self.milestones: dict[int, list[Milestone]] = defaultdict(list)
         for milestone in db.session.scalars(select(Milestone).where(Milestone.project_id.in_(ids))
@@ -211,9 +212,11 @@ class _Facts:
 
 
 def project_package(projects: Sequence[Project], *, uri: str, published: Optional[datetime] = None,
-                    today: Optional[date] = None) -> dict[str, Any]:
-    """The OC4IDS project package of `projects` (a dict ready for json.dumps)."""
+                    today: Optional[date] = None, positions: bool = False) -> dict[str, Any]:
+    """The OC4IDS project package of `projects` (a dict ready for json.dumps); with `positions`, each
+    placed project's location has its point (internal use only: see `build`)."""
     facts, clock = _Facts(projects), _Clock()
+    facts.positions = positions
     today = today or date.today()
     publisher = current_app.config.get("OC4IDS_PUBLISHER") or "Liandong"
     moment = (published or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -304,9 +307,9 @@ def _location(project: Project, facts: _Facts) -> dict[str, Any]:
                     "countryName": COUNTRY},
         "gazetteer": {"scheme": AREA_SCHEME, "identifiers": [area.code]},
     }
-    # The project's position, once projects have one (issue 18's map: WGS84, both or neither).
+    # The project's position (WGS84, both or neither), in internal exports only.
     longitude, latitude = project.longitude, project.latitude
-    if longitude is not None and latitude is not None:
+    if facts.positions and longitude is not None and latitude is not None:
         location["geometry"] = {"type": "Point", "coordinates": [float(longitude), float(latitude)]}
     return location
 
