@@ -25,6 +25,18 @@ def install_gate(app: Flask, gate: Gate) -> None:
     app.extensions.setdefault("project_gates", []).append(gate)
 
 
+def install_after_move(app: Flask, listener: Callable[[Any, str, str, Any], None]) -> None:
+    """Call `listener(project, from status, to status, actor)` after every status move, in its
+    transaction (assets: accepting a project drafts its asset record)."""
+    app.extensions.setdefault("project_after_move", []).append(listener)
+
+
+def after_move(project, current: str, target: str, actor) -> None:
+    """Tell every installed listener that `project` moved from `current` to `target`."""
+    for listener in current_app.extensions.get("project_after_move", []):
+        listener(project, current, target, actor)
+
+
 def gate_problems(project, target: str, actor) -> dict[str, Any]:
     """Every installed gate's problems with moving `project` to `target`, merged."""
     problems: dict[str, Any] = {}
