@@ -12,6 +12,7 @@ from core.i18n import _l
 from extensions import db
 
 ACTIONS = {"asset.create": _l("Asset drafted on acceptance"), "asset.update": _l("Asset changed"),
+           "asset.add": _l("Asset added"),
            "asset.handover": _l("Asset handed over"), "asset.export": _l("Asset register exported")}
 FIELDS = {"asset_class": _l("Class of asset"), "quantity": _l("Quantity"), "unit": _l("Unit"),
           "value_fen": _l("Asset value"), "maintenance_months": _l("Maintenance period (months)"),

@@ -61,6 +61,21 @@ def draft_on_acceptance(project: Project, current: str, target: str, actor) -> O
     return asset
 
 
+def add_asset(project: Project, data: AssetInput, actor=None) -> Asset:
+    """Another asset of an accepted project (a road and its bridge; household assets apart), as a draft."""
+    if project.status != "accepted":
+        raise Refused("name", _l("Assets are registered once the project is accepted."))
+    _check_input(data)
+    asset = Asset(project_id=project.id, asset_class=data.asset_class, name=data.name.strip(), quantity=data.quantity,
+                  unit=data.unit.strip(), value_fen=data.value_fen, maintenance_months=data.maintenance_months)
+    db.session.add(asset)
+    db.session.flush()
+    record("asset.add", user=actor, object_type="asset", object_id=asset.id,
+           after=_plain({"project": project.code, "name": asset.name, "asset_class": asset.asset_class,
+                         "value_fen": asset.value_fen, "quantity": asset.quantity, "unit": asset.unit}))
+    return asset
+
+
 def _check_input(data: AssetInput) -> None:
     """Refuse what the database would, naming the field."""
     if data.asset_class not in ASSET_CLASSES:

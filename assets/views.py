@@ -74,6 +74,24 @@ def _asset(asset_id: int) -> Asset:
     return asset
 
 
+def _input(form: AssetForm) -> services.AssetInput:
+    return services.AssetInput(form.asset_class.data or "", form.name.data or "", form.quantity.data,
+                               form.unit.data or "", form.value.data or 0, form.maintenance_months.data,
+                               form.reason.data or "")
+
+
+@bp.route("/projects/<int:project_id>/new", methods=["GET", "POST"])
+@role_required(*ASSET_WRITERS)
+def add(project_id: int):
+    """Register another asset of an accepted project (what the acceptance drafted covers one)."""
+    project = project_in_scope(project_id)
+    form = AssetForm()
+    if form.validate_on_submit() and save(lambda: services.add_asset(project, _input(form), current_user), form).ok:
+        flash(_("Asset saved."), "success")
+        return redirect(url_for("projects.detail", project_id=project.id, _anchor="assets"))
+    return render_template("assets/edit.html", asset=None, form=form, project=project)
+
+
 @bp.route("/<int:asset_id>/edit", methods=["GET", "POST"])
 @role_required(*ASSET_WRITERS)
 def edit(asset_id: int):
@@ -83,10 +101,8 @@ def edit(asset_id: int):
     if request.method == "GET":
         form.value.data = asset.value_fen
     if form.validate_on_submit():
-        data = services.AssetInput(form.asset_class.data or "", form.name.data or "", form.quantity.data,
-                                   form.unit.data or "", form.value.data or 0, form.maintenance_months.data,
-                                   form.reason.data or "")
-        if save(lambda: services.update_asset(asset, data, current_user), form, fields={"value": "value"}).ok:
+        data = _input(form)
+        if save(lambda: services.update_asset(asset, data, current_user), form).ok:
             flash(_("Asset saved."), "success")
             return redirect(url_for("projects.detail", project_id=asset.project_id, _anchor="assets"))
     return render_template("assets/edit.html", asset=asset, form=form, project=project_in_scope(asset.project_id))

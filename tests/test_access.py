@@ -135,6 +135,7 @@ MATRIX = {
     "assets.index": ("GET", "/assets/", EVERYONE),
     "assets.export": ("GET", "/assets/export.xlsx", EVERYONE),
     "assets.edit": ("GET", "/assets/{asset}/edit", {"planner", "finance"}),
+    "assets.add": ("GET", "/assets/projects/{project}/new", {"planner", "finance"}),
     "assets.handover": ("GET", "/assets/{asset}/handover", {"planner", "finance"}),
 }
 # Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:

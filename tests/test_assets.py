@@ -110,6 +110,18 @@ def test_the_edit_page_asks_for_the_reason(client, auth):
     assert (stored.asset_class, stored.value_fen, stored.quantity) == ("operating", 120_050, Decimal("60"))
 
 
+def test_another_asset_only_on_an_accepted_project(app):
+    """An accepted project takes a second asset (audited, a draft); a project not yet accepted none."""
+    accepted, running = factories.make_project(status="accepted"), factories.make_project(status="in_progress")
+    data = services.AssetInput("household", "到户光伏", Decimal("12"), "户", 360_000, 120)
+    with pytest.raises(Refused):
+        services.add_asset(running, data)
+    asset = services.add_asset(accepted, data)
+    db.session.commit()
+    assert (asset.asset_class, asset.value_fen, asset.handed_over) == ("household", 360_000, False)
+    assert _events("asset.add")[0].after["quantity"] == "12"
+
+
 def test_hand_over_names_owner_custodian_and_a_document_of_the_project(app):
     """A handover without an owner or custodian, dated in the future or citing another project's document
     is refused; a good one is stored once, with its document, and audited; the database refuses a
