@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp, url_prefix="/assets")
     app.cli.add_command(assets_cli)
     install_audit_words(app)
-    install_after_move(app, draft_on_acceptance)
+    install_after_move(app, "accepted", draft_on_acceptance)
     app.extensions.setdefault("project_panels", []).append("assets/_project_assets.html")
     app.jinja_env.globals.update(project_assets=views.project_assets, asset_classes=models.ASSET_CLASSES,
                                  owner_types=models.OWNER_TYPES, asset_writers=ASSET_WRITERS,
