@@ -71,7 +71,7 @@ def test_completion_notice_holds_acceptance_until_it_has_run(browser, live_serve
     db.session.expire_all()
     assert db.session.get_one(Project, project.id).status == "accepted"
 
-    page.locator("#assets a.button").click()  # "Hand over" on the asset the acceptance drafted
+    page.locator("#assets a[href$='/handover']").click()  # "Hand over" on the asset the acceptance drafted
     page.select_option("#owner_type", "village_collective")
     page.fill("#owner_name", "大塘村股份经济合作社")
     page.fill("#custodian", "大塘村村民委员会")
