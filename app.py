@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
+import assets
 import audit
 import auth
 import contracts
@@ -27,8 +28,8 @@ from config import Config, instance_secret_key, normalise_database_url
 from core.files import create_private
 from extensions import csrf, db, migrate
 
-FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, payroll, reports, disclosure,
-            demo)
+FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, payroll, assets, reports,
+            disclosure, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -69,6 +69,9 @@ class Config:
     # and at completion; the county posts it within this many days (disclosure.due).
     FUND_USE_NOTICE_SPENT_PCT = int(os.environ.get("LIANDONG_FUND_USE_NOTICE_SPENT_PCT", 50))
     FUND_USE_NOTICE_DAYS = int(os.environ.get("LIANDONG_FUND_USE_NOTICE_DAYS", 15))
+    # An accepted project's assets are handed over (资产移交) within this many days of its acceptance;
+    # later, the check `asset_not_handed_over` names it (assets.overdue).
+    ASSET_HANDOVER_DAYS = int(os.environ.get("LIANDONG_ASSET_HANDOVER_DAYS", 90))
     # The address the public reaches Liandong at (e.g. https://xm.example.gov.cn), for the QR code of a
     # printed notice; unset: the address of the request that printed it (an intranet address, if staff
     # print from inside).

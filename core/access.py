@@ -35,6 +35,9 @@ BANK_ACCOUNT_READERS = ("finance",)
 # posting a payroll pays it (MONEY_WRITERS); full identity and card numbers only to finance, audited.
 PAYROLL_WRITERS = ("planner", "finance")
 PERSONAL_DATA_READERS = ("finance",)
+# Assets of accepted projects (资产移交): planning (who accepts the works) and finance (who keeps the
+# value in the accounts) correct and hand them over; everyone reads the register.
+ASSET_WRITERS = ("planner", "finance")
 
 
 def deny(reason: str):

@@ -20,6 +20,7 @@ from audit.services import record
 from auth.models import User
 from auth.services import create_user
 from demo import data
+from demo.assets import seed_assets
 from demo.evidence import seed_contractors, seed_contracts, seed_documents, seed_step_documents
 from demo.library import seed_library
 from demo.payrolls import seed_payrolls
@@ -48,7 +49,7 @@ from projects.services import refresh_accrual, refresh_progress
 
 COUNT_KEYS = ("users", "areas", "fund_rules", "fund_sources", "appropriations", "projects", "milestones",
               "progress_updates", "allocation_entries", "payments", "reversals", "statement_lines", "contractors",
-              "contracts", "documents", "payment_requests", "workers", "payrolls")
+              "contracts", "documents", "payment_requests", "workers", "payrolls", "assets")
 STARTED = ("in_progress", "completed", "accepted", "suspended")
 FINISHED = ("completed", "accepted")
 
@@ -101,6 +102,7 @@ def seed_demo(today: date) -> dict[str, int]:
     seed_library(today, demo_password(), users["admin"])
     seed_requests(today, counts, users["finance"], approver)
     seed_step_documents([projects[number] for number in sorted(projects)], today, counts, users["planner"])
+    seed_assets(projects, today, counts, users["planner"])
     standing.rebuild()  # rules stored above apply to allocations from an earlier run too
     return {key: counts[key] for key in COUNT_KEYS}
 

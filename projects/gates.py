@@ -25,6 +25,24 @@ def install_gate(app: Flask, gate: Gate) -> None:
     app.extensions.setdefault("project_gates", []).append(gate)
 
 
+def install_after_move(app: Flask, target: str, listener: Callable[[Any, str, str, Any], None]) -> None:
+    """Call `listener(project, from status, to status, actor)` after every move to `target`, in its
+    transaction, whatever door it came through (assets: accepting a project drafts its asset)."""
+    app.extensions.setdefault("project_after_move", []).append((target, listener))
+
+
+def heard(target: str) -> bool:
+    """True when some listener waits for moves to `target` (the bulk import then loads the project)."""
+    return any(wanted == target for wanted, _listener in current_app.extensions.get("project_after_move", []))
+
+
+def after_move(project, current: str, target: str, actor) -> None:
+    """Tell the listeners of moves to `target` that `project` moved there from `current`."""
+    for wanted, listener in current_app.extensions.get("project_after_move", []):
+        if wanted == target:
+            listener(project, current, target, actor)
+
+
 def gate_problems(project, target: str, actor) -> dict[str, Any]:
     """Every installed gate's problems with moving `project` to `target`, merged."""
     problems: dict[str, Any] = {}

@@ -22,7 +22,7 @@ from core.i18n import _l
 from extensions import db
 from projects import lifecycle
 from projects.accrual import accrual_starts
-from projects.gates import creation_problems, gate_problems
+from projects.gates import after_move, creation_problems, gate_problems
 from projects.models import CATEGORIES, STATUSES, Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.money import project_money
 from projects.positions import DEFAULT_COUNTY_BBOX, County, position_problems, rounded
@@ -330,6 +330,7 @@ def change_status(project: Project, target: str, actor=None, reason: str = "",
     db.session.flush()
     if ended:
         project_money().project_changed(project.id)
+    after_move(project, current, target, actor)
     record("project.status", user=actor, object_type="project", object_id=project.id,
            before={"status": current}, after={"status": target, "reason": reason.strip()})
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from assets.models import Asset
 from contracts.contract_services import ContractInput, create_contract
 from contracts.services import ContractorInput, register_contractor
 from disclosure.models import Notice, Objection
@@ -136,6 +137,11 @@ MATRIX = {
     "payroll.bank_file": ("GET", "/payroll/payrolls/{payroll}/bank.xlsx", {"finance"}),
     "payroll.ledger": ("GET", "/payroll/payrolls/{payroll}/ledger.xlsx", EVERYONE),
     "payroll.show_worker": ("POST", "/payroll/workers/{worker}/show", {"finance"}),
+    "assets.index": ("GET", "/assets/", EVERYONE),
+    "assets.export": ("GET", "/assets/export.xlsx", EVERYONE),
+    "assets.edit": ("GET", "/assets/{asset}/edit", {"planner", "finance"}),
+    "assets.add": ("GET", "/assets/projects/{project}/new", {"planner", "finance"}),
+    "assets.handover": ("GET", "/assets/{asset}/handover", {"planner", "finance"}),
 }
 # Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:
 # the document made by _objects is a project's, which planning attaches and withdraws).
@@ -193,11 +199,14 @@ def _objects():
     worker = add_worker(project, WorkerInput(name="张三", id_number=with_check("43112319800101001")))
     payroll = Payroll(project_id=project.id, source_id=source.id, milestone_id=milestone.id, period=202601)
     db.session.add(payroll)
+    asset = Asset(project_id=project.id, asset_class="public_welfare", name="道路", value_fen=100)
+    db.session.add(asset)
     db.session.commit()
     return {"project": project.id, "target": indicator.id, "milestone": milestone.id, "source": source.id,
             "user": target.id, "payment": payment.id, "document": document.id, "contractor": contractor.id,
             "contract": contract.id, "notice": notice.id, "objection": objection.id, "code": project.code,
-            "request": request.id, "worker": worker.id, "payroll": payroll.id}
+            "request": request.id, "worker": worker.id, "payroll": payroll.id,
+            "asset": asset.id}
 
 
 @pytest.mark.parametrize("visitor", ("anonymous",) + ROLES)

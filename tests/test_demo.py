@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from assets.models import Asset
+from assets.overdue import check_context
 from audit.services import verify_database
 from auth.models import User
 from demo.seed import seed_demo
@@ -14,7 +16,7 @@ from funds.models import Allocation, AllocationEntry, Appropriation, FundSource,
 from projects.models import Area, Milestone, Project
 
 TODAY = date(2026, 11, 27)
-TABLES = (User, Area, Project, Milestone, FundSource, Appropriation, Allocation, Payment)
+TABLES = (User, Area, Project, Milestone, FundSource, Appropriation, Allocation, Payment, Asset)
 
 
 def _counts():
@@ -120,6 +122,17 @@ def test_balances_equal_the_ledger_sums(seeded):
             Payment.source_id == allocation.source_id, Payment.project_id == allocation.project_id))
         assert allocation.spent_fen == spent <= allocation.amount_fen
     assert verify_database().ok
+
+
+def test_demo_assets_handed_over_and_one_overdue(seeded):
+    """Two accepted projects' assets are handed over (owner, custodian, value = what they spent); the grid
+    platform's asset is still a draft, so the check asset_not_handed_over names it and only it."""
+    rows = db.session.execute(select(Asset, Project).join(Project, Asset.project_id == Project.id)).all()
+    handed = {project.code for asset, project in rows if asset.handed_over}
+    assert handed == {"SP-2026-005", "SP-2026-016"}
+    assert all(asset.value_fen == project.spent_fen > 0 and (asset.custodian or not asset.handed_over)
+               for asset, project in rows)
+    assert [row.code for row in check_context(TODAY)["overdue"]] == ["SP-2026-024"]
 
 
 def test_demo_statement_is_reconciled_and_a_month_closed(seeded):

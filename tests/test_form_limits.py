@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from sqlalchemy import select
 
+from assets.models import Asset
 from extensions import db
 from funds.ledger import services as ledger
 from projects.models import Project
@@ -54,6 +55,7 @@ def _objects():
                                     paid_on=date(2026, 1, 3), amount_fen=100, cost_category="materials")
     factories.make_rule("wage_share_floor")
     user = factories.make_user("leader", username="limits-target")
+    db.session.add(Asset(project_id=project.id, asset_class="public_welfare", name="通村公路", value_fen=100))
     db.session.commit()
     return project, milestone, source, payment, user
 
@@ -68,7 +70,8 @@ def test_every_text_field_of_every_form_has_a_maxlength(client, auth):
                     f"/funds/sources/{source.id}/reconcile", "/funds/rules/new?kind=negative_list", "/funds/rules/1",
                     "/account/password"],
         "planner": ["/projects/new", f"/projects/{project.id}", f"/projects/{project.id}/edit",
-                    f"/projects/milestones/{milestone.id}/edit"],
+                    f"/projects/milestones/{milestone.id}/edit", "/assets/1/edit", "/assets/1/handover",
+                    f"/assets/projects/{project.id}/new"],
         "admin": ["/admin/users/new", f"/admin/users/{user.id}", f"/funds/sources/{source.id}"],
     }
     for role, urls in pages.items():

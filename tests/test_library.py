@@ -181,7 +181,7 @@ def test_scoped_account_walk_of_every_route(app, client, township):
         if endpoint not in scope_aware:
             url = template.format(**{**ids["in"], "source": 1, "user": 1, "payment": 1, "code": "x",
                                               "contractor": 1, "contract": 1, "document": 1, "request": 1,
-                                              "payroll": 1, "worker": 1})
+                                              "payroll": 1, "worker": 1, "asset": 1})
             assert client.open(url, method=method).status_code == 403, endpoint
             continue
         if not names or allowed == "public":

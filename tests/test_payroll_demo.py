@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from assets.models import Asset
 from demo.payrolls import WORKERS, demo_card, demo_id_number
 from demo.seed import seed_demo
 from documents.models import Document
@@ -78,7 +79,8 @@ def _ids() -> dict[str, object]:
             "payment": payroll.payment_id, "payroll": payroll.id, "user": 1, "contractor": 1, "contract": 1,
             "document": db.session.scalar(select(Document.id)) or 1, "notice": 1, "objection": 1, "target": 1,
             "worker": db.session.scalar(select(Worker.id).where(Worker.project_id == road.id)),
-            "request": db.session.scalar(select(PaymentRequest.id)) or 1}
+            "request": db.session.scalar(select(PaymentRequest.id)) or 1,
+            "asset": db.session.scalar(select(Asset.id)) or 1}
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")

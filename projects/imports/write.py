@@ -29,6 +29,7 @@ from core.bulk import insert_with_ids
 from extensions import db
 from projects import lifecycle, services
 from projects.accrual import accrual_starts
+from projects.gates import after_move, heard
 from projects.imports.plan import UNCHANGED, MilestoneRow, ProjectRow
 from projects.models import Area, Milestone, ProgressUpdate, Project, ProjectChange
 from projects.progress import weighted_progress_bp
@@ -269,6 +270,8 @@ class PlanWriter:
             self.pending_changes.append({"project_id": new.id, "field": "status", "old_value": current,
                                          "new_value": following, "reason": reason.strip() or "-",
                                          "user_id": self.user_id})
+            if heard(following):  # what change_status tells after the move (assets: the draft on acceptance)
+                after_move(db.session.get_one(Project, new.id), current, following, self.actor)
             collect(new_event("project.status", user=self.actor, object_type="project", object_id=new.id,
                               before={"status": current}, after={"status": following, "reason": reason.strip()}))
             current = following

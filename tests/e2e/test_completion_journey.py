@@ -1,6 +1,6 @@
 """In a real browser, in Chinese and in English: the county completes a project, posts its completion
-notice (竣工公示), is refused acceptance while the notice runs, and accepts it once the notice has run
-its full period."""
+notice (竣工公示), is refused acceptance while the notice runs, accepts it once the notice has run its
+full period, and hands over the asset the acceptance drafted (资产移交), which the register then shows."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -16,8 +16,8 @@ from tests import factories
 
 TODAY = date.today()
 WORDS = {
-    "zh-CN": {"confirm": "变更状态", "refused": "公示至"},
-    "en-US": {"confirm": "Change status", "refused": "runs until"},
+    "zh-CN": {"confirm": "变更状态", "refused": "公示至", "handed": "已移交"},
+    "en-US": {"confirm": "Change status", "refused": "runs until", "handed": "Handed over"},
 }
 
 
@@ -32,7 +32,7 @@ def _move(page, target: str, confirm: str):
 @pytest.mark.parametrize("locale", sorted(WORDS))
 def test_completion_notice_holds_acceptance_until_it_has_run(browser, live_server, sign_in, locale):
     """Completed → completion notice posted → acceptance refused, naming the notice's end → accepted
-    once the notice has run."""
+    once the notice has run → its drafted asset handed over → the register shows it handed over."""
     words = WORDS[locale]
     project = factories.make_project(status="in_progress", name="大塘村通组道路硬化",
                                      actual_start=TODAY - timedelta(days=90))
@@ -70,4 +70,17 @@ def test_completion_notice_holds_acceptance_until_it_has_run(browser, live_serve
     expect(page.locator(".flash-success")).to_be_visible()
     db.session.expire_all()
     assert db.session.get_one(Project, project.id).status == "accepted"
+
+    page.locator("#assets a[href$='/handover']").click()  # "Hand over" on the asset the acceptance drafted
+    page.select_option("#owner_type", "village_collective")
+    page.fill("#owner_name", "大塘村股份经济合作社")
+    page.fill("#custodian", "大塘村村民委员会")
+    page.fill("#handed_over_on", TODAY.isoformat())
+    page.locator("form.grid-form button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    page.goto(f"{live_server}/assets/?handed=yes")
+    row = page.locator("#asset-register tbody tr", has_text=project.code)
+    expect(row).to_contain_text("大塘村村民委员会")
+    expect(row).to_contain_text(TODAY.isoformat())
+    expect(page.locator("select[name=handed] option:checked")).to_have_text(words["handed"])
     page.context.close()
