@@ -12,6 +12,7 @@ import contextvars
 import os
 import shutil
 import threading
+from datetime import date
 
 import pytest
 from flask import has_app_context
@@ -146,13 +147,71 @@ def _empty_all(url: str) -> None:
 
 
 @pytest.fixture
-def database_url(database_template, tmp_path):
-    """A database of our own for one test, with the full schema and no rows."""
+def database_url(request, database_template, tmp_path):
+    """A database of our own for one test, with the full schema and no rows; for a test marked `demo`,
+    the demo county as of DEMO_DAY."""
+    if request.node.get_closest_marker("demo"):
+        return request.getfixturevalue("demo_database_url")
     if PG_URL:
         _empty_all(database_template)
         return database_template
     path = tmp_path / "test.sqlite3"
     shutil.copyfile(database_template, path)
+    return f"sqlite:///{path}"
+
+
+# The day the shared demo county is loaded as of (tests that need the demo as of another day seed it).
+DEMO_DAY = date(2026, 11, 27)
+
+
+def _database_beside(url: str, suffix: str, template: str | None = None) -> str:
+    """A PostgreSQL database named after `url`'s with `suffix`, made again (empty, or a copy of `template`)."""
+    given = make_url(url)
+    name = f"{given.database}_{suffix}"
+    admin = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # names: ours + a fixed suffix
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def demo_template(database_template, tmp_path_factory):
+    """The demo county as of DEMO_DAY, seeded once per run (per worker), with the instance folder the
+    seeding wrote (documents, audit anchors): a SQLite file, or a PostgreSQL database each test copies.
+    Seeding takes 15-20 s; a copy, well under one."""
+    from demo.seed import seed_demo
+
+    instance = tmp_path_factory.mktemp("demo-instance")
+    if PG_URL:
+        url = _database_beside(database_template, "demo")
+        _migrate(url, str(instance))
+    else:
+        path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+        shutil.copyfile(database_template, path)
+        url = f"sqlite:///{path}"
+    application = create_app(_settings(url, str(instance)))
+    with application.app_context():
+        seed_demo(DEMO_DAY)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return url, instance
+
+
+@pytest.fixture
+def demo_database_url(demo_template, tmp_path):
+    """A database of our own holding the demo county as of DEMO_DAY (a copy of `demo_template`), and
+    the seeding's instance files in the test's instance folder. A module whose tests all start from
+    the demo overrides `database_url` with this."""
+    url, instance = demo_template
+    shutil.copytree(instance, tmp_path, dirs_exist_ok=True)
+    if PG_URL:
+        return _database_beside(url, "copy", template=make_url(url).database)
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(make_url(url).database or "", path)
     return f"sqlite:///{path}"
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select, text
 
 from audit.services import verify_database
-from demo.seed import seed_demo
 from extensions import db
 from funds.ledger import services as ledger
 from funds.models import Allocation, FundSource, Payment
@@ -23,10 +23,9 @@ def _snapshot() -> dict:
     return {"counts": counts, "totals": totals}
 
 
+@pytest.mark.demo
 def test_backup_and_restore_round_trip(app, runner, tmp_path):
-    """A backup taken while a reader holds the database restores every row, total and the audit chain."""
-    seed_demo(date(2026, 11, 27))
-    db.session.commit()
+    """A backup taken while a reader holds the demo county's database restores every row, total and the audit chain."""
     before = _snapshot()
     reader = db.engine.connect()  # another user in the middle of reading
     reader.execute(select(func.count(Payment.id))).scalar()

@@ -10,7 +10,6 @@ from flask import render_template
 from sqlalchemy import event, select
 
 from audit.models import AuditEvent
-from demo.seed import seed_demo
 from extensions import db
 from funds.ledger import services as ledger
 from funds.ledger.project_money import LedgerForProjects
@@ -18,6 +17,7 @@ from funds.models import RULE_KINDS, FundRule
 from funds.rules.checks import breaches_for_project, breaches_for_source, run_checks
 from funds.rules.services import RuleInput, update_rule
 from tests import factories
+from tests.conftest import DEMO_DAY
 
 TODAY = date(2026, 11, 27)
 YUAN = 100
@@ -307,12 +307,12 @@ def test_readers_see_rules_in_words_but_cannot_change_them(app, client, auth):
 
 @pytest.fixture
 def demo(app):
-    """The demo county as of TODAY."""
-    seed_demo(TODAY)
-    db.session.commit()
+    """The demo county as of TODAY (tests marked `demo`: seeded once per run, tests/conftest.py)."""
+    assert TODAY == DEMO_DAY
     return app
 
 
+@pytest.mark.demo
 def test_demo_county_known_breaches(demo, client, auth):
     """The demo shows exactly its three planted breaches: 18% wages on SP-2026-003, idle money on SP-2026-009,
     the unpaid month of the work-for-relief road SP-2026-035."""

@@ -1,7 +1,7 @@
 """`seed-demo` loads a true-to-life county once, with every case later screens must show."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,12 +10,12 @@ from assets.models import Asset
 from assets.overdue import check_context
 from audit.services import verify_database
 from auth.models import User
-from demo.seed import seed_demo
 from extensions import db
 from funds.models import Allocation, AllocationEntry, Appropriation, FundSource, Payment
 from projects.models import Area, Milestone, Project
+from tests.conftest import DEMO_DAY
 
-TODAY = date(2026, 11, 27)
+TODAY = DEMO_DAY
 TABLES = (User, Area, Project, Milestone, FundSource, Appropriation, Allocation, Payment, Asset)
 
 
@@ -23,11 +23,12 @@ def _counts():
     return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model)) for model in TABLES}
 
 
+pytestmark = pytest.mark.demo
+
+
 @pytest.fixture
 def seeded(app):
-    """The demo county as of TODAY."""
-    seed_demo(TODAY)
-    db.session.commit()
+    """The demo county as of TODAY (seeded once per run: tests/conftest.py's demo_template)."""
     return app
 
 

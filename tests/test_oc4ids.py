@@ -16,7 +16,6 @@ from sqlalchemy import select
 from audit.models import AuditEvent
 from auth.models import User
 from contracts.models import Contractor
-from demo.seed import seed_demo
 from disclosure.models import Notice
 from disclosure.oc4ids import as_xlsx, build
 from disclosure.oc4ids.checks import additional_findings, schema_errors
@@ -28,15 +27,15 @@ from funds.models import Allocation, FundSource, Payment
 from payroll.models import Worker
 from projects.models import Project
 from tests import factories
+from tests.conftest import DEMO_DAY
 
-TODAY = date(2026, 11, 27)
+TODAY = DEMO_DAY
 INDIVIDUAL_PAYEE = "周某某"  # a person paid directly: never published
 
 
 @pytest.fixture
 def county(app):
-    """The demo county as of TODAY, with one payment to a person (no register entry, not wages)."""
-    seed_demo(TODAY)
+    """The demo county as of TODAY (tests marked `demo`), with one payment to a person (no register entry, not wages)."""
     road = db.session.scalars(select(Project).where(Project.code == "SP-2026-001")).one()
     allocation = db.session.scalars(select(Allocation).where(Allocation.project_id == road.id,
                                                              Allocation.amount_fen > Allocation.spent_fen)).first()
@@ -49,6 +48,7 @@ def county(app):
     return app
 
 
+@pytest.mark.demo
 def test_demo_package_validates_adds_up_links_milestones_and_holds_nothing_personal(county, client):
     """The disclosed demo (one seeding for all of it, the demo is slow to load): zero schema errors, zero
     additional-check findings; each project's budget breakdowns add up to its allocations; each

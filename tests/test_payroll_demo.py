@@ -8,14 +8,12 @@ import re
 import shutil
 import subprocess
 import zipfile
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from assets.models import Asset
 from demo.payrolls import WORKERS, demo_card, demo_id_number
-from demo.seed import seed_demo
 from documents.models import Document
 from extensions import db
 from funds.models import FundSource, Payment
@@ -24,17 +22,19 @@ from funds.rules.standing import breaches_on
 from payroll import idcard
 from payroll.models import Payroll, Worker
 from projects.models import Project
+from tests.conftest import DEMO_DAY
 from tests.test_access import MATRIX
 
-TODAY = date(2026, 11, 27)
+TODAY = DEMO_DAY
 NUMBERS = [demo_id_number(n) for n in range(1, WORKERS + 1)] + [demo_card(n) for n in range(1, WORKERS + 1)]
+
+
+pytestmark = pytest.mark.demo
 
 
 @pytest.fixture
 def county(app):
-    """The demo county as of TODAY."""
-    seed_demo(TODAY)
-    db.session.commit()
+    """The demo county as of TODAY (seeded once per run: tests/conftest.py's demo_template)."""
     return app
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date, timedelta
 from io import BytesIO
 from xml.etree import ElementTree
@@ -11,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from app import create_app
 from core.fonts import available_families, first_cjk_family
 from core.money import format_wan
 from demo.seed import demo_password, seed_demo
@@ -25,38 +23,12 @@ from reports.charts.catalog import CHARTS
 from reports.earned_value.measures import rank_worst_first
 from reports.filters import ReportFilter
 from tests import factories
-from tests.conftest import PG_URL, _settings
+from tests.conftest import DEMO_DAY
 
-DEMO_DAY = date(2026, 11, 27)
 PDF_PAGE = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
-@pytest.fixture(scope="module")
-def demo_template(database_template, tmp_path_factory):
-    """A migrated SQLite file with the demo county loaded once for the module (None on PostgreSQL)."""
-    if PG_URL:
-        return None
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    shutil.copyfile(database_template, path)
-    app = create_app(_settings(f"sqlite:///{path}", str(tmp_path_factory.mktemp("demo-instance"))))
-    with app.app_context():
-        seed_demo(DEMO_DAY)
-        db.session.commit()
-        db.engine.dispose()
-    return str(path)
-
-
-@pytest.fixture
-def database_url(database_template, demo_template, tmp_path):
-    """This module's tests start from the demo county (copied on SQLite, seeded again on PostgreSQL)."""
-    if demo_template is None:
-        from tests.conftest import _empty_all
-
-        _empty_all(database_template)
-        return database_template
-    path = tmp_path / "test.sqlite3"
-    shutil.copyfile(demo_template, path)
-    return f"sqlite:///{path}"
+pytestmark = pytest.mark.demo  # each test starts from the demo county (tests/conftest.py)
 
 
 @pytest.fixture
