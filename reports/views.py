@@ -153,9 +153,10 @@ def export_schedule():
     year, as_of, today, basis = _schedule_args()
     report = schedule_report(year, as_of, today, str(get_locale()), data_version(), basis)
     response = spreadsheet_download(schedule_export.sheets(report), "xlsx", f"schedule-{year}", as_of)
-    user = current_user._get_current_object()
+    rows = len(report.sources) + len(report.units) + len(report.townships)
+    user, query = current_user._get_current_object(), request.query_string.decode()[:200]
     commit_with_retry(lambda: record("schedule.export", user=user,
-                                     after={"year": year, "as_of": as_of.isoformat(), "basis": basis}))
+                                     after={"rows": rows, "format": "xlsx", "filters": query}))
     return response
 
 

@@ -229,3 +229,41 @@ def test_the_schedule_chart_renders(app, client, auth):
     auth.as_role("leader")
     assert client.get("/reports/charts/spending-schedule.png?year=2026").mimetype == "image/png"
     assert source.code in client.get("/reports/charts/spending-schedule.csv?year=2026").get_data(as_text=True)
+
+
+def test_the_migration_keeps_every_kind_and_adds_spending_schedule():
+    """0024's CHECK lists exactly the kinds the model knows: every earlier one and spending_schedule."""
+    import importlib.util
+    import pathlib
+
+    from funds.models import RULE_KINDS
+
+    path = pathlib.Path(__file__).parent.parent / "migrations" / "versions" / "0024_spending_schedule.py"
+    spec = importlib.util.spec_from_file_location("m0024", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    allowed = {kind.strip("'") for kind in module.RULE_KINDS_AFTER.split(",")}
+    assert allowed == set(RULE_KINDS) and "spending_schedule" not in module.RULE_KINDS_BEFORE
+
+
+def test_the_migrated_database_stores_the_rule_and_finance_enters_it(app, client, auth):
+    """Finance enters a spending_schedule rule in points on the form; the migrated CHECK accepts it."""
+    from sqlalchemy import select
+
+    from funds.models import FundRule
+
+    auth.as_role("finance")
+    client.get("/lang/en")
+    form = client.get("/funds/rules/new?kind=spending_schedule").get_data(as_text=True)
+    assert 'name="warning_points"' in form and 'name="breach_points"' in form
+    response = client.post("/funds/rules/new?kind=spending_schedule",
+                           data={"channel": "poverty_relief", "source_id": "", "warning_points": "5",
+                                 "breach_points": "12.5", "note": "省厅通报口径", "active": "y"})
+    assert response.status_code == 302
+    rule = db.session.scalars(select(FundRule).where(FundRule.kind == "spending_schedule")).one()
+    assert rule.params == {"warning_points": 5, "breach_points": 12.5}
+    assert "a breach from 12.50" in client.get("/funds/rules").get_data(as_text=True)
+    refused = client.post("/funds/rules/new?kind=spending_schedule",
+                          data={"channel": "", "source_id": "", "warning_points": "20", "breach_points": "10"})
+    assert refused.status_code == 200 and "The warning must come before the breach" in refused.get_data(as_text=True)
