@@ -69,6 +69,8 @@ FIELDS = {
     # payment requests (funds/requests)
     "state": _l("State"), "reason": _l("Reason"),
     "days": _l("Days after the month worked"),
+    "warning_points": _l("Warning when behind by (percentage points)"),
+    "breach_points": _l("Breach when behind by (percentage points)"),
 }
 VALUES = {
     "channel": CHANNELS, "level": LEVELS, "cost_category": COST_CATEGORIES, "kind": RULE_KINDS,

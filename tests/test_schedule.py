@@ -192,7 +192,8 @@ def test_checks_json_lists_the_source_behind_schedule(app, runner):
 
 
 def test_the_checks_page_and_the_dashboard_show_the_laggard(app, client, auth):
-    """The checks page counts and lists the source (as a whole); the dashboard's "who is behind" names it."""
+    """The checks page and the source's page list the source (as a whole, no project link); the
+    dashboard's "who is behind" names it."""
     source, _project = _behind_source()
     factories.make_rule("spending_schedule", {"warning_points": 5, "breach_points": 10}, channel="poverty_relief")
     db.session.commit()
@@ -200,6 +201,7 @@ def test_the_checks_page_and_the_dashboard_show_the_laggard(app, client, auth):
     client.get("/lang/en")
     page = client.get("/funds/checks?kind=behind_schedule").get_data(as_text=True)
     assert "breach-behind_schedule" in page and source.code in page and "The source as a whole" in page
+    assert "The source as a whole" in client.get(f"/funds/sources/{source.id}").get_data(as_text=True)
     board = client.get("/reports/?year=2026").get_data(as_text=True)
     block = board[board.index('id="who-is-behind"'):]
     assert source.code in block[:block.index("</section>")]
