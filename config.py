@@ -87,6 +87,10 @@ class Config:
     # (projects/targets), "10,50,30,10" by default.
     ASSESSMENT_WEIGHTS = dict(zip(("budget", "output", "benefit", "satisfaction"), (
         int(part) for part in os.environ.get("LIANDONG_ASSESSMENT_WEIGHTS", "10,50,30,10").split(","))))
+    # The county's spending schedule (序时进度, funds/schedule.py): 12 cumulative percentages, one per
+    # month end, e.g. the province's curve "5,12,20,28,37,50,58,66,75,83,91,100"; empty: the share
+    # of the year's days passed.
+    SPENDING_CURVE = os.environ.get("LIANDONG_SPENDING_CURVE", "")
     BABEL_DEFAULT_TIMEZONE = TIME_ZONE
     PAGE_SIZE = 50
     # How often (seconds) each server process checks whether the reports need computing again

@@ -119,6 +119,8 @@ FUND_RULES = [
      {"categories": ["road", "bridge", "water", "village_platform", "other"]}, "以工代赈资金支持的项目类别"),
     ("eligible_categories", "land_consolidation", {"categories": ["road", "water", "other"]},
      "土地整理资金支持的项目类别"),
+    ("spending_schedule", "poverty_relief", {"warning_points": 5, "breach_points": 10},
+     "衔接推进乡村振兴补助资金支出进度不得落后序时进度5个百分点（预警）、10个百分点（通报）（示例）"),
     ("payment_approval", "work_for_relief", {"above_fen": 500_000, "fiscal_year": None},
      "以工代赈劳务报酬单笔5,000元以下由经办人直接发放，超过的须财务负责人审批（示例）"),
 ]

@@ -31,7 +31,9 @@ def init_app(app: Flask) -> None:
     from funds.requests.wiring import install as install_requests
     from funds.rules import views as rule_views  # noqa: F401  (its routes)
     from funds.rules.cli import checks_command
+    from funds.schedule import parse_curve
 
+    parse_curve(app.config.get("SPENDING_CURVE"))  # a malformed curve stops the start, not a report
     app.register_blueprint(bp, url_prefix="/funds")
     for command in (payments_cli, statements_cli, checks_command):
         app.cli.add_command(command)

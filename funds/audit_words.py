@@ -71,6 +71,8 @@ FIELDS = {
     "days": _l("Days after the month worked"),
     # a payment dated before its project's actual start (funds.ledger.payment_dates)
     "warning": _l("Warned"), "project_actual_start": _l("Project's actual start"),
+    "warning_points": _l("Warning when behind by (percentage points)"),
+    "breach_points": _l("Breach when behind by (percentage points)"),
 }
 VALUES = {
     "channel": CHANNELS, "level": LEVELS, "cost_category": COST_CATEGORIES, "kind": RULE_KINDS,

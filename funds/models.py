@@ -67,6 +67,7 @@ RULE_KINDS = {
     "payment_approval": _l("Payments needing approval"),
     "wages_overdue": _l("Wages paid on time"),
     "household_share_floor": _l("Minimum share of workers from registered households"),
+    "spending_schedule": _l("Spending against schedule"),
 }
 
 # What each kind of rule checks, for the page where a county chooses the kind of a new rule.
@@ -90,6 +91,9 @@ RULE_KIND_DESCRIPTIONS = {
                         "project's payroll of a month not posted by then is listed."),
     "household_share_floor": _l("The least share of a project's work-for-relief workers (managers aside) who "
                                 "come from registered poverty-alleviated households."),
+    "spending_schedule": _l("How far a source's payouts (paid ÷ received) of its year may fall behind the schedule "
+                            "(the share of the year passed, or the county's monthly curve): a warning and a breach "
+                            "threshold in percentage points."),
 }
 
 # core.money: one entry at most MAX_FEN, a balance at most MAX_TOTAL_FEN, so that no sum overflows.

@@ -24,4 +24,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp, url_prefix="/reports")
     app.cli.add_command(report_command)
     install_warmer(app)  # recompute the unfiltered reports in the background after a change
-    describe(app, actions={"earned_value.export": _l("Earned value exported")})
+    describe(app, actions={"earned_value.export": _l("Earned value exported"),
+                           "schedule.export": _l("Spending against schedule exported")})

@@ -21,6 +21,7 @@ from core.params import query_day, query_int
 from core.transactions import commit_with_retry
 from extensions import db
 from funds.rules.evaluate import BREACH_KINDS
+from funds.schedule import percent_text, points_text
 from projects.models import CATEGORIES, STATUSES, Project
 from reports import services
 from reports.blueprint import bp
@@ -31,6 +32,8 @@ from reports.earned_value import export as ev_export
 from reports.earned_value import formatting
 from reports.filters import ReportFilter, parse_language
 from reports.meeting.report import meeting_report_pdf
+from reports.schedule import export as schedule_export
+from reports.schedule.report import as_of_for, parse_basis, schedule_report
 from reports.tables import cell_text
 from reports.warm import note_locale
 
@@ -38,7 +41,8 @@ from reports.warm import note_locale
 @bp.context_processor
 def _helpers():
     """Formatting helpers for the reports' templates only."""
-    return {"fmt": formatting, "cell_text": cell_text, "charts": CHARTS}
+    return {"fmt": formatting, "cell_text": cell_text, "charts": CHARTS, "percent": percent_text,
+            "points": points_text}
 
 
 def _context(filters: ReportFilter, project=None, as_of: date | None = None) -> Context:
@@ -58,7 +62,9 @@ def index():
     """Money, projects by status, late milestones, idle money, breaches and charts, each linked to its list."""
     filters = ReportFilter.from_args(request.args)
     context, version = _context(filters), data_version()
-    return render_template("reports/index.html", filters=filters, today=context.today,
+    year = filters.year or context.today.year
+    schedule = schedule_report(year, as_of_for(year, context.today), context.today, context.locale, version)
+    return render_template("reports/index.html", filters=filters, today=context.today, schedule=schedule,
                            board=services.dashboard(filters, context.today, version),
                            panels=_panels(DASHBOARD_CHARTS, context, version), statuses=STATUSES,
                            categories=CATEGORIES, breach_kinds=BREACH_KINDS,
@@ -119,6 +125,38 @@ def export_earned_value(fmt: str):
     user, query = current_user._get_current_object(), request.query_string.decode()[:200]
     commit_with_retry(lambda: record("earned_value.export", user=user,
                                      after={"rows": len(ranked), "format": fmt, "filters": query}))
+    return response
+
+
+def _schedule_args():
+    """The schedule's year (default this year), day (default today within the year) and basis."""
+    today = date.today()
+    year = query_int("year", low=2000, high=2100) or today.year
+    as_of = query_day("as_of", low=dates.window().earliest, high=today, default=as_of_for(year, today))
+    return year, as_of, today, parse_basis(request.args.get("basis"))
+
+
+@bp.route("/schedule")
+@role_required(*READERS)
+def schedule():
+    """Spending against the schedule: sources, responsible units and townships ranked worst first."""
+    year, as_of, today, basis = _schedule_args()
+    report = schedule_report(year, as_of, today, str(get_locale()), data_version(), basis)
+    return render_template("reports/schedule.html", report=report, today=today,
+                           years=list(range(today.year, today.year - 6, -1)))
+
+
+@bp.route("/schedule/export.xlsx")
+@role_required(*READERS)
+def export_schedule():
+    """The three rankings as on the page, one sheet each (.xlsx)."""
+    year, as_of, today, basis = _schedule_args()
+    report = schedule_report(year, as_of, today, str(get_locale()), data_version(), basis)
+    response = spreadsheet_download(schedule_export.sheets(report), "xlsx", f"schedule-{year}", as_of)
+    rows = len(report.sources) + len(report.units) + len(report.townships)
+    user, query = current_user._get_current_object(), request.query_string.decode()[:200]
+    commit_with_retry(lambda: record("schedule.export", user=user,
+                                     after={"rows": rows, "format": "xlsx", "filters": query}))
     return response
 
 

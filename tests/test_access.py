@@ -104,6 +104,8 @@ MATRIX = {
     "reports.chart": ("GET", "/reports/charts/fund-utilisation.png", EVERYONE),
     "reports.earned_value": ("GET", "/reports/earned-value", EVERYONE),
     "reports.export_earned_value": ("GET", "/reports/earned-value/export.xlsx", EVERYONE),
+    "reports.schedule": ("GET", "/reports/schedule?year=2026", EVERYONE),
+    "reports.export_schedule": ("GET", "/reports/schedule/export.xlsx?year=2026", EVERYONE),
     "reports.project": ("GET", "/reports/projects/{project}", EVERYONE),
     "reports.meeting_report": ("GET", "/reports/meeting-report.pdf", EVERYONE),
     "audit.index": ("GET", "/audit/", {"admin", "auditor"}),

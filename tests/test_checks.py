@@ -314,11 +314,14 @@ def demo(app):
 
 @pytest.mark.demo
 def test_demo_county_known_breaches(demo, client, auth):
-    """The demo shows exactly its three planted breaches: 18% wages on SP-2026-003, idle money on SP-2026-009,
-    the unpaid month of the work-for-relief road SP-2026-035."""
+    """The demo shows exactly its planted breaches: 18% wages on SP-2026-003, idle money on SP-2026-009,
+    the unpaid month of the work-for-relief road SP-2026-035, and the poverty-relief money behind the
+    spending schedule (last year's carried over and this year's)."""
     breaches = run_checks(TODAY).breaches
     assert _kinds(breaches) == [("wage_share_below_floor", "SP-2026-003"), ("idle_allocation", "SP-2026-009"),
-                                ("wages_overdue", "SP-2026-035")]
+                                ("wages_overdue", "SP-2026-035"), ("behind_schedule", ""), ("behind_schedule", "")]
+    assert sorted((b.source_code, b.detail["level"]) for b in breaches[3:]) == [("PRF-2025", "breach"),
+                                                                               ("PRF-2026", "breach")]
     assert breaches[0].source_code == "WFR-2026" and 1790 <= breaches[0].detail["share_bp"] <= 1810
     assert breaches[1].source_code == "PRF-2025" and breaches[1].detail["never_paid"] is True
     _in_english(client, auth, "auditor")

@@ -32,6 +32,7 @@ from funds.rules.evaluate import (
     evaluate,
 )
 from funds.rules.params import NegativeList, RuleParamsError, parse_params
+from funds.rules.schedule import schedule_breaches
 from projects.models import CATEGORIES, Project
 
 Pair = tuple[int, int]  # (source id, project id)
@@ -228,8 +229,9 @@ def run_checks(today: Optional[date] = None, scope: Scope = Scope()) -> CheckRun
     rules, problems = load_rules()
     if not rules:
         return CheckRun([], problems)
-    facts = gather_facts(rules, scope)
-    return CheckRun(evaluate(rules, facts, today or date.today(), CATEGORIES), problems)
+    facts, today = gather_facts(rules, scope), today or date.today()
+    per_source = schedule_breaches(rules, today, scope.source_id, scope.project_id is None and scope.pairs is None)
+    return CheckRun(evaluate(rules, facts, today, CATEGORIES) + per_source, problems)
 
 
 def breaches_for_project(project_id: int, today: Optional[date] = None) -> list[Breach]:

@@ -48,6 +48,7 @@ BREACH_KINDS = {
     "idle_allocation": _l("Idle allocation"),
     "wages_overdue": _l("Wages overdue"),
     "household_share_below_floor": _l("Too few workers from registered households"),
+    "behind_schedule": _l("Spending behind schedule"),
 }
 BREACH_OF_RULE = {
     "eligible_categories": "ineligible_category",
@@ -58,6 +59,7 @@ BREACH_OF_RULE = {
     "idle_allocation": "idle_allocation",
     "wages_overdue": "wages_overdue",
     "household_share_floor": "household_share_below_floor",
+    "spending_schedule": "behind_schedule",
 }
 KIND_ORDER = {kind: index for index, kind in enumerate(BREACH_KINDS)}
 ParamsT = TypeVar("ParamsT", bound=RuleParams)
@@ -175,7 +177,7 @@ class Breach:
     rule_id: int
     source_id: int
     source_code: str
-    project_id: int
+    project_id: Optional[int]  # None: the source's money as a whole (behind_schedule)
     project_code: str
     project_name: str
     message: Any  # a lazy translatable string
@@ -384,6 +386,7 @@ CHECKS: dict[str, Callable[[Rule, AllocationFacts], Optional[Standing]]] = {
     "payment_approval": lambda _rule, _fact: None,  # decides when a payment is made; nothing stands
     "wages_overdue": _wages_overdue,
     "household_share_floor": _household_share,
+    "spending_schedule": lambda _rule, _fact: None,  # a source's, not an allocation's (funds.rules.schedule)
 }
 
 

@@ -63,6 +63,11 @@ class RuleForm(FlaskForm):
                                      description=_l("Share of a project's workers, managers aside."))
     days = IntegerField(_l("Days after the month worked"), validators=[Optional(), NumberRange(min=1, max=366)],
                         description=_l("A month's payroll not posted this many days after the month's end is listed."))
+    warning_points = DecimalField(_l("Warning when behind by (percentage points)"), places=None,
+                                  validators=[Optional()],
+                                  description=_l("Payout ratio (paid ÷ received) below the schedule by this much."))
+    breach_points = DecimalField(_l("Breach when behind by (percentage points)"), places=None,
+                                 validators=[Optional()])
     forbidden_categories = CheckboxesField(_l("Forbidden project categories"),
                                            choices=lambda: list(CATEGORIES.items()))
     forbidden_keywords = TextAreaField(_l("Forbidden words, one per line"), validators=[Length(max=20000)],
@@ -89,6 +94,8 @@ class RuleForm(FlaskForm):
             return {"min_share_pct": self.min_household_pct.data}
         if kind == "wages_overdue":
             return {"days": self.days.data}
+        if kind == "spending_schedule":
+            return {"warning_points": self.warning_points.data, "breach_points": self.breach_points.data}
         if kind == "negative_list":
             return {"forbidden_categories": list(self.forbidden_categories.data or []),
                     "forbidden_keywords": keywords_from_lines(self.forbidden_keywords.data or "")}
@@ -121,6 +128,8 @@ def initial_data(kind: str, rule=None) -> dict[str, Any]:
         "max_share_pct": params.get("max_share_pct"),
         "min_household_pct": params.get("min_share_pct") if kind == "household_share_floor" else None,
         "days": params.get("days"),
+        "warning_points": params.get("warning_points"),
+        "breach_points": params.get("breach_points"),
         "forbidden_categories": params.get("forbidden_categories") or [],
         "forbidden_keywords": "\n".join(str(word) for word in params.get("forbidden_keywords") or []),
         "above": params.get("above_fen"),

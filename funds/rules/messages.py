@@ -106,6 +106,19 @@ def _household_share(source: str, detail: Mapping[str, Any], words: Words, label
               floor=format_basis_points(detail["floor_bp"], 2))
 
 
+def _behind_schedule(source: str, detail: Mapping[str, Any], words: Words, labels: Labels):
+    values = dict(source=source, year=detail["fiscal_year"], as_of=detail["as_of"], payout=detail["payout"],
+                  received=format_yuan(detail["received_fen"]), paid=format_yuan(detail["paid_fen"]),
+                  expected=detail["expected"], behind=detail["behind_points"], limit=detail["limit_points"])
+    if detail["level"] == "breach":
+        return _l("%(source)s (%(year)d) has paid out %(payout)s of the %(received)s yuan it received (%(paid)s yuan) "
+                  "by %(as_of)s against a schedule of %(expected)s: %(behind)s points behind, past the breach "
+                  "threshold of %(limit)s points.", **values)
+    return _l("%(source)s (%(year)d) has paid out %(payout)s of the %(received)s yuan it received (%(paid)s yuan) "
+              "by %(as_of)s against a schedule of %(expected)s: %(behind)s points behind, past the warning "
+              "threshold of %(limit)s points.", **values)
+
+
 MESSAGES: dict[str, Callable[[str, Mapping[str, Any], Words, Labels], Any]] = {
     "ineligible_category": _ineligible,
     "wage_share_below_floor": _wage_share,
@@ -115,6 +128,7 @@ MESSAGES: dict[str, Callable[[str, Mapping[str, Any], Words, Labels], Any]] = {
     "idle_allocation": _idle,
     "wages_overdue": _wages_overdue,
     "household_share_below_floor": _household_share,
+    "behind_schedule": _behind_schedule,
 }
 
 

@@ -15,6 +15,7 @@ Stored JSON per kind (the demo county uses exactly these names):
   payment_approval           {"above_fen": 0, "fiscal_year": null}   (checked when paying, not standing)
   wages_overdue              {"days": 30}
   household_share_floor      {"min_share_pct": 50}
+  spending_schedule          {"warning_points": 5, "breach_points": 10}   (per source, funds.rules.schedule)
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ DEFAULT_PARAMS: dict[str, dict[str, Any]] = {
     "payment_approval": {"above_fen": 0, "fiscal_year": None},
     "wages_overdue": {"days": 30},
     "household_share_floor": {"min_share_pct": 50},
+    "spending_schedule": {"warning_points": 5, "breach_points": 10},
 }
 
 
@@ -176,9 +178,22 @@ class HouseholdShareFloor:
         return {"min_share_pct": _pct_json(self.min_share_bp)}
 
 
+@dataclass(frozen=True)
+class SpendingSchedule:
+    """A source of the year paid out (÷ received) this many percentage points (in basis points)
+    behind the schedule is warned (`warning_bp`), and further behind (`breach_bp`) in breach."""
+
+    warning_bp: int
+    breach_bp: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"warning_points": _pct_json(self.warning_bp), "breach_points": _pct_json(self.breach_bp)}
+
+
 RuleParams = Union[EligibleCategories, WageShareFloor, ManagementFeeCap, NegativeList,
                    SpendingAfterCompletion, IdleThresholds, PaymentApproval, WagesOverdue,
-                   HouseholdShareFloor]
+                   HouseholdShareFloor, SpendingSchedule]
 
 
 def _pct_json(basis_points: int) -> Union[int, float]:
@@ -312,6 +327,15 @@ def _payment_approval(raw: dict) -> PaymentApproval:
     return PaymentApproval(above, year)
 
 
+def _spending_schedule(raw: dict) -> SpendingSchedule:
+    """Two gaps in percentage points (over 0, at most 100), the warning's no larger than the breach's."""
+    warning = share_basis_points(raw.get("warning_points"), "warning_points")
+    breach = share_basis_points(raw.get("breach_points"), "breach_points")
+    if warning > breach:
+        raise RuleParamsError("warning_points", _l("The warning must come before the breach: give it fewer points."))
+    return SpendingSchedule(warning, breach)
+
+
 def parse_params(kind: str, raw: Any, known_categories: Optional[Collection[str]] = None) -> RuleParams:
     """The typed parameters of a rule of `kind` from their stored (or typed) form.
 
@@ -341,4 +365,6 @@ def parse_params(kind: str, raw: Any, known_categories: Optional[Collection[str]
         return WagesOverdue(days)
     if kind == "household_share_floor":
         return HouseholdShareFloor(share_basis_points(raw.get("min_share_pct"), "min_household_pct"))
+    if kind == "spending_schedule":
+        return _spending_schedule(raw)
     raise RuleParamsError("kind", _l("Unknown kind of rule."))

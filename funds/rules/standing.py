@@ -33,6 +33,8 @@ from funds.models import Allocation, FundRule, FundSource
 from funds.rules.checks import CheckRun, Pair, RuleProblem, Scope, gather_facts, load_rules
 from funds.rules.evaluate import KIND_ORDER, Breach, Rule, Standing, standing
 from funds.rules.models import StandingBreach
+from funds.rules.schedule import KIND as SCHEDULE_KIND
+from funds.rules.schedule import schedule_breaches
 from projects.models import CATEGORIES
 
 BUILT = "standing_breach"  # the name of the kept figures in kept_state
@@ -201,7 +203,9 @@ def check_run_on(today: date, scope: Scope = COUNTY) -> CheckRun:
 
     if scope.pairs is not None or not is_built():
         return run_checks(today, scope)
-    return CheckRun(breaches_on(today, scope.source_id, scope.project_id), problems())
+    rules, unreadable = load_rules()
+    per_source = schedule_breaches(rules, today, scope.source_id, scope.project_id is None)
+    return CheckRun(breaches_on(today, scope.source_id, scope.project_id) + per_source, unreadable)
 
 
 @dataclass(frozen=True)
@@ -219,8 +223,10 @@ def checks_summary(today: date, source_id: Optional[int], kind: Optional[str]) -
     if not is_built():
         run = _full_run(today, source_id)
         return ChecksSummary(run.counts, run.problems, sum(1 for b in run.breaches if kind in (None, b.kind)))
+    rules, unreadable = load_rules()
     counts = counts_on(today, source_id)
-    return ChecksSummary(counts, problems(), counts.get(kind, 0) if kind is not None else sum(counts.values()))
+    counts[SCHEDULE_KIND] = len(schedule_breaches(rules, today, source_id))
+    return ChecksSummary(counts, unreadable, counts.get(kind, 0) if kind is not None else sum(counts.values()))
 
 
 def checks_list(today: date, source_id: Optional[int], kind: Optional[str], offset: int, limit: int) -> list[Breach]:
@@ -228,7 +234,16 @@ def checks_list(today: date, source_id: Optional[int], kind: Optional[str], offs
     if not is_built():
         shown = [b for b in _full_run(today, source_id).breaches if kind in (None, b.kind)]
         return shown[offset:offset + limit]
-    return breaches_on(today, source_id, kind=kind, offset=offset, limit=limit)
+    per_source = schedule_breaches(load_rules()[0], today, source_id) if kind in (None, SCHEDULE_KIND) else []
+    if kind == SCHEDULE_KIND:
+        return per_source[offset:offset + limit]
+    # The sources' breaches come last (their kind is the last one): after the table's rows.
+    kept = breaches_on(today, source_id, kind=kind, offset=offset, limit=limit)
+    if len(kept) == limit or not per_source:
+        return kept
+    before = sum(counts_on(today, source_id).values()) if kind is None else 0
+    start = max(offset - before, 0)
+    return kept + per_source[start:start + limit - len(kept)]
 
 
 def _full_run(today: date, source_id: Optional[int]) -> CheckRun:

@@ -24,6 +24,8 @@ from reports.charts.render import TALL, WIDE
 from reports.earned_value import queries as ev_queries
 from reports.earned_value.history import s_curve
 from reports.filters import ReportFilter
+from reports.schedule import drawing as schedule_drawing
+from reports.schedule.report import ScheduleReport, as_of_for, schedule_report
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,11 @@ def _load_timeline(context: Context):
     return chart_data.milestone_timeline(ev_queries.milestone_dates(context.chart_project()), context.as_of)
 
 
+def _load_schedule(context: Context) -> ScheduleReport:
+    year = _monthly_year(context)
+    return schedule_report(year, as_of_for(year, context.as_of), context.today, context.locale, context.version)
+
+
 def _project_code(context: Context) -> str:
     return context.project.code if context.project else ""
 
@@ -141,6 +148,9 @@ CHARTS: dict[str, ChartKind] = {kind.name: kind for kind in (
     ChartKind("spending-by-township", _load_by_township,
               lambda fig, data, ctx, text: chart_drawing.draw_breakdown(fig, data, text),
               lambda ctx: chart_text.by_township(), lambda rows: chart_tables.breakdown_table(rows, _("Township"))),
+    ChartKind("spending-schedule", _load_schedule,
+              lambda fig, data, ctx, text: schedule_drawing.draw(fig, data, text),
+              lambda ctx: schedule_drawing.text(_monthly_year(ctx)), schedule_drawing.table),
     ChartKind("s-curve", _load_s_curve,
               lambda fig, data, ctx, text: chart_drawing.draw_s_curve(fig, data, ctx.as_of, text),
               lambda ctx: chart_text.s_curve(_project_code(ctx)), chart_tables.s_curve_table, per_project=True),
@@ -149,7 +159,7 @@ CHARTS: dict[str, ChartKind] = {kind.name: kind for kind in (
               lambda ctx: chart_text.timeline(_project_code(ctx)), chart_tables.timeline_table, per_project=True),
 )}
 DASHBOARD_CHARTS = ("fund-utilisation", "monthly-spending", "portfolio-progress", "spending-by-category",
-                    "spending-by-township")
+                    "spending-by-township", "spending-schedule")
 PROJECT_CHARTS = ("s-curve", "milestone-timeline")
 
 

@@ -207,7 +207,8 @@ def _checks(breaches: list[Breach]) -> list[Section]:
                 # A source code (G-WOR-2024-013) is never broken: its column is wide enough for it.
                 [Col(_("Kind"), 0.15), Col(_("Project"), 0.24), Col(_("Fund source"), 0.15),
                  Col(_("What is wrong"), 0.46)],
-                [[str(BREACH_KINDS[b.kind]), f"{b.project_code} {b.project_name}", b.source_code, str(b.message)]
+                [[str(BREACH_KINDS[b.kind]), f"{b.project_code} {b.project_name}" if b.project_id is not None
+                  else _("The source as a whole"), b.source_code, str(b.message)]
                  for b in others[:LIST_LIMIT]], empty=_("No fund rule is broken."),
                 note=_("… and %(n)d more.", n=len(others) - LIST_LIMIT) if len(others) > LIST_LIMIT else ""),
     ]

@@ -25,7 +25,8 @@ def _image_width(page, selector: str) -> int:
 
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_leader_filters_dashboard_opens_s_curve_and_downloads_report(browser, live_server, sign_in, locale):
-    """Filter by a township, see its charts, open a late project's S-curve, download a PDF of several pages."""
+    """Filter by a township, see its charts and who is behind the spending schedule, open a late project's
+    S-curve, download a PDF of several pages."""
     seed_demo(date(2026, 11, 27))
     db.session.commit()
     township = db.session.scalar(select(Area).where(Area.code == "LB"))
@@ -39,6 +40,7 @@ def test_leader_filters_dashboard_opens_s_curve_and_downloads_report(browser, li
     page.locator("#report-filters button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"area={township.id}"))
     expect(page.locator("#tile-spent strong")).to_have_attribute("data-fen", re.compile(r"^[1-9]\d*$"))
+    expect(page.locator("#who-is-behind tr.behind", has_text="PRF-2026")).to_be_visible()  # behind schedule
     assert _image_width(page, "#chart-fund-utilisation img") == 800
     assert _image_width(page, "#chart-spending-by-category img") == 800
 
