@@ -125,7 +125,7 @@ def hand_over(asset: Asset, handover: Handover, actor=None, today: Optional[date
     db.session.flush()
     record("asset.handover", user=actor, object_type="asset", object_id=asset.id,
            after={"owner_type": asset.owner_type, "owner_name": asset.owner_name, "custodian": asset.custodian,
-                  "handed_over_on": asset.handed_over_on.isoformat(), "document": handover.document_id})
+                  "handed_over_on": handover.handed_over_on.isoformat(), "document": handover.document_id})
     return asset
 
 

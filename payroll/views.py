@@ -15,6 +15,7 @@ from sqlalchemy import select
 from audit.services import record
 from core.access import MONEY_WRITERS, PAYROLL_WRITERS, PERSONAL_DATA_READERS, READERS, role_required
 from core.exports import spreadsheet_download
+from core.forms import required
 from core.saving import save
 from extensions import db
 from funds.models import Allocation, FundSource
@@ -140,7 +141,8 @@ def post(payroll_id: int):
     item = db.get_or_404(Payroll, payroll_id)
     form = PostForm()
     if form.validate_on_submit() and (saved := save(lambda: payrolls.post_payroll(
-            item, paid_on=form.paid_on.data, voucher_no=form.voucher_no.data or "", actor=current_user), form)).ok:
+            item, paid_on=required(form.paid_on.data), voucher_no=form.voucher_no.data or "",
+            actor=current_user), form)).ok:
         if saved.repeated:
             pass
         elif isinstance(saved.value, PaymentRequest):

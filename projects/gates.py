@@ -25,7 +25,7 @@ def install_gate(app: Flask, gate: Gate) -> None:
     app.extensions.setdefault("project_gates", []).append(gate)
 
 
-def install_after_move(app: Flask, target: str, listener: Callable[[Any, str, str, Any], None]) -> None:
+def install_after_move(app: Flask, target: str, listener: Callable[[Any, str, str, Any], object]) -> None:
     """Call `listener(project, from status, to status, actor)` after every move to `target`, in its
     transaction, whatever door it came through (assets: accepting a project drafts its asset)."""
     app.extensions.setdefault("project_after_move", []).append((target, listener))
