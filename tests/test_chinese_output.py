@@ -39,7 +39,8 @@ MONTH_NAMES = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a
 # attached files' names; "MA", the letters in the demo's credit codes (91431123MA4L...).
 ALLOWED = {"PV", "EV", "AC", "CV", "SV", "CPI", "SPI", "EAC", "VAC", "BAC", "SVG", "PNG", "CSV", "PDF", "xlsx",
            "csv", "Excel", "GB", "GBK", "UTF", "English", "SHA", "km", "JPEG", "WebP", "docx", "MB", "KB", "pdf",
-           "png", "jpg", "MA"}
+           "png", "jpg", "MA",
+           "WGS", "GCJ", "GPS", "OC", "IDS"}  # coordinate systems (WGS84, GCJ-02) and the open-data standard OC4IDS
 DIGEST = re.compile(r"\b[0-9a-f]{16,64}\b")  # file fingerprints in the audit trail: codes, not words
 VISIBLE_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
