@@ -137,10 +137,7 @@ MATRIX = {
     "api_docs.openapi": ("GET", "/api/v1/openapi.json", "public"),
     "api_docs.docs": ("GET", "/api/v1/docs", "public"),
     # The API (tests/test_api.py walks it with tokens: role, scope and area): a session is not accepted.
-    **{rule: ("GET", "/api/v1/projects", "token") for rule in (
-        "api.projects", "api.project", "api.milestones", "api.progress", "api.project_allocations",
-        "api.project_payments", "api.project_contracts", "api.project_documents", "api.sources", "api.source",
-        "api.source_payments", "api.checks", "api.report_progress", "api.create_payment")},
+    **dict.fromkeys(("api.projects", "api.project", "api.milestones", "api.progress", "api.project_allocations", "api.project_payments", "api.project_contracts", "api.project_documents", "api.sources", "api.source", "api.source_payments", "api.checks", "api.report_progress", "api.create_payment"), ("GET", "/api/v1/projects", "token")),
 }
 # Routes whose record narrows the roles the decorator lets in (documents follow their owner's rule:
 # the document made by _objects is a project's, which planning attaches and withdraws).

@@ -258,3 +258,14 @@ def test_payment_goes_through_the_ledger_once(app, client):
     assert too_much.status_code == 422
     assert too_much.get_json()["errors"][0]["field"]
     assert re.match(r"^[a-z_]+$", too_much.get_json()["errors"][0]["field"])
+
+
+def test_demo_prints_a_read_token_for_the_leader(app, runner):
+    """seed-demo prints the leader's read token once; it reads the API; a second run makes no other."""
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    secret = re.search(r"(ld_[A-Za-z0-9_-]{40,})", first.output).group(1)
+    assert app.test_client().get("/api/v1/projects", headers=_bearer(secret)).get_json()["total"] > 0
+    second = runner.invoke(args=["seed-demo"])
+    assert "made earlier" in second.output and "ld_" not in second.output.replace(secret[:10], "")
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
