@@ -11,6 +11,7 @@ from api.auth import OPEN_ENDPOINTS
 from api.models import ApiToken
 from api.tokens import create_token, revoke_token
 from audit.models import AuditEvent
+from auth.models import User
 from core.clock import utcnow
 from extensions import db
 from funds.ledger import services as ledger
@@ -269,3 +270,41 @@ def test_demo_prints_a_read_token_for_the_leader(app, runner):
     second = runner.invoke(args=["seed-demo"])
     assert "made earlier" in second.output and "ld_" not in second.output.replace(secret[:10], "")
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
+
+
+def test_tokens_page_lists_own_and_revokes(app, client, auth):
+    """A user sees only their tokens (never the secret) and revokes one; the token is refused from then on."""
+    auth.as_role("leader")
+    me = db.session.scalar(select(User).where(User.username == "leader-user"))
+    mine = create_token(me, "read", 5)
+    others = create_token(factories.make_user("planner", username="someone-else"), "read", 5)
+    db.session.commit()
+    page = client.get("/account/tokens/").get_data(as_text=True)
+    assert mine.token.prefix in page and others.token.prefix not in page and mine.secret not in page
+    assert client.post(f"/account/tokens/{others.token.id}/revoke").status_code == 403
+    assert client.post(f"/account/tokens/{mine.token.id}/revoke").status_code == 302
+    assert client.get("/api/v1/sources", headers=_bearer(mine.secret)).status_code == 401
+    assert client.get("/api/v1/sources", headers=_bearer(others.secret)).status_code == 200
+
+
+def test_payment_waits_for_approval_when_the_source_needs_it(app, client):
+    """From a source whose payments need approval the API prepares a waiting request and moves no money."""
+    project = factories.make_project()
+    milestone = factories.make_milestone(project)
+    source = factories.make_source(received_fen=10_000_000)
+    ledger.allocate(source, project, delta_fen=5_000_000, entry_date=date(2026, 1, 2))
+    secret = _token(factories.make_user("finance"), "write")
+    body = {"source_id": source.id, "project_id": project.id, "milestone_id": milestone.id, "voucher_no": "W-1",
+            "payee": "某建设有限公司", "paid_on": "2026-01-05", "amount_fen": 1000, "cost_category": "materials"}
+    answer = client.post("/api/v1/payments", json=body, headers=_bearer(secret, "wait-1"))
+    assert answer.status_code == 201 and answer.get_json()["state"] == "waiting"
+    assert answer.get_json()["payment_id"] is None
+    assert db.session.scalar(select(func.count()).select_from(Payment)) == 0
+
+
+def test_a_write_without_idempotency_key_names_the_header(app, client):
+    """A write without its Idempotency-Key is refused 422 naming the header."""
+    secret = _token(factories.make_user("finance"), "write")
+    response = client.post("/api/v1/payments", json={}, headers=_bearer(secret))
+    assert response.status_code == 422
+    assert "Idempotency-Key" in {error["field"] for error in response.get_json()["errors"]}
