@@ -15,11 +15,13 @@ from types import SimpleNamespace
 from typing import Optional
 
 from flask import Flask, current_app, g, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
 from api.limits import TokenLimiter
 from api.models import ApiToken
-from api.problems import problem
+from api.problems import from_http_exception, problem
 from api.tokens import find_token, refusal
 from audit.services import record
 from core.clock import utcnow
@@ -82,6 +84,9 @@ def authenticate() -> Optional[Response]:
         _audit("api.refused", token, "denied", "read-only token")
         return problem(403, "This token may only read.", [{"field": "scope", "message": "write scope needed"}])
     _audit("api.use", token, "ok")
+    routing = request.routing_exception
+    if isinstance(routing, HTTPException) and not isinstance(routing, RequestRedirect):
+        return from_http_exception(routing)  # no such route (404) or method (405): problem JSON too
     user = token.user
     g._login_user = user  # Flask-Login's current_user for this request only: no session is read or written
     g.api_token_id = token.id

@@ -189,6 +189,14 @@ def test_problem_json_names_the_field(app, client):
     assert {error["field"] for error in response.get_json()["errors"]} == {"status", "per_page"}
 
 
+def test_unknown_api_route_is_problem_json(app, client):
+    """A route or method the API does not have answers problem JSON (to a token), not an HTML page."""
+    secret = _token(factories.make_user("leader"))
+    assert client.get("/api/v1/nothing", headers=_bearer(secret)).mimetype == "application/problem+json"
+    refused = client.delete("/api/v1/sources", headers=_bearer(secret))
+    assert refused.status_code in (403, 405) and refused.mimetype == "application/problem+json"
+
+
 def test_pages_link_to_the_next(app, client):
     """A page says how many there are and links to the next one; money is fen and a yuan string."""
     for _ in range(3):
