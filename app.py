@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
+import api
 import assets
 import audit
 import auth
@@ -29,7 +30,7 @@ from core.files import create_private
 from extensions import csrf, db, migrate
 
 FEATURES = (core, audit, auth, import_values, documents, projects, contracts, funds, payroll, assets, reports,
-            disclosure, demo)
+            disclosure, api, demo)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -51,8 +51,8 @@ def _expired(now: int) -> bool:
 
 def enforce_session_rules():
     """before_request hook: end expired sessions; send users whose password must change to that page."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
-        return None
+    if request.endpoint == "static" or g.get("api_request") or not current_user.is_authenticated:
+        return None  # the API authenticates each request by its token, never by a session (api.auth)
     now = int(time.time())
     if _expired(now):
         logout_user()

@@ -8,9 +8,12 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from api.models import ApiToken
+from api.tokens import create_token
 from auth.models import User
 from auth.services import ROLE_LABELS
 from core.cli_options import commit_or_fail, day_or_today
+from core.clock import utcnow
 from demo import data
 from demo.library import TOWNSHIP_USER
 from demo.requests import APPROVER
@@ -47,3 +50,23 @@ def seed_demo_command(today: date):
         username, role, _name, area_code = TOWNSHIP_USER
         secret = "(existing account, password unchanged)" if username in existing else demo_password()
         click.echo(f"  {username} / {secret} ({str(ROLE_LABELS[role]).lower()}, township {area_code} only)")
+    _print_leader_token()
+
+
+DEMO_TOKEN_NAME = "demo"
+
+
+def _print_leader_token() -> None:
+    """A read token for the demo leader, made once (shown once: a second run says where it is)."""
+    leader = db.session.scalar(select(User).where(User.username == "leader"))
+    if leader is None:
+        return
+    held = db.session.scalar(select(ApiToken.prefix).where(
+        ApiToken.user_id == leader.id, ApiToken.name == DEMO_TOKEN_NAME, ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > utcnow()))
+    if held is not None:
+        click.echo(f"API read token of leader: {held}… made earlier (shown once; revoke it and run again for a new one)")
+        return
+    made = commit_or_fail(lambda: create_token(leader, "read", 30, DEMO_TOKEN_NAME))
+    click.echo("API read token of leader (30 days; shown once): " + made.secret)
+    click.echo("  try: curl -H 'Authorization: Bearer " + made.secret + "' http://127.0.0.1:5000/api/v1/projects")
