@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from demo.seed import demo_password, seed_demo
+from demo.seed import demo_password
 from extensions import db
 from projects.models import Area
 
@@ -23,12 +22,11 @@ def _image_width(page, selector: str) -> int:
     return page.eval_on_selector(selector, "img => img.naturalWidth")
 
 
+@pytest.mark.demo  # the demo county as of 2026-11-27, seeded once per run
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_leader_filters_dashboard_opens_s_curve_and_downloads_report(browser, live_server, sign_in, locale):
     """Filter by a township, see its charts and who is behind the spending schedule, open a late project's
     S-curve, download a PDF of several pages."""
-    seed_demo(date(2026, 11, 27))
-    db.session.commit()
     township = db.session.scalar(select(Area).where(Area.code == "LB"))
     context = browser.new_context(locale=locale, accept_downloads=True)
     page = context.new_page()

@@ -4,20 +4,17 @@ leaves 127.0.0.1."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from demo.seed import demo_password, seed_demo
-from extensions import db
+from demo.seed import demo_password
 
 
+@pytest.mark.demo  # the demo county as of 2026-11-27, seeded once per run
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_leader_sees_the_demo_county_on_the_map(browser, live_server, sign_in, locale):
     """Markers for the positioned demo projects, filterable; popups as text; nothing fetched from outside."""
-    seed_demo(date(2026, 11, 27))
-    db.session.commit()
     context = browser.new_context(locale=locale)
     page = context.new_page()
     outside, problems = [], []
