@@ -14,18 +14,18 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Optional
 
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response
 
-from api.limits import TokenLimiter
 from api.models import ApiToken
 from api.problems import from_http_exception, problem
 from api.tokens import find_token, refusal
 from audit.services import record
 from core.clock import utcnow
 from core.database import SAFE_METHODS
+from core.limits import RateLimiter, app_limiter
 from core.transactions import commit_with_retry
 from extensions import db
 
@@ -33,12 +33,9 @@ PREFIX = "/api/v1/"
 OPEN_ENDPOINTS = {"api_docs.openapi", "api_docs.docs"}
 
 
-def _limiter() -> TokenLimiter:
-    limiter = current_app.extensions.get("api_limiter")
-    if limiter is None:
-        limiter = current_app.extensions["api_limiter"] = TokenLimiter(
-            int(current_app.config.get("API_RATE_PER_MINUTE", 120)))
-    return limiter
+def _limiter() -> RateLimiter:
+    """Per token; its window counts in each server process (core.limits)."""
+    return app_limiter("api_limiter", "API_RATE_PER_MINUTE", 120)
 
 
 def _audit(action: str, token: Optional[ApiToken], outcome: str, reason: str = "") -> None:

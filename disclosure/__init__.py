@@ -3,7 +3,7 @@
 Offers: `models` (Notice, Objection), `services` (the notice rules and the gates they hold on approval
 and acceptance), `printing` (a notice as an A4 board notice with a QR code: templates/print/notice.typ),
 the notice pages at /notices (signed in), the public pages at /public/ (no sign-in,
-rate-limited per address: `limiter`), the open data in OC4IDS (`oc4ids`: /public/oc4ids.json and .xlsx,
+rate-limited per address: core.limits), the open data in OC4IDS (`oc4ids`: /public/oc4ids.json and .xlsx,
 `flask oc4ids export|validate`) and `public` (what a public page may show: nothing personal).
 """
 from __future__ import annotations

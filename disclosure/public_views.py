@@ -3,7 +3,7 @@
 A project is disclosed once one of its notices has started; a page shows what its newest started notice
 disclosed (the frozen snapshot), its progress and milestones, money allocated and spent by source, and
 the notice history — never a payee, voucher, account, user or internal id; the same projects as open
-data (OC4IDS JSON and its workbook). Rate-limited per address (disclosure.limiter); cacheable for five
+data (OC4IDS JSON and its workbook). Rate-limited per address (core.limits); cacheable for five
 minutes.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from sqlalchemy import func, or_, select
 from audit.models import AuditEvent
 from core.access import public
 from core.exports import MIMETYPES
+from core.limits import RateLimiter, app_limiter
 from disclosure.blueprint import public_bp
-from disclosure.limiter import RateLimiter
 from disclosure.models import NOTICE_KINDS, PLACES, Notice
 from disclosure.oc4ids import as_json, as_xlsx, build
 from disclosure.services import disclosed
@@ -30,11 +30,8 @@ CACHE_SECONDS = 300
 
 
 def _limiter() -> RateLimiter:
-    limiter = current_app.extensions.get("public_limiter")
-    if limiter is None:
-        limiter = current_app.extensions["public_limiter"] = RateLimiter(
-            int(current_app.config.get("PUBLIC_RATE_PER_MINUTE", 60)))
-    return limiter
+    """Per client address (core.web corrects it behind trusted proxies, LIANDONG_PROXY_HOPS)."""
+    return app_limiter("public_limiter", "PUBLIC_RATE_PER_MINUTE", 60)
 
 
 @public_bp.before_request

@@ -166,9 +166,9 @@ def test_public_pages_are_rate_limited(app, client):
 
 def test_limiter_memory_is_bounded():
     """The limiter keeps at most its number of addresses, dropping the oldest."""
-    from disclosure.limiter import RateLimiter
+    from core.limits import RateLimiter
 
-    limiter = RateLimiter(limit=1, max_addresses=100, clock=lambda: 0.0)
+    limiter = RateLimiter(limit=1, max_keys=100, clock=lambda: 0.0)
     for number in range(1000):
         limiter.allow(f"10.0.{number // 256}.{number % 256}")
     assert len(limiter.windows) == 100
