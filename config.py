@@ -83,8 +83,10 @@ class Config:
     OC4IDS_PUBLISHER = os.environ.get("LIANDONG_OC4IDS_PUBLISHER", "双牌县人民政府")
     # Requests to the public pages per client address per minute, counted in each server process.
     PUBLIC_RATE_PER_MINUTE = int(os.environ.get("LIANDONG_PUBLIC_RATE_PER_MINUTE", 60))
-    # Requests one API token may make per minute (api.limits), counted in each server process.
+    # Requests one API token may make per minute (core.limits), counted in each server process.
     API_RATE_PER_MINUTE = int(os.environ.get("LIANDONG_API_RATE_PER_MINUTE", 120))
+    # Requests without a usable token one address may make per minute (each refusal is audited).
+    API_REFUSALS_PER_MINUTE = int(os.environ.get("LIANDONG_API_REFUSALS_PER_MINUTE", 30))
     # Points of the year-end self-assessment: budget execution, output, benefit, satisfaction
     # (projects/targets), "10,50,30,10" by default.
     ASSESSMENT_WEIGHTS = dict(zip(("budget", "output", "benefit", "satisfaction"), (

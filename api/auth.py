@@ -55,6 +55,15 @@ def _audit(action: str, token: Optional[ApiToken], outcome: str, reason: str = "
     commit_with_retry(work)
 
 
+def _refusals_limited() -> Optional[Response]:
+    """429 (not audited) when this address was refused a token too often this minute."""
+    allowed, retry_after = app_limiter("api_refusals", "API_REFUSALS_PER_MINUTE", 30).allow(request.remote_addr or "-")
+    if allowed:
+        return None
+    return problem(429, "Too many refused requests from this address; wait and retry.",
+                   headers={"Retry-After": str(retry_after)})
+
+
 def authenticate() -> Optional[Response]:
     """before_request: let a request under /api/v1/ through only with a usable token of the right scope."""
     if not request.path.startswith(PREFIX) or request.endpoint in OPEN_ENDPOINTS:
@@ -63,12 +72,17 @@ def authenticate() -> Optional[Response]:
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     challenge = {"WWW-Authenticate": 'Bearer realm="liandong"'}
+    # Refusals are audited, each a write: at most API_REFUSALS_PER_MINUTE of them per address.
     if scheme.lower() != "bearer" or not raw.strip():
+        if (limited := _refusals_limited()) is not None:
+            return limited
         _audit("api.refused", None, "denied", "no token")
         return problem(401, "Send a personal access token: Authorization: Bearer ld_...", headers=challenge)
     token = find_token(raw.strip())
     reason = refusal(token, utcnow())
     if reason is not None:
+        if (limited := _refusals_limited()) is not None:
+            return limited
         _audit("api.refused", token if token is not None and reason != "unknown token" else None, "denied", reason)
         return problem(401, f"The token is not valid: {reason}.",
                        headers={"WWW-Authenticate": 'Bearer realm="liandong", error="invalid_token"'})

@@ -114,9 +114,12 @@ def oc4ids_xlsx():
 
 def _open_data(fmt: str) -> bytes:
     """The package as `fmt`, kept per server process while the data stays as it is: every change is an
-    audit event, so the day and the newest event that is not an export name the data's version (an
-    export, a sign-in or a refusal merely builds it once more). Building it takes about a second."""
-    last_event = db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.action.not_like("%.export")))
+    audit event, so the day and the newest event that changed something name the data's version. What
+    changes nothing does not count: exports, refusals, signing in and out, the API's token uses (else
+    anyone could make the server build it again, about a second each, with a refused request)."""
+    last_event = db.session.scalar(select(func.max(AuditEvent.id)).where(
+        AuditEvent.action.not_like("%.export"), AuditEvent.outcome == "ok",
+        AuditEvent.action.not_in(("login", "logout")), AuditEvent.object_type.is_distinct_from("api_token")))
     version = (date.today(), last_event)
     kept = current_app.extensions.get("oc4ids_public")
     if kept is None or kept["version"] != version:

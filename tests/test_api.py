@@ -233,6 +233,24 @@ def test_rate_limit_answers_429(app, client):
     assert codes == [200, 200, 429]
 
 
+def test_refusals_per_address_are_limited_and_leave_the_open_data_as_built(app, client, monkeypatch):
+    """Requests without a usable token are audited up to the limit per address, then answered 429 with
+    nothing recorded; none of them makes the public OC4IDS package be built again."""
+    import disclosure.public_views as public_views
+
+    app.config["API_REFUSALS_PER_MINUTE"] = 3
+    factories.make_project(status="approved")
+    db.session.commit()
+    builds = []
+    monkeypatch.setattr(public_views, "build", lambda **kw: builds.append(1) or {"projects": [{"id": "x"}]})
+    assert client.get("/public/oc4ids.json").status_code == 200 and builds == [1]
+    before = db.session.scalar(select(func.count(AuditEvent.id)))
+    codes = [client.get("/api/v1/projects", headers={"Authorization": f"Bearer ld_{n}"}).status_code for n in range(5)]
+    assert codes == [401, 401, 401, 429, 429]
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == before + 3
+    assert client.get("/public/oc4ids.json").status_code == 200 and builds == [1]
+
+
 def test_idempotent_progress_records_once(app, client):
     """The same progress report sent twice with one key is recorded once; the same key with another
     body is refused 422 naming the header."""
