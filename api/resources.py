@@ -15,7 +15,7 @@ from typing import Any, Optional
 from flask import Response, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from api import idempotency
 from api.etags import conditional
@@ -174,14 +174,18 @@ def project_allocations(project_id: int):
 
 
 def _payments_page(condition, page: int, per_page: int) -> dict[str, Any]:
-    listed = (select(Payment, Contract.id).outerjoin(Contract, Contract.id == Payment.contract_id)
+    """A page of payments. The payee is the registered company of the payment's contract (one with a
+    credit code), never the payment's free-text payee: that may be a person's name."""
+    company = case((Contractor.uscc.is_not(None) & (Contractor.uscc != ""), Contractor.name), else_=None)
+    listed = (select(Payment, company).outerjoin(Contract, Contract.id == Payment.contract_id)
+              .outerjoin(Contractor, Contractor.id == Contract.contractor_id)
               .where(condition).order_by(Payment.paid_on, Payment.id))
     total = count_rows(listed)
     rows = db.session.execute(listed.offset((page - 1) * per_page).limit(per_page)).all()
     items = [{"id": p.id, "source_id": p.source_id, "project_id": p.project_id, "milestone_id": p.milestone_id,
-              "voucher_no": p.voucher_no, "payee": p.payee if contract_id is not None else None,
+              "voucher_no": p.voucher_no, "payee": payee,
               "paid_on": p.paid_on, "amount": money(p.amount_fen), "cost_category": p.cost_category,
-              "contract_id": p.contract_id, "reversal_of_id": p.reversal_of_id} for p, contract_id in rows]
+              "contract_id": p.contract_id, "reversal_of_id": p.reversal_of_id} for p, payee in rows]
     return _paged(items, page, per_page, total)
 
 

@@ -223,6 +223,30 @@ def test_individual_payees_are_withheld(app, client):
     assert "张三" not in text and "V-1" in text
 
 
+def test_a_contract_payment_names_the_registered_company_not_the_typed_payee(app, client):
+    """Under a contract the payee read is the contractor's registered name, never the free text typed
+    on the payment (which may name a person)."""
+    from contracts.contract_services import ContractInput, create_contract
+    from contracts.services import ContractorInput, register_contractor
+    from funds.models import FundSource
+    from projects.models import Milestone, Project
+
+    ids = _objects()
+    project, source = db.session.get(Project, ids["project"]), db.session.get(FundSource, ids["source"])
+    contractor = register_contractor(ContractorInput(name="某建设有限公司", uscc="91350100M000100Y43"))
+    contract = create_contract(ContractInput(contract_no="HT-API", project_id=project.id, contractor_id=contractor.id,
+                                             subject="works", method="public_tender", signed_on=date(2026, 1, 2),
+                                             value_fen=1_000_000))
+    ledger.record_payment(source, project, db.session.get(Milestone, ids["milestone"]), voucher_no="V-2",
+                          payee="李四", paid_on=date(2026, 1, 4), amount_fen=100, cost_category="materials",
+                          contract_id=contract.id)
+    db.session.commit()
+    secret = _token(factories.make_user("leader"))
+    items = client.get(f"/api/v1/projects/{ids['project']}/payments", headers=_bearer(secret)).get_json()["items"]
+    assert [item["payee"] for item in items if item["voucher_no"] == "V-2"] == ["某建设有限公司"]
+    assert "李四" not in str(items)
+
+
 def test_rate_limit_answers_429(app, client):
     """Past the limit per minute a token is answered 429 with Retry-After."""
     app.config["API_RATE_PER_MINUTE"] = 2
