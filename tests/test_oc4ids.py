@@ -249,3 +249,21 @@ def test_every_liandong_status_category_and_method_has_its_oc4ids_code():
     assert set(mapping.PROJECT_TYPES) == set(NATURES) and set(mapping.PROJECT_TYPES.values()) <= _codes("projectType.csv")
     assert set(mapping.METHODS) == set(CONTRACT_METHODS) and set(mapping.METHODS.values()) <= _codes("method.csv")
     assert set(mapping.CATEGORY_NAMES) == set(CATEGORIES) and set(mapping.STATUS_NAMES) == set(STATUSES)
+
+
+def test_a_contractor_without_a_credit_code_is_not_published(app):
+    """A contractor carried over from a project's free text without a credit code (the name could be a
+    person's) is neither a party nor a payee: the payment to it is listed without one."""
+    project = factories.make_project(contractor="王五")
+    milestone = factories.make_milestone(project)
+    db.session.add(Contractor(name="王五"))
+    source = factories.make_source(received_fen=1_000_000, pays_directly=True)
+    ledger.allocate(source, project, delta_fen=500_000, entry_date=date(2026, 1, 2))
+    ledger.record_payment(source, project, milestone, voucher_no="V-OLD", payee="王五", paid_on=date(2026, 1, 3),
+                          amount_fen=1000, cost_category="materials")
+    db.session.commit()
+    package = build(all_projects=True, code=project.code)
+    assert "王五" not in json.dumps(package, ensure_ascii=False)
+    [item] = package["projects"]
+    assert [("payee" in row, row["value"]["amount"]) for row in item["transactions"]] == [(False, 10)]
+    assert additional_findings(package) == [] and schema_errors(package) == []

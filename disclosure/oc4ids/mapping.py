@@ -234,12 +234,14 @@ def _party(parties: dict[str, dict[str, Any]], party_id: str, name: str, role: s
     return {"id": party_id, "name": party["name"]}
 
 
-def _contractor_party(parties: dict[str, dict[str, Any]], contractor: Contractor, role: str) -> dict[str, str]:
-    if contractor.uscc:
-        return _party(parties, f"{USCC_SCHEME}-{contractor.uscc}", contractor.name, role,
-                      identifier={"scheme": USCC_SCHEME, "id": contractor.uscc, "legalName": contractor.name})
-    digest = hashlib.sha256(contractor.name.encode()).hexdigest()[:12]  # no internal id leaves
-    return _party(parties, f"contractor-{digest}", contractor.name, role)
+def _contractor_party(parties: dict[str, dict[str, Any]], contractor: Contractor,
+                      role: str) -> Optional[dict[str, str]]:
+    """A registered company, by its unified social credit code. A contractor without one (carried over
+    from a project's free text, not yet completed) is not published: the name could be a person's."""
+    if not contractor.uscc:
+        return None
+    return _party(parties, f"{USCC_SCHEME}-{contractor.uscc}", contractor.name, role,
+                  identifier={"scheme": USCC_SCHEME, "id": contractor.uscc, "legalName": contractor.name})
 
 
 def _project(project: Project, facts: _Facts, clock: _Clock, publisher: str, today: date) -> dict[str, Any]:
@@ -394,7 +396,7 @@ def _contracting(contract: Contract, facts: _Facts, clock: _Clock, parties: dict
             "status": "closed" if closed else "active",
             "tender": {"procurementMethod": METHODS.get(contract.method),
                        "procurementMethodDetails": METHOD_NAMES.get(contract.method), "procuringEntity": unit},
-            "suppliers": [_contractor_party(parties, contractor, "supplier")],
+            "suppliers": [supplier] if (supplier := _contractor_party(parties, contractor, "supplier")) else [],
             "contractValue": amount(contract.value_fen),
             "contractPeriod": clock.period(contract.starts_on or contract.signed_on, contract.ends_on),
             "finalValue": amount(contract.paid_fen) if closed else None,
