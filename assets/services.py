@@ -17,6 +17,7 @@ from sqlalchemy import exists, select
 
 from assets.models import ASSET_CLASSES, OWNER_TYPES, Asset
 from audit.services import record
+from core.database import take_write_lock
 from core.errors import Refused
 from core.i18n import _l
 from documents.models import Document
@@ -88,9 +89,19 @@ def _check_input(data: AssetInput) -> None:
         raise Refused("value", _l("A value cannot be negative."))
 
 
+def lock_asset(asset: Asset) -> None:
+    """Hold the asset's row until the transaction ends (SQLite: the writer lock; PostgreSQL: FOR UPDATE)
+    and read it again, so two edits or handovers sent at once check what the other one committed."""
+    take_write_lock(db.session)
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.execute(select(Asset.id).where(Asset.id == asset.id).with_for_update())
+    db.session.refresh(asset)
+
+
 def update_asset(asset: Asset, data: AssetInput, actor=None) -> Asset:
     """Change what the asset is; a new value needs a reason, recorded with the old and new value."""
     _check_input(data)
+    lock_asset(asset)
     if data.value_fen != asset.value_fen and not data.reason.strip():
         raise Refused("reason", _l("Say why the value differs from the one recorded."))
     fields = {"asset_class": data.asset_class, "name": data.name.strip(), "quantity": data.quantity,
@@ -108,6 +119,7 @@ def update_asset(asset: Asset, data: AssetInput, actor=None) -> Asset:
 
 def hand_over(asset: Asset, handover: Handover, actor=None, today: Optional[date] = None) -> Asset:
     """Hand the asset over to its owner and custodian, once."""
+    lock_asset(asset)
     if asset.handed_over:
         raise Refused("handed_over_on", _l("This asset was already handed over."))
     if handover.owner_type not in OWNER_TYPES:
