@@ -19,11 +19,13 @@ from werkzeug.routing import IntegerConverter
 
 from core.dates import DateProblem, parse_day, parse_month
 
-MAX_ID = 2**63 - 1
+# Record ids are INTEGER columns: PostgreSQL refuses a larger number in a query ("integer out of
+# range"), which would answer 500. SQLite takes 64 bits, but no id gets near 2**31 either.
+MAX_ID = 2**31 - 1
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` in routes: 0 .. 2**63-1 (a larger number matches no route: 404)."""
+    """`<int:...>` in routes: 0 .. 2**31-1 (a larger number matches no route: 404)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

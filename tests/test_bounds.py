@@ -69,15 +69,18 @@ def test_statement_lines_outside_the_window_are_problems_not_crashes(client, aut
 
 @pytest.mark.parametrize("path", ["/funds/sources/99999999999999999999", "/projects/99999999999999999999",
                                   "/funds/payments/99999999999999999999/reverse",
-                                  "/reports/projects/18446744073709551616"])
-def test_ids_beyond_64_bits_are_not_found(client, auth, path):
-    """A 20-digit id in a path is a record that cannot exist: 404, not an overflow."""
+                                  "/reports/projects/18446744073709551616", "/projects/2147483648",
+                                  "/projects/5849526536"])
+def test_ids_beyond_the_id_columns_are_not_found(client, auth, path):
+    """An id in a path beyond what an id column holds (32 bits on PostgreSQL) is a record that cannot
+    exist: 404, not an overflow (PostgreSQL answered "integer out of range" with a 500)."""
     auth.as_role("finance")
     assert client.get(path).status_code == 404
 
 
 @pytest.mark.parametrize("path, name", [
     ("/projects/?area=99999999999999999999", "area"),
+    ("/projects/?area=2147483648", "area"),
     ("/projects/export.csv?area=99999999999999999999", "area"),
     ("/reports/?area=99999999999999999999", "area"),
     ("/reports/charts/fund-utilisation.svg?source=99999999999999999999", "source"),

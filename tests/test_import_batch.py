@@ -16,6 +16,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
+from assets.models import Asset
 from audit import services as audit_services
 from audit.models import AuditEvent
 from audit.services import record, verify_database
@@ -96,9 +97,10 @@ def apply_row_by_row(plan, actor=None, today=None) -> None:
 
 # --- snapshots ------------------------------------------------------------------------------------
 
-TABLES = (Project, Milestone, ProgressUpdate, ProjectChange, AuditEvent)
+TABLES = (Project, Milestone, ProgressUpdate, ProjectChange, Asset, AuditEvent)  # assets: drafted on acceptance
 VOLATILE = {"created_at", "updated_at", "at", "hash", "prev_hash"}
 REFERENCES = {"project_id": Project, "milestone_id": Milestone}
+OBJECTS = {"project": Project, "milestone": Milestone, "asset": Asset}  # audit events' object types
 
 
 def max_ids() -> dict:
@@ -129,8 +131,8 @@ def snapshot(before: dict) -> dict:
             for key, target in REFERENCES.items():
                 if key in row:
                     row[key] = ident(target, row[key])
-            if model is AuditEvent and row["object_type"] in ("project", "milestone"):
-                row["object_id"] = ident(Project if row["object_type"] == "project" else Milestone, row["object_id"])
+            if model is AuditEvent and row["object_type"] in OBJECTS:
+                row["object_id"] = ident(OBJECTS[row["object_type"]], row["object_id"])
             table_rows.append(row)
         result[model.__tablename__] = table_rows
     return result
