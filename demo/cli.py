@@ -1,6 +1,7 @@
 """`flask seed-demo`: load the demo county, commit, and print what was created and how to sign in."""
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import click
@@ -69,4 +70,5 @@ def _print_leader_token() -> None:
         return
     made = commit_or_fail(lambda: create_token(leader, "read", 30, DEMO_TOKEN_NAME))
     click.echo("API read token of leader (30 days; shown once): " + made.secret)
-    click.echo("  try: curl -H 'Authorization: Bearer " + made.secret + "' http://127.0.0.1:5000/api/v1/projects")
+    port = os.environ.get("PORT", "5000")  # scripts/demo serves on PORT
+    click.echo(f"  try: curl -H 'Authorization: Bearer {made.secret}' http://127.0.0.1:{port}/api/v1/projects")
