@@ -6,9 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from assets.register import CSV_HEADERS, RegisterFilters, export_rows
-from audit.services import record
-from core.cli_options import commit_or_fail
-from core.sheets.tables import write_csv
+from audit.exports import export_csv
 
 
 @click.group("assets")
@@ -21,8 +19,5 @@ def assets_cli():
 @with_appcontext
 def export_command(path: str):
     """Write every asset to PATH as CSV (UTF-8 with BOM; formulas neutralised)."""
-    rows = list(export_rows(RegisterFilters(), "zh_CN", labels=False))
-    with open(path, "wb") as stream:
-        write_csv(stream, CSV_HEADERS, rows)
-    commit_or_fail(lambda: record("asset.export", after={"rows": len(rows), "format": "csv", "path": path[-100:]}))
-    click.echo(f"wrote {len(rows)} assets to {path}")
+    export_csv(path, CSV_HEADERS, export_rows(RegisterFilters(), "zh_CN", labels=False), action="asset.export",
+               noun="assets", format="csv")

@@ -8,12 +8,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from audit.services import record
+from audit.exports import export_csv
 from auth.cli import command_actor
 from contracts.models import Contract, Contractor
 from contracts.services import ContractorInput, register_contractor
 from core.cli_options import commit_or_fail
-from core.sheets.tables import write_csv
 from extensions import db
 from projects.models import Project
 
@@ -68,8 +67,4 @@ def contracts_cli():
 @with_appcontext
 def export_command(path: str):
     """Write every contract to PATH as CSV (UTF-8 with BOM; formulas neutralised)."""
-    rows = list(contract_rows())
-    with open(path, "wb") as stream:
-        write_csv(stream, EXPORT_HEADERS, rows)
-    commit_or_fail(lambda: record("contract.export", after={"rows": len(rows), "path": path[-100:]}))
-    click.echo(f"wrote {len(rows)} contracts to {path}")
+    export_csv(path, EXPORT_HEADERS, contract_rows(), action="contract.export", noun="contracts")

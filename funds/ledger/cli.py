@@ -8,9 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from audit.services import record
-from core.cli_options import commit_or_fail
-from core.sheets.tables import write_csv
+from audit.exports import export_csv
 from extensions import db
 from funds.models import FundSource, Payment
 from projects.models import Milestone, Project
@@ -47,8 +45,4 @@ def payments_cli():
 @with_appcontext
 def export_command(path: str):
     """Write every payment to PATH as CSV (UTF-8 with BOM; formulas neutralised)."""
-    rows = list(payment_rows())
-    with open(path, "wb") as stream:
-        write_csv(stream, EXPORT_HEADERS, rows)
-    commit_or_fail(lambda: record("payment.export", after={"rows": len(rows), "path": path[-100:]}))
-    click.echo(f"wrote {len(rows)} payments to {path}")
+    export_csv(path, EXPORT_HEADERS, payment_rows(), action="payment.export", noun="payments")
