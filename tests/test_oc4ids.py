@@ -267,3 +267,17 @@ def test_a_contractor_without_a_credit_code_is_not_published(app):
     [item] = package["projects"]
     assert [("payee" in row, row["value"]["amount"]) for row in item["transactions"]] == [(False, 10)]
     assert additional_findings(package) == [] and schema_errors(package) == []
+
+
+def test_validate_refuses_hostile_files_naming_the_problem(app, runner, tmp_path, monkeypatch):
+    """`oc4ids validate` refuses a file over its size limit before reading it, and a file nested
+    deeper than any package, each with exit 1 and a message, never a traceback."""
+    import disclosure.oc4ids.cli as cli
+
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000)
+    result = runner.invoke(args=["oc4ids", "validate", str(deep)])
+    assert result.exit_code == 1 and "nested too deeply" in result.output, result.output
+    monkeypatch.setattr(cli, "MAX_PACKAGE_BYTES", 1000)
+    result = runner.invoke(args=["oc4ids", "validate", str(deep)])
+    assert result.exit_code == 1 and "400000 bytes" in result.output

@@ -12,6 +12,10 @@ from core.cli_options import commit_or_fail
 from disclosure.oc4ids import as_json, build
 from disclosure.oc4ids.checks import additional_findings, schema_errors
 
+# A package larger than this is refused before it is read: parsed, JSON takes several times its size
+# in memory. A county's package (thousands of projects, their payments) is well below it.
+MAX_PACKAGE_BYTES = 100 * 1024 * 1024
+
 
 @click.group("oc4ids")
 def oc4ids_cli():
@@ -41,12 +45,17 @@ def export_command(path: Path, code: Optional[str], all_projects: bool):
 def validate_command(path: Path):
     """Check an OC4IDS package against the 0.9.5 schema and the Data Review Tool's additional checks;
     exit 1 naming each problem."""
+    size = path.stat().st_size
+    if size > MAX_PACKAGE_BYTES:
+        raise click.ClickException(f"{path} has {size} bytes: more than the {MAX_PACKAGE_BYTES} a package may have")
     try:
         package = json.loads(path.read_text(encoding="utf-8"))
+        errors = schema_errors(package)
+        findings = additional_findings(package) if isinstance(package, dict) else []
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise click.ClickException(f"{path} is not JSON in UTF-8: {error}") from error
-    errors = schema_errors(package)
-    findings = additional_findings(package) if isinstance(package, dict) else []
+    except RecursionError as error:  # nesting deeper than any package has: refused, not a crash
+        raise click.ClickException(f"{path} is nested too deeply to be an OC4IDS package") from error
     for error in errors:
         click.echo(f"schema {error}")
     for finding in findings:
