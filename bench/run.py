@@ -121,7 +121,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="requests per page, cold and warm each")
     parser.add_argument("--import-projects", type=int, default=5000)
     parser.add_argument("--load-seconds", type=int, default=30)
-    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument("--only", nargs="*", choices=PARTS, default=list(PARTS))
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     args.database_url = args.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
