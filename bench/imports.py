@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from core.files import sha256_hex
 from extensions import db
+from funds.ledger.services import refresh_awaiting
 from funds.models import FundSource, StatementImport, StatementLine
 from funds.reconcile.services import import_statement
 from projects.imports import apply_import, guess_import_mapping, plan_import, read_import_file
@@ -35,6 +36,7 @@ def time_statement_import(statement: Path) -> dict:
     if result.import_id is not None:
         db.session.execute(delete(StatementLine).where(StatementLine.import_id == result.import_id))
         db.session.execute(delete(StatementImport).where(StatementImport.id == result.import_id))
+        refresh_awaiting(source.id)  # its payments await their lines again
         db.session.commit()
     return {"seconds": round(seconds, 2), "lines": result.lines, "new": result.new, "matched": result.matched,
             "unmatched_lines": result.unmatched_lines, "unmatched_payments": result.unmatched_payments}

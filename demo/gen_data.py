@@ -40,6 +40,7 @@ from demo.gen_plan import (
 )
 from demo.seed import _seed_areas
 from extensions import db
+from funds.ledger.services import refresh_awaiting
 from funds.models import (
     Allocation,
     AllocationCategory,
@@ -191,6 +192,8 @@ def generate_county(*, projects: int, payments: int, seed: int, sources: int = 4
         counts = {"payments": _insert(Payment, payment_rows(), bar)}
     _insert(SourceMonth, ({"source_id": source_id, "period": period, "paid_fen": paid, "reversed_fen": reversed_,
                            "entries": entries} for (source_id, period), (paid, reversed_, entries) in sorted(months.items())))
+    for source_id in sorted({source_id for source_id, _period in months}):
+        refresh_awaiting(source_id)  # every payment awaits its line but unmatched reversal pairs
     _finish_balances(plan)
     counts.update(projects=len(plan.projects), milestones=len(plan.milestones), allocations=len(plan.allocations),
                   fund_sources=len(plan.sources), progress_updates=len(plan.progress_updates))

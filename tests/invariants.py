@@ -57,6 +57,12 @@ CHECKS = {
         UNION ALL
         SELECT CAST(m.source_id AS VARCHAR(20)) FROM source_month m WHERE m.entries <> 0 AND NOT EXISTS (
             SELECT 1 FROM payment p WHERE p.source_id = m.source_id AND p.period = m.period)""",
+    "source month's payments awaiting a statement line differ from a count": """
+        SELECT CAST(m.source_id AS VARCHAR(20)) FROM source_month m WHERE m.awaiting <> (
+            SELECT COUNT(*) FROM payment p WHERE p.source_id = m.source_id AND p.period = m.period
+              AND NOT EXISTS (SELECT 1 FROM statement_line l WHERE l.payment_id = p.id)
+              AND NOT EXISTS (SELECT 1 FROM payment o WHERE (o.reversal_of_id = p.id OR o.id = p.reversal_of_id)
+                              AND NOT EXISTS (SELECT 1 FROM statement_line k WHERE k.payment_id = o.id)))""",
     "source spent differs from its payments": """
         SELECT s.code FROM fund_source s
         LEFT JOIN (SELECT source_id, SUM(amount_fen) AS total FROM payment GROUP BY source_id) p ON p.source_id = s.id

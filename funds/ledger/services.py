@@ -14,7 +14,7 @@ on the balance columns are the last line behind the guards. Callers commit or ro
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Optional
 
@@ -205,13 +205,14 @@ def _move_month(source: FundSource, period: int, amount_fen: int) -> None:
     other payment of the source can create the same month row between the UPDATE and the INSERT.
     """
     paid, reversed_ = max(amount_fen, 0), min(amount_fen, 0)
+    awaiting = 1 if amount_fen > 0 else 0  # a new payment awaits its line; a reversal's months are counted again
     moved = rows_changed(
         update(SourceMonth).where(SourceMonth.source_id == source.id, SourceMonth.period == period)
         .values(paid_fen=SourceMonth.paid_fen + paid, reversed_fen=SourceMonth.reversed_fen + reversed_,
-                entries=SourceMonth.entries + 1))
+                entries=SourceMonth.entries + 1, awaiting=SourceMonth.awaiting + awaiting))
     if not moved:
         db.session.execute(insert(SourceMonth).values(source_id=source.id, period=period, paid_fen=paid,
-                                                      reversed_fen=reversed_, entries=1))
+                                                      reversed_fen=reversed_, entries=1, awaiting=awaiting))
 
 
 def _move_spending(source: FundSource, project: Project, amount_fen: int, paid_on: date,
@@ -354,6 +355,8 @@ def reverse_payment(original: Payment, *, voucher_no: str, reversed_on: date, re
                        retention_release=original.retention_release, created_by_id=getattr(actor, "id", None))
     db.session.add(reversal)
     db.session.flush()
+    # An unmatched payment and its reversal net to nothing and await no line: count both months again.
+    refresh_awaiting(source.id, {original.period, reversal.period})
     recheck_pair(source.id, original.project_id)
     record("payment.reverse", user=actor, object_type="payment", object_id=original.id,
            after={"reversal_id": reversal.id, "voucher_no": voucher_no, "reason": reversal.reversal_reason,
@@ -417,33 +420,49 @@ def awaiting_statement_line():
 
 
 def awaiting_by_period(source_id: int, first: Optional[int] = None, last: Optional[int] = None) -> dict[int, int]:
-    """{yyyymm: payments awaiting a statement line} of a source (awaiting_statement_line, counted).
-
-    Counted in two cheap reads instead of testing the pair condition on every payment: the payments
-    no line matches (an index-only scan), less both members of each reversal pair that no line
-    matches (the source's few reversals, by their own partial index).
-    """
-    from funds.models import StatementLine
-
-    periods = [Payment.source_id == source_id]
+    """{yyyymm: payments awaiting a statement line} of a source (awaiting_statement_line, counted),
+    read from the month summary kept in step (SourceMonth.awaiting)."""
+    query = select(SourceMonth.period, SourceMonth.awaiting).where(SourceMonth.source_id == source_id,
+                                                                    SourceMonth.awaiting > 0)
     if first is not None:
-        periods.append(Payment.period >= first)
+        query = query.where(SourceMonth.period >= first)
     if last is not None:
-        periods.append(Payment.period <= last)
-    counts = {period: int(count) for period, count in db.session.execute(
-        select(Payment.period, func.count(Payment.id))
-        .where(*periods, ~exists().where(StatementLine.payment_id == Payment.id)).group_by(Payment.period))}
-    original = aliased(Payment)
-    pairs = (select(original.period, Payment.period)
-             .join(original, original.id == Payment.reversal_of_id)
-             .where(Payment.source_id == source_id, Payment.reversal_of_id.is_not(None),
-                    ~exists().where(StatementLine.payment_id == Payment.id),
-                    ~exists().where(StatementLine.payment_id == original.id)))
-    for pair in db.session.execute(pairs):
-        for period in pair:
-            if period in counts:  # a member outside first..last is not counted
-                counts[period] -= 1
-    return {period: count for period, count in counts.items() if count}
+        query = query.where(SourceMonth.period <= last)
+    return {period: int(count) for period, count in db.session.execute(query)}
+
+
+def refresh_awaiting(source_id: int, periods: Optional[Iterable[int]] = None) -> None:
+    """Count again the payments awaiting a statement line in these months of the source (all its
+    months with None): after a reversal, a match or an unmatch, which can move a month's count
+    either way (a reversal pair that no line matches needs none). One month's payments each."""
+    months = [SourceMonth.source_id == source_id]
+    if periods is not None:
+        chosen = sorted(set(periods))
+        if not chosen:
+            return
+        months.append(SourceMonth.period.in_(chosen))
+    counted = (select(func.count(Payment.id))
+               .where(Payment.source_id == SourceMonth.source_id, Payment.period == SourceMonth.period,
+                      awaiting_statement_line()).scalar_subquery())
+    db.session.execute(update(SourceMonth).where(*months).values(awaiting=counted))
+
+
+def refresh_awaiting_of(payment_ids: Iterable[int], chunk: int = 5000) -> None:
+    """refresh_awaiting for the months of these payments and of their reversal partners (payments
+    whose match changed)."""
+    ids = sorted(set(payment_ids))
+    partner = aliased(Payment)
+    touched: dict[int, set[int]] = {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        own = select(Payment.source_id, Payment.period).where(Payment.id.in_(part))
+        partners = (select(partner.source_id, partner.period)
+                    .join(Payment, or_(partner.reversal_of_id == Payment.id, partner.id == Payment.reversal_of_id))
+                    .where(Payment.id.in_(part)))
+        for source_id, period in db.session.execute(own.union(partners)):
+            touched.setdefault(source_id, set()).add(period)
+    for source_id, periods in touched.items():
+        refresh_awaiting(source_id, periods)
 
 
 def unreconciled_counts(source_id: int, period: int) -> tuple[int, int]:

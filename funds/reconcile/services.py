@@ -36,7 +36,14 @@ from core.i18n import _l
 from core.money import format_yuan
 from core.sheets.tables import Sheet
 from extensions import db
-from funds.ledger.services import FundsError, awaiting_by_period, awaiting_statement_line, lock_source, month_is_closed
+from funds.ledger.services import (
+    FundsError,
+    awaiting_by_period,
+    awaiting_statement_line,
+    lock_source,
+    month_is_closed,
+    refresh_awaiting_of,
+)
 from funds.models import FundSource, MonthClose, Payment, SourceMonth, StatementImport, StatementLine
 from funds.reconcile import matching
 from funds.reconcile.statements import Problem, Statement, StatementLineData, read_statement, statement_from_table
@@ -207,6 +214,7 @@ def _store(source: FundSource, lines: list[StatementLineData], filename: str, sh
                      *((match.payment_id, match.method, actor_id, now) if match else unmatched),
                      MONTH_CLOSED if line.period in closed else None))
     insert_rows(db.session.connection(), StatementLine.__table__, LINE_COLUMNS, rows)  # no ORM work per row
+    refresh_awaiting_of(match.payment_id for line in lines if (match := matches.get(line.fingerprint)))
     return statement_import.id
 
 
@@ -253,6 +261,7 @@ def _record_matches(matches: list[matching.Match], actor) -> None:
                 payment_id=bindparam("payment"), match_method=bindparam("method"),
                 matched_by_id=getattr(actor, "id", None), matched_at=utcnow()),
             [{"line": match.line_id, "payment": match.payment_id, "method": match.method} for match in matches])
+        refresh_awaiting_of(match.payment_id for match in matches)
 
 
 def _unmatched_counts(source_id: int, first: int, last: int) -> tuple[int, int]:
@@ -301,6 +310,7 @@ def manual_match(line: StatementLine, payment: Payment, *, actor=None) -> None:
         matched_at=utcnow()))
     if not moved:
         raise FundsError("line", _l("This statement line is already matched."))
+    refresh_awaiting_of([payment.id])
     record("statement.match", user=actor, object_type="statement_line", object_id=line.id,
            after={"payment_id": payment.id, "voucher_no": payment.voucher_no, "amount_fen": payment.amount_fen,
                   "txn_date": line.txn_date, "method": matching.MANUAL})
@@ -316,6 +326,7 @@ def unmatch(line: StatementLine, *, actor=None) -> None:
     before = {"payment_id": payment.id, "voucher_no": payment.voucher_no, "method": line.match_method}
     db.session.execute(update(StatementLine).where(StatementLine.id == line.id).values(
         payment_id=None, match_method=None, matched_by_id=None, matched_at=None))
+    refresh_awaiting_of([payment.id])
     record("statement.unmatch", user=actor, object_type="statement_line", object_id=line.id, before=before)
 
 
