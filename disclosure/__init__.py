@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+CHECKS_SHOWN = 50  # fund-use notices due listed on the checks page; /notices/due lists them all
+
 
 def init_app(app: Flask) -> None:
     """The notice and public pages, `flask notices print`, `flask oc4ids export|validate`, the notice
@@ -39,7 +41,7 @@ def init_app(app: Flask) -> None:
     app.extensions["notice_kinds"], app.extensions["notice_places"] = NOTICE_KINDS, PLACES
     # The fund-rule checks page shows the fund-use notices due as its check `notice_due` (disclosure.due).
     app.extensions.setdefault("more_checks", []).append(
-        ("disclosure/_due_notices.html", lambda today: views.due_check()))
+        ("disclosure/_due_notices.html", lambda today: views.due_check(limit=CHECKS_SHOWN)))
     describe(app, actions={"notice.create": _l("Notice posted"), "objection.create": _l("Objection received"),
                            "objection.resolve": _l("Objection resolved"),
                            "oc4ids.export": _l("Open data (OC4IDS) exported")},

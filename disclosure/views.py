@@ -2,7 +2,9 @@
 their handling. Scoped accounts reach only their township's projects (projects.scope)."""
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
+from typing import Optional
 
 from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
@@ -34,10 +36,13 @@ def due_notices():
     return render_template("disclosure/due.html", check=due_check(scope_condition(current_user)))
 
 
-def due_check(scope=None) -> dict:
-    """What the due-notices list shows (here and as the check `notice_due` on the fund-rule checks)."""
+def due_check(scope=None, limit: Optional[int] = None) -> dict:
+    """What the due-notices list shows (here and as the check `notice_due` on the fund-rule checks,
+    which lists the first `limit` and links here for the rest)."""
     pct, days = due.settings()
-    return {"kind": "notice_due", "due": due.gather(scope=scope), "pct": pct, "days": days}
+    found = due.county_due(date.today()) if scope is None else due.gather(scope=scope)
+    return {"kind": "notice_due", "due": found[:limit] if limit else found, "total": len(found), "pct": pct,
+            "days": days}
 
 
 def _notice_in_scope(notice_id: int) -> Notice:

@@ -24,5 +24,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp, url_prefix="/reports")
     app.cli.add_command(report_command)
     install_warmer(app)  # recompute the unfiltered reports in the background after a change
+    # Features below reports (disclosure's notices due) keep what they compute per data version here.
+    from reports.cache.store import cached_by_version
+
+    app.extensions["version_cache"] = cached_by_version
     describe(app, actions={"earned_value.export": _l("Earned value exported"),
                            "schedule.export": _l("Spending against schedule exported")})

@@ -58,6 +58,8 @@ def warm(locales: tuple[str, ...], today: Optional[date] = None, meeting: bool =
     version = data_version()
     filters = ReportFilter()
     services.dashboard(filters, today, version)
+    for _template, check in current_app.extensions.get("more_checks", []):
+        check(today)  # the checks page's other checks (the fund-use notices due keep theirs per version)
     for locale in locales:
         with force_locale(locale):
             context = Context(filters, today, today, str(get_locale()))  # as a request names it: zh_Hans_CN

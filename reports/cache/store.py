@@ -38,7 +38,8 @@ from funds.models import AllocationEntry, Appropriation, FundRule, Payment
 from projects.models import Milestone, ProgressUpdate, Project, ProjectChange
 from reports.cache.disk import MISSING, DiskTier
 
-DATA_OBJECTS = ("project", "milestone", "fund_source", "allocation", "appropriation", "payment", "fund_rule")
+DATA_OBJECTS = ("project", "milestone", "fund_source", "allocation", "appropriation", "payment", "fund_rule",
+                "notice")  # a notice posted meets a fund-use notice due (the check notice_due)
 # Events that read data and change none, whatever object they name: an export ("payment.export",
 # "project.export", ...). Without this, a leader exporting the project list would throw away every
 # report computed for the data as it still is.
@@ -181,3 +182,9 @@ def report_cache() -> LruCache:
         disk = DiskTier(folder, secret, keep_versions=2) if folder else None
         cache = current_app.extensions.setdefault("reports.cache", LruCache(keep_versions=2, disk=disk))
     return cache
+
+
+def cached_by_version(key: tuple, make: Callable[[], Any]) -> Any:
+    """make() once per data version and key in the report cache (its disk tier included): how a
+    feature below reports (app.extensions["version_cache"]) keeps a computation over the ledger."""
+    return report_cache().get_or_make((data_version(),) + key, make)
