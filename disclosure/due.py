@@ -114,7 +114,7 @@ def crossing_days(pct: int, projects) -> dict[int, date]:
              .join(Project, Project.id == running.c.project_id)
              .where(Project.allocated_fen > 0, running.c.total * 100 >= pct * Project.allocated_fen)
              .group_by(running.c.project_id))
-    return {row[0]: row[1] for row in db.session.execute(query)}  # noqa: C416 (rows, not pairs)
+    return {row[0]: row[1] for row in db.session.execute(query)}
 
 
 def gather(today: Optional[date] = None, scope=None) -> list[DueNotice]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from disclosure.due import ProjectMoneyFacts, crossed_on, due_notices
-from disclosure.models import Notice
 from extensions import db
 from funds.ledger import services as ledger
 from tests import factories
