@@ -165,6 +165,8 @@ class Project(Model):
         CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180 AND latitude BETWEEN -90 AND 90)",
                         name="position_on_the_globe"),
         Index("ix_project_category_status", "category", "status"),
+        # The reports' data version sums the row versions: off this index, not the wide rows (29 -> 5 ms at 10x).
+        Index("ix_project_version", "version"),
     )
 
 

@@ -8,7 +8,7 @@ source — are not changes of data and are skipped, so they do not throw the cac
 ids of payments, progress reports, milestones, allocation entries, appropriations and plan changes,
 the number of projects, the rules' newest edit time and the sum of the projects' row versions are
 added, so that a change made without an audit event (a script, a test builder) invalidates too.
-Each part is an index lookup or a scan of the 5,000-row project table: 1-3 ms at county
+Each part is an index lookup or an index-only scan of the projects' versions: 1-3 ms at county
 scale, and every report page pays it. (Milestones are not counted: nothing deletes a milestone but
 with its project, which the number of projects sees, and counting 50,000 of them cost 3-12 ms a page.)
 A warm chart costs that query and a dict lookup.
