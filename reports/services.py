@@ -230,9 +230,13 @@ def ranked_earned_value(filters: ReportFilter, as_of: date, today: date, version
     """The earned-value report and its projects ranked worst first by `by` ('spi' or 'cpi'), both cached:
     each page of the ranking is then a slice, not a sort of every project."""
     report = earned_value_report(filters, as_of, today, version)
-    ranked = report_cache().get_or_make((version, "earned-value-ranked", filters.key(), as_of, today, by),
-                                        lambda: rank_worst_first(report.projects, by))
-    return report, ranked
+
+    def order() -> tuple[int, ...]:  # positions in report.projects: kept (and on disk) without a second copy
+        position = {id(row): index for index, row in enumerate(report.projects)}
+        return tuple(position[id(row)] for row in rank_worst_first(report.projects, by))
+
+    ranked = report_cache().get_or_make((version, "earned-value-order", filters.key(), as_of, today, by), order)
+    return report, [report.projects[index] for index in ranked]
 
 
 def project_earned_value(project: Project, as_of: date, today: date) -> tuple[Measures, list[SourceEarnedValue]]:
