@@ -151,3 +151,24 @@ def test_rebuild_marks_the_table_built_and_fills_it(app):
     rebuild()
     assert full_recomputation_differs() == {}
     assert db.session.get(KeptState, "standing_breach") is not None
+
+
+def test_a_ledger_lists_its_first_breaches_and_counts_them_all(app, client, auth):
+    """check_run_head gives the first breaches of check_run_on in its order and how many there are in all,
+    and a source's ledger shows that count with its first 20 listed and a link to the rest."""
+    from funds.rules.standing import check_run_head
+
+    today = date.today()
+    source = factories.make_source(received_fen=10**9, code="IDLE-S")
+    for number in range(25):
+        project = factories.make_project(code=f"SP-I-{number:03d}", status="in_progress")
+        ledger.allocate(source, project, delta_fen=100_000, entry_date=today - timedelta(days=400))
+    factories.make_rule("idle_allocation", {"thresholds": [{"min_unspent_fen": 1, "months": 3}]}, source=source)
+    db.session.commit()
+    everything = check_run_on(today, Scope(source_id=source.id)).breaches
+    head, total = check_run_head(today, Scope(source_id=source.id), 20)
+    assert len(everything) == total == 25 and head == everything[:20]
+    auth.as_role("finance")
+    page = client.get(f"/funds/sources/{source.id}", headers={"Accept-Language": "en"}).data.decode()
+    assert "Breaches: 25" in page and "All 25 breaches on the checks page" in page
+    assert page.count('class="breach breach-idle_allocation"') == 20

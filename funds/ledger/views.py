@@ -24,7 +24,9 @@ from funds.ledger.forms import AppropriationForm, CloseMonthForm, ReopenMonthFor
 from funds.ledger.payment_list import PaymentFilter, count_payments, payment_rows_query
 from funds.models import CHANNELS, COST_CATEGORIES, LEVELS, FundSource, month_of
 from funds.rules.checks import Scope
-from funds.rules.standing import check_run_on
+from funds.rules.standing import check_run_head
+
+BREACHES_LISTED = 20  # on a source's ledger; the checks page lists them all
 
 
 @bp.route("/")
@@ -45,6 +47,7 @@ def source(source_id: int):
     filters = PaymentFilter.from_args(request.args, source_id=fund.id)
     months = queries.months(fund.id)
     page = Page.from_request(request.args, _payment_count(filters, months), current_app.config["PAGE_SIZE"])
+    breaches, breaches_total = check_run_head(date.today(), Scope(source_id=fund.id), BREACHES_LISTED)
     return render_template(
         "funds/source.html", fund=fund, appropriations=queries.appropriations(fund.id),
         allocations=queries.allocations(fund.id), allocation_count=queries.allocation_count(fund.id),
@@ -55,8 +58,7 @@ def source(source_id: int):
         appropriation_form=AppropriationForm(formdata=None, received_on=date.today()),
         close_form=CloseMonthForm(formdata=None, period=format_month(_previous_month(date.today()))),
         reopen_form=ReopenMonthForm(formdata=None),
-        breaches=check_run_on(date.today(), Scope(source_id=fund.id)).breaches,
-        breaches_more_url=url_for("funds.checks", source=fund.id))
+        breaches=breaches, breaches_total=breaches_total, breaches_more_url=url_for("funds.checks", source=fund.id))
 
 
 def _payment_count(filters: PaymentFilter, months: list[queries.MonthLine]) -> int:

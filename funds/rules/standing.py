@@ -208,6 +208,21 @@ def check_run_on(today: date, scope: Scope = COUNTY) -> CheckRun:
     return CheckRun(breaches_on(today, scope.source_id, scope.project_id) + per_source, unreadable)
 
 
+def check_run_head(today: date, scope: Scope, limit: int) -> tuple[list[Breach], int]:
+    """The first `limit` breaches of check_run_on(today, scope) and how many there are, without reading
+    every one (a county account has thousands at ten times county scale; its ledger lists 20)."""
+    from funds.rules.checks import run_checks
+
+    if scope.pairs is not None or not is_built():
+        found = run_checks(today, scope).breaches
+        return found[:limit], len(found)
+    rules, _unreadable = load_rules()
+    per_source = schedule_breaches(rules, today, scope.source_id, scope.project_id is None)
+    listed = breaches_on(today, scope.source_id, scope.project_id, limit=limit)
+    total = sum(counts_on(today, scope.source_id, scope.project_id).values()) + len(per_source)
+    return (listed + per_source)[:limit], total
+
+
 @dataclass(frozen=True)
 class ChecksSummary:
     """What the checks page shows above its list: every kind's count (for the source asked for), the
