@@ -39,7 +39,7 @@ from projects.models import Milestone, ProgressUpdate, Project, ProjectChange
 from reports.cache.disk import MISSING, DiskTier
 
 DATA_OBJECTS = ("project", "milestone", "fund_source", "allocation", "appropriation", "payment", "fund_rule",
-                "notice")  # a notice posted meets a fund-use notice due (the check notice_due)
+                "notice", "asset")  # a notice or a handover meets a check of the checks page
 # Events that read data and change none, whatever object they name: an export ("payment.export",
 # "project.export", ...). Without this, a leader exporting the project list would throw away every
 # report computed for the data as it still is.
