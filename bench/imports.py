@@ -6,6 +6,7 @@ size it was; the audit events of the import stay, as they always do.
 """
 from __future__ import annotations
 
+import csv
 import io
 import time
 from pathlib import Path
@@ -48,11 +49,21 @@ def project_sheet(limit: int) -> bytes:
                                   .order_by(Project.id).limit(limit)).all()
     stream = io.BytesIO()
     write_projects(projects, stream, "csv")
-    text = stream.getvalue().decode("utf-8-sig")
-    lines = text.splitlines()
-    renamed = [lines[0]] + [COPY_PREFIX + line for line in lines[1:]]  # the code is the first column
+    rows = list(csv.reader(io.StringIO(stream.getvalue().decode("utf-8-sig"))))
+    header = rows[0]
+    # New projects enter as proposals (拟建): a later status is reached through the lifecycle, and
+    # "approved" needs a reason. So the copies are proposals, without actual dates or progress.
+    blank = [header.index(name) for name in ("实际开工日期", "实际完工日期", "实物进度（%）") if name in header]
+    status = header.index("项目状态")
+    for row in rows[1:]:
+        row[0] = COPY_PREFIX + row[0]  # the code is the first column
+        row[status] = "拟建"
+        for index in blank:
+            row[index] = ""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
     db.session.rollback()
-    return ("\n".join(renamed) + "\n").encode("utf-8")
+    return out.getvalue().encode("utf-8")
 
 
 def time_project_import(limit: int = 5000) -> dict:
