@@ -6,12 +6,13 @@ from datetime import date
 from io import BytesIO
 from typing import Optional
 
-from flask import flash, redirect, render_template, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.access import PLANNERS, READERS, role_required
+from core.paging import Page
 from core.saving import save
 from disclosure import due, services
 from disclosure.blueprint import bp
@@ -32,8 +33,12 @@ def project_notices(project_id: int) -> list[Notice]:
 @bp.route("/due")
 @role_required(*READERS, scoped=True)
 def due_notices():
-    """The fund-use notices rules have made due and no notice has met yet, latest due first to act on."""
-    return render_template("disclosure/due.html", check=due_check(scope_condition(current_user)))
+    """The fund-use notices rules have made due and no notice has met yet, latest due first to act on,
+    a page at a time (tens of thousands at ten times county scale)."""
+    check = due_check(scope_condition(current_user))
+    page = Page.from_request(request.args, check["total"], current_app.config["PAGE_SIZE"])
+    check["due"] = check["due"][page.offset:page.offset + page.size]
+    return render_template("disclosure/due.html", check=check, page=page)
 
 
 def due_check(scope=None, limit: Optional[int] = None) -> dict:

@@ -97,3 +97,25 @@ def test_the_crossing_day_summed_by_the_database_is_the_one_payment_by_payment(a
         found = crossing_days(pct, select(Project.id))
         for project_id, paid in projects:
             assert found.get(project_id) == crossed_on(paid, 2_400_000, pct), (pct, paid)
+
+
+def test_the_due_list_comes_a_page_at_a_time(app, client, auth):
+    """Three notices due with two rows a page: the first page lists two and offers the next, which
+    lists the third; the checks page still counts all three."""
+    source = factories.make_source(received_fen=10_000_000)
+    paid_on = date.today() - timedelta(days=20)
+    for number in range(3):
+        project = factories.make_project(code=f"SP-D-{number}", actual_start=date.today() - timedelta(days=60))
+        milestone = factories.make_milestone(project)
+        ledger.allocate(source, project, delta_fen=1_000_000, entry_date=date.today() - timedelta(days=50))
+        ledger.record_payment(source, project, milestone, voucher_no=f"记-D{number}", payee="某公司", paid_on=paid_on,
+                              amount_fen=600_000, cost_category="materials")
+    db.session.commit()
+    app.config["PAGE_SIZE"] = 2
+    auth.as_role("leader")
+    first = client.get("/notices/due", headers=EN).data.decode()
+    second = client.get("/notices/due?page=2", headers=EN).data.decode()
+    shown = [[code for code in ("SP-D-0", "SP-D-1", "SP-D-2") if code in page] for page in (first, second)]
+    assert len(shown[0]) == 2 and len(shown[1]) == 1 and set(shown[0] + shown[1]) == {"SP-D-0", "SP-D-1", "SP-D-2"}
+    assert "Page 1 of 2" in first and "Fund-use notices due (3)" in first
+    assert "Fund-use notices due (3)" in client.get("/funds/checks", headers=EN).data.decode()
