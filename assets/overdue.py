@@ -83,19 +83,21 @@ def handover_days() -> int:
     return int(current_app.config.get("ASSET_HANDOVER_DAYS", 90))
 
 
-CHECKS_SHOWN = 50  # rows on the checks page; the asset register lists every asset not handed over
+CHECKS_SHOWN = 50  # rows on the checks page; /assets/overdue lists them all, a page at a time
 
 
-def check_context(today: date, scope=None) -> dict[str, Any]:
+def check_context(today: date, scope=None, limit: Optional[int] = None) -> dict[str, Any]:
     """What the checks page's section shows: how many, and the first CHECKS_SHOWN (rendering tens of
     thousands of rows took seconds at ten times county scale)."""
     days = handover_days()
+    limit = CHECKS_SHOWN if limit is None else limit  # 0: every one
     cached = current_app.extensions.get("version_cache") if scope is None else None
     if cached is None:
         overdue = overdue_projects(gather(scope), days, today)
     else:  # the county's list, kept per data version by the reports' cache (0.6 s for 46,000 projects at 10x)
         overdue = cached((KIND, today, days), lambda: overdue_projects(gather(), days, today))
-    return {"kind": KIND, "overdue": overdue[:CHECKS_SHOWN], "total": len(overdue), "days": days}
+    return {"kind": KIND, "overdue": overdue[:limit] if limit else overdue, "total": len(overdue), "days": days,
+            "more": bool(limit) and len(overdue) > (limit or 0)}
 
 
 def check_rows(today: date) -> list[dict[str, Any]]:

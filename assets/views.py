@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,9 +14,11 @@ from assets import register, services
 from assets.blueprint import bp
 from assets.forms import NO_DOCUMENT, AssetForm, HandoverForm
 from assets.models import ASSET_CLASSES, OWNER_TYPES, Asset
+from assets.overdue import check_context as overdue_check
 from audit.services import record
 from core.access import ASSET_WRITERS, READERS, role_required
 from core.exports import check_format, counted, spreadsheet_download
+from core.paging import Page
 from core.params import query_int
 from core.saving import save
 from core.sheets.tables import OutputSheet
@@ -50,6 +52,17 @@ def index():
                            filters=filters, classes=ASSET_CLASSES, owner_types=OWNER_TYPES, handed=register.HANDED,
                            townships=_townships(), can_write=current_user.role in ASSET_WRITERS
                            and current_user.area_id is None)
+
+
+@bp.route("/overdue")
+@role_required(*READERS, scoped=True)
+def overdue():
+    """The accepted projects past their days to hand over with no asset handed over (the check
+    asset_not_handed_over), the longest late first, a page at a time."""
+    check = overdue_check(date.today(), scope_condition(current_user), limit=0)
+    page = Page.from_request(request.args, check["total"], current_app.config["PAGE_SIZE"])
+    check["overdue"] = check["overdue"][page.offset:page.offset + page.size]
+    return render_template("assets/overdue.html", check=check, page=page)
 
 
 @bp.route("/export.<fmt>")

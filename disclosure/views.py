@@ -47,7 +47,7 @@ def due_check(scope=None, limit: Optional[int] = None) -> dict:
     pct, days = due.settings()
     found = due.county_due(date.today()) if scope is None else due.gather(scope=scope)
     return {"kind": "notice_due", "due": found[:limit] if limit else found, "total": len(found), "pct": pct,
-            "days": days}
+            "days": days, "more": bool(limit) and len(found) > (limit or 0)}
 
 
 def _notice_in_scope(notice_id: int) -> Notice:

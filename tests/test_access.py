@@ -142,6 +142,7 @@ MATRIX = {
     "payroll.show_worker": ("POST", "/payroll/workers/{worker}/show", {"finance"}),
     "assets.index": ("GET", "/assets/", EVERYONE),
     "assets.export": ("GET", "/assets/export.xlsx", EVERYONE),
+    "assets.overdue": ("GET", "/assets/overdue", EVERYONE),
     "assets.edit": ("GET", "/assets/{asset}/edit", {"planner", "finance"}),
     "assets.add": ("GET", "/assets/projects/{project}/new", {"planner", "finance"}),
     "assets.handover": ("GET", "/assets/{asset}/handover", {"planner", "finance"}),

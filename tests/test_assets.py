@@ -301,3 +301,22 @@ def test_the_migration_adds_and_removes_the_asset_table(app):
                                 "custodian, handed_over_on, created_at) VALUES (:p, 'operating', 'x', '', 1, '', '', "
                                 "'2026-01-01', '2026-01-01 00:00:00')"), {"p": project.id})
     db.session.rollback()
+
+
+def test_the_checks_page_lists_the_first_overdue_and_links_to_every_one_a_page_at_a_time(app, client, auth,
+                                                                                       monkeypatch):
+    """Three projects past their days with two shown on the checks page: it counts three and links to
+    /assets/overdue, which lists them two a page, the longest late first."""
+    monkeypatch.setattr(overdue, "CHECKS_SHOWN", 2)
+    app.config["ASSET_HANDOVER_DAYS"], app.config["PAGE_SIZE"] = 30, 2
+    for number, end in enumerate((date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1))):
+        factories.make_project(status="accepted", actual_end=end, code=f"OV-{number}")
+    db.session.commit()
+    auth.as_role("leader")
+    checks = client.get("/funds/checks", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Assets not handed over (3)" in checks and "OV-2" not in checks
+    assert "All 3 accepted projects with no asset handed over" in checks
+    first = client.get("/assets/overdue", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    second = client.get("/assets/overdue?page=2").get_data(as_text=True)
+    assert "OV-0" in first and "OV-1" in first and "OV-2" not in first and "Page 1 of 2" in first
+    assert "OV-2" in second and "OV-0" not in second

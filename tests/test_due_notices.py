@@ -118,4 +118,24 @@ def test_the_due_list_comes_a_page_at_a_time(app, client, auth):
     shown = [[code for code in ("SP-D-0", "SP-D-1", "SP-D-2") if code in page] for page in (first, second)]
     assert len(shown[0]) == 2 and len(shown[1]) == 1 and set(shown[0] + shown[1]) == {"SP-D-0", "SP-D-1", "SP-D-2"}
     assert "Page 1 of 2" in first and "Fund-use notices due (3)" in first
-    assert "Fund-use notices due (3)" in client.get("/funds/checks", headers=EN).data.decode()
+    checks = client.get("/funds/checks", headers=EN).data.decode()
+    assert "Fund-use notices due (3)" in checks and "All 3 fund-use notices due" not in checks  # 50 shown
+
+
+def test_the_checks_page_links_to_the_notices_due_it_does_not_list(app, client, auth, monkeypatch):
+    """With two shown on the checks page and three due, it lists two and links to the whole list."""
+    import disclosure
+
+    monkeypatch.setattr(disclosure, "CHECKS_SHOWN", 2)
+    source = factories.make_source(received_fen=10_000_000)
+    for number in range(3):
+        project = factories.make_project(code=f"SP-L-{number}")
+        milestone = factories.make_milestone(project)
+        ledger.allocate(source, project, delta_fen=1_000_000, entry_date=date.today() - timedelta(days=50))
+        ledger.record_payment(source, project, milestone, voucher_no=f"记-L{number}", payee="某公司",
+                              paid_on=date.today() - timedelta(days=20), amount_fen=600_000, cost_category="materials")
+    db.session.commit()
+    auth.as_role("auditor")
+    checks = client.get("/funds/checks", headers=EN).data.decode()
+    assert "Fund-use notices due (3)" in checks and "All 3 fund-use notices due" in checks
+    assert sum(code in checks for code in ("SP-L-0", "SP-L-1", "SP-L-2")) == 2

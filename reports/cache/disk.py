@@ -20,7 +20,6 @@ or that cannot be pickled stay in memory only.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import hmac
 import logging
@@ -32,6 +31,8 @@ from collections.abc import Hashable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from core.collector import cycle_collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -96,16 +97,12 @@ class DiskTier:
             log.warning("ignoring report cache file %s: its signature does not match", path)
             path.unlink(missing_ok=True)
             return MISSING
-        collecting = gc.isenabled()
-        gc.disable()  # a ranking of 50,000 projects is ~400,000 objects: the collector ran over them again and
-        try:          # again while they were made (4 s, against 0.5 s with it paused)
-            return pickle.loads(payload)  # signed by us: checked just above
+        try:  # a ranking of 50,000 projects is ~400,000 objects: the collector walked them again and again
+            with cycle_collector_paused():  # while they were made (4 s, against 0.5 s with it paused)
+                return pickle.loads(payload)  # signed by us: checked just above
         except Exception:  # a value of a class renamed since (the release id should prevent it)
             log.warning("ignoring report cache file %s: it could not be read back", path, exc_info=True)
             return MISSING
-        finally:
-            if collecting:
-                gc.enable()
 
     def put(self, key: Hashable, value: Any) -> None:
         """Store `value` for `key` (best effort: a full disk or an unpicklable value costs only speed)."""

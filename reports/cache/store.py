@@ -44,13 +44,17 @@ DATA_OBJECTS = ("project", "milestone", "fund_source", "allocation", "appropriat
 # "project.export", ...). Without this, a leader exporting the project list would throw away every
 # report computed for the data as it still is.
 READ_ONLY_SUFFIX = ".export"
+# Events about a data object that change nothing a report shows: an objection to a notice (received or
+# resolved) is the notice's, but the notices due read only that the notice was posted.
+UNSHOWN_ACTIONS = ("objection.create", "objection.resolve")
 
 
 def data_version() -> tuple:
     """A fingerprint of the data the reports show; it changes whenever that data changes."""
     # Newest first and stop at the first match: the primary key index answers it without a scan.
     last_change = (select(AuditEvent.id).where(AuditEvent.object_type.in_(DATA_OBJECTS),
-                                               AuditEvent.action.not_like(f"%{READ_ONLY_SUFFIX}"))
+                                               AuditEvent.action.not_like(f"%{READ_ONLY_SUFFIX}"),
+                                               AuditEvent.action.not_in(UNSHOWN_ACTIONS))
                    .order_by(AuditEvent.id.desc()).limit(1))
     parts = [last_change] + [select(part) for part in (
         func.max(Payment.id), func.max(ProgressUpdate.id), func.max(Milestone.id),
